@@ -1,0 +1,228 @@
+"""The command-line front end: parse, index, search, show (and the window when no command is given)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from reader import archive, defaults
+from reader.library import Library
+from reader.model import Document, Entry, SearchResult
+from reader.search import IndexBusy, Progress, mark
+
+
+class UsageError(Exception):
+    """Bad usage or input: one line on stderr, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, not a usage dump
+        raise UsageError(f"{message} (see --help)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the command line."""
+    p = _Parser(prog="liveblog-reader", description="Read and search an offline liveblog archive.")
+    p.add_argument("--archive", metavar="DIR", help="archive folder (default: the bundled archive/)")
+    p.add_argument("--data-dir", metavar="DIR",
+                   help="index, bookmarks and settings (default: $LIVEBLOG_READER_HOME, "
+                        "else the platform's user data dir)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    s = sub.add_parser("parse", help="print one file parsed, as JSON")
+    s.add_argument("file")
+    s = sub.add_parser("index", help="build or update the index")
+    s.add_argument("--rebuild", action="store_true", help="rebuild from scratch")
+    s = sub.add_parser("search", help="search the archive")
+    s.add_argument("query")
+    s.add_argument("--limit", type=_positive, default=10)
+    s.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    s.add_argument("--document", metavar="PATH", help="only this document (archive-relative path)")
+    s.add_argument("--json", action="store_true")
+    s = sub.add_parser("show", help="print one entry")
+    s.add_argument("entry_id")
+    s.add_argument("--json", action="store_true")
+    sub.add_parser("gui", help="open the window (the default)")
+    return p
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command in (None, "gui"):
+            from reader.ui.app import main as gui_main  # Qt only when the window is wanted
+
+            return gui_main(_gui_args(args))
+        return COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(f"liveblog-reader: {exc}", file=sys.stderr)
+        return 2
+    except IndexBusy as exc:
+        print(f"liveblog-reader: {exc}; try again in a moment", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _gui_args(args: argparse.Namespace) -> list[str]:
+    out = []
+    if args.archive:
+        out += ["--archive", args.archive]
+    if args.data_dir:
+        out += ["--data-dir", args.data_dir]
+    return out
+
+
+def _library(args: argparse.Namespace) -> Library:
+    archive_dir = Path(args.archive).expanduser() if args.archive else defaults.BUNDLED_ARCHIVE
+    if not archive_dir.is_dir():
+        raise UsageError(f"archive folder not found: {archive_dir}")
+    data = defaults.data_dir(args.data_dir)
+    try:
+        return Library(archive_dir, data, defaults.variant_files(data))
+    except OSError as exc:
+        raise UsageError(f"cannot use data dir {data}: {exc.strerror or exc}") from None
+
+
+def _progress(p: Progress) -> None:
+    if sys.stderr.isatty():
+        end = "\n" if p.files_done == p.files_total else ""
+        print(f"\rindexing: {p.files_done}/{p.files_total} files, {p.entries_done} entries",
+              end=end, file=sys.stderr, flush=True)
+
+
+def _ensure_index(library: Library) -> None:
+    if not library.needs_update():
+        return
+    try:
+        report = library.update_index(progress=_progress)
+    except IndexBusy:
+        if library.index.directory() is None:
+            raise
+        print("liveblog-reader: the index is being updated elsewhere; searching what is there",
+              file=sys.stderr)
+        return
+    if report.rebuilt:
+        print(f"liveblog-reader: rebuilt the index: {report.rebuilt}", file=sys.stderr)
+    for problem in report.problems:
+        print(f"liveblog-reader: skipped {problem.path}: {problem.reason}", file=sys.stderr)
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    path = Path(args.file).expanduser()
+    root = Path(args.archive).expanduser() if args.archive else defaults.BUNDLED_ARCHIVE
+    try:
+        rel = path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        rel = path.name
+    try:
+        doc = archive.parse_bytes(archive.read_bytes(path.parent, path.name), rel)
+    except archive.ArchiveError as exc:
+        raise UsageError(f"{args.file}: {exc}") from None
+    _print_json(document_json(doc))
+    return 0
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    library = _library(args)
+    report = library.update_index(rebuild=args.rebuild, progress=_progress)
+    if report.rebuilt and not args.rebuild:
+        print(f"rebuilt the index: {report.rebuilt}", file=sys.stderr)
+    print(f"{report.files} files, {report.entries} entries indexed "
+          f"({report.added} added, {report.changed} changed, {report.removed} removed) "
+          f"in {report.seconds:.1f} s; {len(report.problems)} problems")
+    for problem in report.problems:
+        print(f"  skipped {problem.path}: {problem.reason}")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    library = _library(args)
+    _ensure_index(library)
+    result = library.search(args.query, limit=args.limit, sort=args.sort, document=args.document)
+    if args.json:
+        _print_json(result_json(result))
+    else:
+        _print_result(result)
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    library = _library(args)
+    _ensure_index(library)
+    found = library.entry(args.entry_id)
+    if found is None:
+        raise UsageError(f"no entry with id {args.entry_id}")
+    doc, entry = found
+    if args.json:
+        _print_json({**entry_json(entry), "document": doc.path, "title": doc.title,
+                     "date": doc.date})
+    else:
+        print(f"{doc.title}  ·  {doc.date or 'no date'}  ·  {doc.path}\n")
+        print(entry.plain_text())
+    return 0
+
+
+COMMANDS = {"parse": cmd_parse, "index": cmd_index, "search": cmd_search, "show": cmd_show}
+
+
+def entry_json(entry: Entry) -> dict:
+    """Return the JSON shape of an entry."""
+    return {"id": entry.id, "headline": entry.headline, "paragraphs": list(entry.paragraphs),
+            "captions": [c.text for c in entry.captions],
+            "credits": [c.credit for c in entry.captions], "position": entry.position}
+
+
+def document_json(doc: Document) -> dict:
+    """Return the JSON shape of a parsed document."""
+    return {"path": doc.path, "title": doc.title, "kind": doc.kind, "date": doc.date,
+            "closed": doc.closed, "site": doc.site,
+            "entries": [entry_json(e) for e in doc.entries], "problems": list(doc.problems)}
+
+
+def result_json(result: SearchResult) -> dict:
+    """Return the JSON shape of a search result."""
+    return {
+        "query": result.query, "total": result.total, "variants": result.variants,
+        "message": result.message, "suggestion": result.suggestion,
+        "hits": [{"id": h.id, "document": h.document, "title": h.title, "headline": h.headline,
+                  "date": h.date, "score": h.score, "snippet": mark(h.snippet, h.spans),
+                  "position": h.position} for h in result.hits],
+    }
+
+
+def _print_json(data: object) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _print_result(result: SearchResult) -> None:
+    tty = sys.stdout.isatty()
+    before, after = ("\033[1;33m", "\033[0m") if tty else ("«", "»")
+    if result.message:
+        print(f"note: {result.message}")
+    noun = "hit" if result.total == 1 else "hits"
+    print(f"{result.total} {noun} for {result.query!r}")
+    for typed, others in result.variants.items():
+        also = ", ".join(f"{name} ({n})" for name, n in others.items())
+        print(f"{typed}: also matched {also}")
+    if result.suggestion:
+        print(f"did you mean: {result.suggestion}")
+    for n, hit in enumerate(result.hits, 1):
+        print(f"\n{n:>2}. {hit.headline or '(lead)'}")
+        print(f"    {hit.title} · {hit.date or 'no date'} · id {hit.id}")
+        print(f"    {mark(hit.snippet, hit.spans, before, after)}")

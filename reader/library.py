@@ -1,0 +1,145 @@
+"""The one object front ends talk to: the archive, its index and the bookmarks, in a data-dir layout."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from reader import archive
+from reader.model import Document, Entry, Problem, SearchResult
+from reader.search import (
+    IndexDamaged,
+    IndexReport,
+    ProgressFn,
+    SearchIndex,
+    Variants,
+    match_spans,
+    query,
+)
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What the document list needs, without parsing the file."""
+
+    path: str
+    title: str
+    kind: str
+    date: str | None
+    closed: bool
+    entries: int
+
+
+def archive_key(archive_dir: Path) -> str:
+    """Return the data-dir folder name for one archive folder."""
+    resolved = str(archive_dir.resolve())
+    return hashlib.sha1(resolved.encode("utf-8")).hexdigest()[:16]
+
+
+class Library:
+    """An archive folder with its index (and bookmarks) kept in a data dir.
+
+    data_dir/
+      archives/<key>/index/          the Whoosh index and its manifest
+      archives/<key>/archive-path    which archive folder this is
+      bookmarks.sqlite3              bookmarks, for every archive
+    """
+
+    def __init__(self, archive_dir: Path, data_dir: Path, variant_files: list[Path] = ()):
+        self.archive_dir = Path(archive_dir)
+        self.data_dir = Path(data_dir)
+        self.root = self.data_dir / "archives" / archive_key(self.archive_dir)
+        self.root.mkdir(parents=True, exist_ok=True)
+        (self.root / "archive-path").write_text(str(self.archive_dir.resolve()), encoding="utf-8")
+        self.index = SearchIndex(self.root, self.archive_dir)
+        self.variants = Variants.load(*variant_files)
+
+    # -- the archive -------------------------------------------------------
+
+    def load(self) -> tuple[list[Document], list[Problem]]:
+        """Parse every file of the archive."""
+        return archive.load(self.archive_dir)
+
+    def document(self, path: str) -> Document:
+        """Parse one document by its archive-relative path; raise ArchiveError if unreadable."""
+        return archive.read_document(self.archive_dir, path)
+
+    def document_infos(self) -> list[DocumentInfo] | None:
+        """Return the document list from the index manifest (no parsing), or None if no index."""
+        manifest = self.index.manifest()
+        if manifest is None:
+            return None
+        return [
+            DocumentInfo(path, m["title"], m["kind"], m["date"], m["closed"], m["entries"])
+            for path, m in sorted(manifest.files.items())
+        ]
+
+    def entry(self, entry_id: str) -> tuple[Document, Entry] | None:
+        """Find an entry by id: via the index when it knows the file, else by parsing the archive."""
+        path = self._path_of(entry_id)
+        paths = [path] if path else list(archive.scan(self.archive_dir))
+        for rel in paths:
+            try:
+                doc = self.document(rel)
+            except archive.ArchiveError:
+                continue
+            entry = doc.entry(entry_id)
+            if entry is not None:
+                return doc, entry
+        return None
+
+    def _path_of(self, entry_id: str) -> str | None:
+        try:
+            searcher = self.index.searcher()
+        except IndexDamaged:
+            return None
+        if searcher is None:
+            return None
+        fields = searcher.document(id=entry_id)
+        return fields["path"] if fields else None
+
+    # -- the index ---------------------------------------------------------
+
+    def needs_update(self) -> bool:
+        """Return True if the index is missing or the archive's files changed since it was built."""
+        manifest = self.index.manifest() if self.index.exists() else None
+        if manifest is None:
+            return True
+        known = {**manifest.files, **manifest.problems}
+        current = set()
+        for rel in archive.scan(self.archive_dir):
+            current.add(rel)
+            m = known.get(rel)
+            try:
+                st = (self.archive_dir / rel).stat()
+            except OSError:
+                if m is None or m.get("size") != -1:
+                    return True
+                continue
+            if m is None or (m["size"], m["mtime"]) != (st.st_size, st.st_mtime_ns):
+                return True
+        return current != set(known)
+
+    def update_index(self, rebuild: bool = False, progress: ProgressFn | None = None) -> IndexReport:
+        """Build or sync the index (raises IndexBusy if another process is writing it)."""
+        return self.index.update(rebuild=rebuild, progress=progress)
+
+    def search(self, text: str, limit: int = 20, sort: str = "relevance",
+               document: str | None = None) -> SearchResult:
+        """Answer a query; a damaged index is rebuilt once and the query asked again."""
+        try:
+            return query(self.index, text, self.variants, limit, sort, document)
+        except IndexDamaged as exc:
+            self.index.close()
+            self.index.update(rebuild=True)
+            result = query(self.index, text, self.variants, limit, sort, document)
+            note = f"The index was damaged ({exc}) and has been rebuilt."
+            return replace(result, message=" ".join(filter(None, (note, result.message))))
+
+    @staticmethod
+    def match_spans(text: str, result: SearchResult) -> list[tuple[int, int]]:
+        """Return where a result's query terms (all variant spellings too) occur in text."""
+        stem = [t for kind, t in result.terms if kind == "stem"]
+        exact = [t for kind, t in result.terms if kind == "exact"]
+        return match_spans(text, stem, exact)

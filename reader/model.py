@@ -1,0 +1,112 @@
+"""Plain frozen dataclasses the rest of the program passes around; no I/O here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Caption:
+    """A photo or video caption; `credit` is the agency of a gallery item (e.g. AFP)."""
+
+    text: str
+    credit: str | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One liveblog post or one article section."""
+
+    id: str
+    headline: str | None
+    paragraphs: tuple[str, ...]
+    captions: tuple[Caption, ...]
+    position: int
+
+    @property
+    def body(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+    @property
+    def caption_text(self) -> str:
+        return "\n".join(c.text for c in self.captions)
+
+    def plain_text(self) -> str:
+        """Return headline, paragraphs and captions as readable text."""
+        parts = [self.headline] if self.headline else []
+        parts.extend(self.paragraphs)
+        parts.extend(
+            f"[{c.credit}] {c.text}" if c.credit else f"[foto] {c.text}" for c in self.captions
+        )
+        return "\n\n".join(parts)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed archive file: a liveblog or an update article."""
+
+    path: str  # relative to the archive root, '/'-separated
+    title: str
+    kind: str  # "liveblog" | "article"
+    date: str | None  # "YYYY-MM" or "YYYY-MM-DD"
+    closed: bool
+    entries: tuple[Entry, ...]
+    site: str | None = None
+    problems: tuple[str, ...] = ()
+
+    def entry(self, entry_id: str) -> Entry | None:
+        """Return the entry with this id, or None."""
+        return next((e for e in self.entries if e.id == entry_id), None)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A file that could not be read (or was read with a caveat), and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result, converted from the index before the searcher closes."""
+
+    id: str
+    document: str
+    title: str
+    headline: str | None
+    date: str | None
+    position: int
+    score: float
+    snippet: str  # plain text with matches wrapped in «…»
+    spans: tuple[tuple[int, int], ...] = ()  # match offsets within `snippet`
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """The answer to one query."""
+
+    query: str
+    total: int
+    hits: tuple[Hit, ...]
+    variants: dict[str, dict[str, int]] = field(default_factory=dict)
+    message: str | None = None
+    suggestion: str | None = None
+    terms: tuple[str, ...] = ()  # analysed query terms, for highlighting in the pane
+    partial: bool = False  # the index was still being built when this answered
+
+
+@dataclass(frozen=True)
+class Bookmark:
+    """A saved entry with the reader's note and tags, and a snapshot of its text."""
+
+    entry_id: str
+    created: str  # ISO 8601, UTC
+    note: str
+    tags: tuple[str, ...]
+    document: str
+    title: str
+    headline: str | None
+    text: str
+    date: str | None = None
+    in_archive: bool = True

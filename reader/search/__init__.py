@@ -1,0 +1,19 @@
+"""Full-text search: the only package that imports whoosh; whoosh objects never leave it."""
+
+from reader.search.analysis import Variants
+from reader.search.highlight import mark, match_spans
+from reader.search.index import (
+    IndexBusy,
+    IndexDamaged,
+    IndexReport,
+    Manifest,
+    Progress,
+    ProgressFn,
+    SearchIndex,
+    query,
+)
+
+__all__ = [
+    "IndexBusy", "IndexDamaged", "IndexReport", "Manifest", "Progress", "ProgressFn", "SearchIndex",
+    "Variants", "mark", "match_spans", "query",
+]

@@ -1,0 +1,61 @@
+"""Find where query terms occur in text and cut a snippet around the best cluster of matches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from reader.search.analysis import token_spans
+
+SNIPPET_CHARS = 240
+
+
+def match_spans(text: str, stem: Iterable[str], exact: Iterable[str] = ()) -> list[tuple[int, int]]:
+    """Return sorted (start, end) offsets of words in text that match the analysed terms."""
+    stem, exact = set(stem), set(exact)
+    spans = set()
+    if stem:
+        spans.update((s, e) for term, s, e in token_spans(text, stemmed=True) if term in stem)
+    if exact:
+        spans.update((s, e) for term, s, e in token_spans(text, stemmed=False) if term in exact)
+    return sorted(spans)
+
+
+def snippet(text: str, stem: Iterable[str], exact: Iterable[str] = (),
+            width: int = SNIPPET_CHARS) -> tuple[str, list[tuple[int, int]]]:
+    """Return a window of text around the densest matches, with match offsets in the window."""
+    text = " ".join(text.split())
+    spans = match_spans(text, stem, exact)
+    if len(text) <= width:
+        return text, spans
+    best_start, best_count = 0, 0
+    for i, (start, _) in enumerate(spans):
+        count = sum(1 for s, e in spans[i:] if e <= start + width)
+        if count > best_count:
+            best_start, best_count = start, count
+    lead = max(0, best_start - width // 4) if spans else 0
+    if lead:
+        space = text.rfind(" ", 0, lead + 1)
+        lead = space + 1 if space > 0 else lead
+    end = min(len(text), lead + width)
+    if end < len(text):
+        space = text.rfind(" ", lead, end)
+        end = space if space > lead else end
+    prefix = "…" if lead > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    window = prefix + text[lead:end] + suffix
+    shift = len(prefix) - lead
+    inside = [(s + shift, e + shift) for s, e in spans if s >= lead and e <= end]
+    return window, inside
+
+
+def mark(text: str, spans: Iterable[tuple[int, int]], before: str = "«", after: str = "»") -> str:
+    """Return text with every span wrapped in the given markers."""
+    out, last = [], 0
+    for start, end in sorted(spans):
+        if start < last:
+            continue
+        out.append(text[last:start])
+        out.append(before + text[start:end] + after)
+        last = end
+    out.append(text[last:])
+    return "".join(out)

@@ -1,0 +1,214 @@
+"""Run a parsed query against a searcher: variant expansion, guards, sorting, snippets, suggestions."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+from whoosh.sorting import FieldFacet, MultiFacet
+
+from reader.model import Hit, SearchResult
+from reader.search import syntax
+from reader.search.analysis import Variants, exact_terms, fold, stem_terms, translit_key
+from reader.search.highlight import snippet
+
+DEFAULT_FIELDS = ("headline", "body", "captions")
+MAX_EXPANSION = 128
+MIN_TRANSLIT = 5
+
+
+@dataclass
+class _Context:
+    reader: object
+    variants: Variants
+    keymap: dict[str, list[str]]
+    stem: set[str] = field(default_factory=set)
+    exact: set[str] = field(default_factory=set)
+    spellings: dict[str, list[str]] = field(default_factory=dict)  # typed word -> other exact terms
+    notes: list[str] = field(default_factory=list)
+
+
+def build_keymap(reader) -> dict[str, list[str]]:
+    """Map transliteration keys to the index's unstemmed words that share them."""
+    keymap: dict[str, list[str]] = defaultdict(list)
+    for raw in reader.lexicon("exact"):
+        word = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        if len(word) >= MIN_TRANSLIT and word.isalpha():
+            keymap[translit_key(word)].append(word)
+    return {k: v for k, v in keymap.items() if len(v) > 1}
+
+
+def _fields(fieldname: str | None) -> tuple[str, ...]:
+    return (fieldname,) if fieldname else DEFAULT_FIELDS
+
+
+def _terms_query(fields: tuple[str, ...], terms: list[str]) -> wq.Query | None:
+    if not terms:
+        return None
+    if len(terms) == 1:
+        return wq.Or([wq.Term(f, terms[0]) for f in fields])
+    return wq.Or([wq.Phrase(f, terms) for f in fields])
+
+
+def _word(node: syntax.Word, ctx: _Context) -> wq.Query | None:
+    if node.field == "date":
+        text = node.text.strip()
+        return wq.Prefix("date", text) if node.mode == "prefix" else wq.Term("date", text)
+    if node.mode == "prefix":
+        return _prefix(node, ctx)
+    if node.mode == "fuzzy":
+        return _fuzzy(node, ctx)
+    fields = _fields(node.field)
+    terms = stem_terms(node.text)
+    if not terms:
+        ctx.notes.append(f"'{node.text}' is too common to search for; ignored it.")
+        return None
+    ctx.stem.update(terms)
+    parts = [_terms_query(fields, terms)]
+    words = exact_terms(node.text)
+    if len(words) == 1 and node.field != "title":
+        typed = words[0]
+        others = [fold(s) for s in ctx.variants.spellings(typed)]
+        if len(typed) >= MIN_TRANSLIT:
+            others += ctx.keymap.get(translit_key(typed), [])
+        others = [o for o in dict.fromkeys(others) if o != typed]
+        for other in others:
+            other_terms = stem_terms(other)
+            ctx.stem.update(other_terms)
+            ctx.exact.update(exact_terms(other))
+            parts.append(_terms_query(fields, other_terms))
+        if others:
+            ctx.spellings[typed] = [o for o in others if " " not in o]
+    parts = [p for p in parts if p is not None]
+    return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+
+def _expanded(fieldname: str, words: list[str], ctx: _Context, what: str) -> wq.Query | None:
+    if not words:
+        return wq.NullQuery
+    if len(words) > MAX_EXPANSION:
+        freq = {w: ctx.reader.doc_frequency(fieldname, w) for w in words}
+        words = sorted(words, key=lambda w: -freq[w])[:MAX_EXPANSION]
+        ctx.notes.append(f"{what} matches many words; used the {MAX_EXPANSION} most frequent.")
+    ctx.exact.update(words)
+    return wq.Or([wq.Term(fieldname, w) for w in words])
+
+
+def _prefix(node: syntax.Word, ctx: _Context) -> wq.Query | None:
+    prefix = fold(node.text)
+    fieldname = "exact" if node.field in (None, "body", "captions") else node.field
+    if fieldname != "exact":
+        return wq.Prefix(fieldname, prefix)
+    words = []
+    for raw in ctx.reader.expand_prefix("exact", prefix):
+        words.append(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
+        if len(words) > 20 * MAX_EXPANSION:
+            break
+    return _expanded("exact", words, ctx, f"'{node.text}*'")
+
+
+def _fuzzy(node: syntax.Word, ctx: _Context) -> wq.Query | None:
+    word = fold(node.text)
+    words = [
+        w.decode("utf-8") if isinstance(w, bytes) else w
+        for w in ctx.reader.terms_within("exact", word, node.distance, prefix=1)
+    ]
+    return _expanded("exact", words, ctx, f"'{node.text}~'")
+
+
+def _compile(node: syntax.Node, ctx: _Context) -> wq.Query | None:
+    if isinstance(node, syntax.Word):
+        return _word(node, ctx)
+    if isinstance(node, syntax.Phrase):
+        if node.field == "date":
+            return wq.Term("date", node.words)
+        terms = stem_terms(node.words)
+        ctx.stem.update(terms)
+        return _terms_query(_fields(node.field), terms)
+    if isinstance(node, syntax.Not):
+        inner = _compile(node.child, ctx)
+        return wq.Not(inner) if inner is not None else None
+    children = [q for q in (_compile(c, ctx) for c in node.children) if q is not None]
+    if not children:
+        return None
+    if len(children) == 1:
+        return children[0]
+    return wq.And(children) if isinstance(node, syntax.And) else wq.Or(children)
+
+
+def _words(node: syntax.Node | None) -> list[syntax.Word]:
+    if isinstance(node, syntax.Word):
+        return [node] if node.mode == "word" and node.field is None else []
+    if isinstance(node, syntax.Not) or node is None or isinstance(node, syntax.Phrase):
+        return []
+    return [w for c in node.children for w in _words(c)]
+
+
+def _suggest(searcher, text: str, node: syntax.Node | None) -> str | None:
+    corrector = searcher.corrector("exact")
+    suggestion = text
+    changed = False
+    for word in _words(node):
+        folded = fold(word.text)
+        if searcher.doc_frequency("exact", folded) > 0:
+            continue
+        found = corrector.suggest(folded, limit=1, maxdist=2, prefix=1)
+        if found and found[0] != folded:
+            suggestion = suggestion.replace(word.text, found[0], 1)
+            changed = True
+    return suggestion if changed else None
+
+
+def run(searcher, text: str, variants: Variants, keymap: dict[str, list[str]], limit: int = 20,
+        sort: str = "relevance", document: str | None = None) -> SearchResult:
+    """Answer a query; every whoosh object stays inside this call."""
+    parsed = syntax.parse(text)
+    ctx = _Context(searcher.reader(), variants, keymap, notes=list(parsed.notes))
+    q = _compile(parsed.node, ctx) if parsed.node is not None else None
+    if q is None or q is wq.NullQuery:
+        message = " ".join(dict.fromkeys(ctx.notes)) or None
+        if parsed.node is None and not message and text.strip():
+            message = "Nothing to search for."
+        return SearchResult(text, 0, (), message=message)
+    flt = wq.Term("path", document) if document else None
+    kwargs = {"limit": max(1, limit), "filter": flt}
+    if sort == "date":
+        kwargs["sortedby"] = MultiFacet([FieldFacet("date_sort", reverse=True),
+                                         FieldFacet("position")])
+    results = searcher.search(q, **kwargs)
+    total = len(results)
+    hits = []
+    for hit in results:
+        stored = hit.fields()
+        source = " ".join(filter(None, (stored.get("body"), stored.get("captions"))))
+        snip, spans = snippet(source or stored.get("headline", ""), ctx.stem, ctx.exact)
+        hits.append(Hit(
+            id=stored["id"], document=stored["path"], title=stored.get("title", ""),
+            headline=stored.get("headline") or None, date=stored.get("date_sort") or None,
+            position=stored.get("position", 0), score=round(float(hit.score or 0.0), 4),
+            snippet=snip, spans=tuple(spans),
+        ))
+    matched = _variant_counts(searcher, results, ctx, variants) if ctx.spellings else {}
+    suggestion = _suggest(searcher, text, parsed.node) if total < 3 else None
+    return SearchResult(
+        text, total, tuple(hits), variants=matched,
+        message=" ".join(dict.fromkeys(ctx.notes)) or None, suggestion=suggestion,
+        terms=tuple(sorted(("stem", t) for t in ctx.stem)) + tuple(
+            sorted(("exact", t) for t in ctx.exact)),
+    )
+
+
+def _variant_counts(searcher, results, ctx: _Context, variants: Variants) -> dict:
+    docs = set(results.docs())
+    out: dict[str, dict[str, int]] = {}
+    for typed, others in ctx.spellings.items():
+        counts = {}
+        for other in others:
+            found = searcher.docs_for_query(wq.Term("exact", other))
+            n = len(docs.intersection(found))
+            if n:
+                counts[variants.display(other)] = n
+        if counts:
+            out[variants.display(typed)] = counts
+    return out
