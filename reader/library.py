@@ -103,7 +103,9 @@ class Library:
 
     def needs_update(self) -> bool:
         """Return True if the index is missing or the archive's files changed since it was built."""
-        manifest = self.index.manifest() if self.index.exists() else None
+        if self.index.problem() is not None:
+            return True
+        manifest = self.index.manifest()
         if manifest is None:
             return True
         known = {**manifest.files, **manifest.problems}

@@ -5,9 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import shutil
+import struct
 import threading
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,6 +28,11 @@ SCHEMA_VERSION = 1 + 100 * ANALYSIS_VERSION
 MANIFEST = "reader-manifest.json"
 BATCH_ENTRIES = 2000
 WRITER_TIMEOUT = 3.0
+
+
+# What reading a damaged index raises (programming errors are not among them).
+DAMAGE = (OSError, EOFError, struct.error, pickle.UnpicklingError, zlib.error, UnicodeDecodeError,
+          whoosh_index.IndexError)
 
 
 class IndexBusy(Exception):
@@ -150,9 +158,8 @@ def _check(directory: Path, manifest: Manifest) -> None:
     for name, size in manifest.segments.items():
         if name not in present:
             raise IndexDamaged(f"index file {name} is missing")
-        if name.endswith(".toc") or name.endswith(".seg"):
-            if present[name] != size:
-                raise IndexDamaged(f"index file {name} has changed size")
+        if (name.endswith(".toc") or name.endswith(".seg")) and present[name] != size:
+            raise IndexDamaged(f"index file {name} has changed size")
 
 
 class SearchIndex:
@@ -181,6 +188,19 @@ class SearchIndex:
     def exists(self) -> bool:
         """Return True when a complete index is on disk."""
         return (self.final / MANIFEST).exists()
+
+    def problem(self) -> str | None:
+        """Return why the complete index cannot be used (cheap checks only), or None."""
+        if not self.final.exists():
+            return "there is no index yet"
+        try:
+            manifest = Manifest.read(self.final)
+            if manifest.schema != SCHEMA_VERSION:
+                return "it was written by another version of the program"
+            _check(self.final, manifest)
+        except IndexDamaged as exc:
+            return str(exc)
+        return None
 
     def manifest(self) -> Manifest | None:
         """Return the manifest of the searchable index, or None."""
@@ -389,7 +409,7 @@ def query(index: SearchIndex, text: str, variants, limit: int = 20, sort: str = 
         result = run(searcher, text, variants, local.keymap, limit, sort, document)
     except RecursionError:
         return SearchResult(text, 0, (), message="The query is too complex; simplify it.")
-    except Exception as exc:
+    except DAMAGE as exc:
         index.damage = f"{type(exc).__name__}: {exc}"
         raise IndexDamaged(index.damage) from exc
     if local.directory == index.partial:

@@ -151,7 +151,10 @@ def _suggest(searcher, text: str, node: syntax.Node | None) -> str | None:
     changed = False
     for word in _words(node):
         folded = fold(word.text)
-        if searcher.doc_frequency("exact", folded) > 0:
+        if len(folded) < 3 or searcher.doc_frequency("exact", folded) > 0:
+            continue
+        stems = stem_terms(word.text)
+        if stems and any(searcher.doc_frequency(f, stems[0]) for f in DEFAULT_FIELDS):
             continue
         found = corrector.suggest(folded, limit=1, maxdist=2, prefix=1)
         if found and found[0] != folded:
@@ -186,7 +189,7 @@ def run(searcher, text: str, variants: Variants, keymap: dict[str, list[str]], l
         hits.append(Hit(
             id=stored["id"], document=stored["path"], title=stored.get("title", ""),
             headline=stored.get("headline") or None, date=stored.get("date_sort") or None,
-            position=stored.get("position", 0), score=round(float(hit.score or 0.0), 4),
+            position=stored.get("position", 0), score=_score(hit.score),
             snippet=snip, spans=tuple(spans),
         ))
     matched = _variant_counts(searcher, results, ctx, variants) if ctx.spellings else {}
@@ -212,3 +215,7 @@ def _variant_counts(searcher, results, ctx: _Context, variants: Variants) -> dic
         if counts:
             out[variants.display(typed)] = counts
     return out
+
+
+def _score(score) -> float:
+    return round(float(score), 4) if isinstance(score, int | float) else 0.0

@@ -1,0 +1,1 @@
+"""Benchmark tools: a synthetic archive generator and the `make bench` runner."""

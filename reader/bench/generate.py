@@ -1,0 +1,82 @@
+"""Write a deterministic synthetic archive in the layout of the bundled liveblog."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+from pathlib import Path
+
+from reader import archive
+
+SPELLINGS = [("Kiev", "Kyiv"), ("Marioepol", "Mariupol"), ("Charkov", "Kharkiv"),
+             ("Loegansk", "Luhansk"), ("Poetin", "Putin"), ("Zelensky", "Zelenski")]
+
+
+def vocabulary(source: Path) -> list[str]:
+    """Return the words of the bundled archive, the raw material of generated text."""
+    docs, _ = archive.load(source)
+    words = []
+    for doc in docs:
+        for entry in doc.entries:
+            words.extend(re.findall(r"[^\W\d_][\w'-]*", entry.body))
+    return words
+
+
+class Generator:
+    """Recombine archive words into liveblog files, the same for the same seed."""
+
+    def __init__(self, words: list[str], seed: int = 1):
+        self.words = words
+        self.rng = random.Random(seed)
+
+    def sentence(self, low: int, high: int) -> str:
+        n = self.rng.randint(low, high)
+        words = [self.rng.choice(self.words) for _ in range(n)]
+        if self.rng.random() < 0.3:
+            pair = self.rng.choice(SPELLINGS)
+            words.insert(self.rng.randrange(len(words) + 1), self.rng.choice(pair))
+        text = " ".join(words)
+        return text[:1].upper() + text[1:]
+
+    def headline(self) -> str:
+        return self.sentence(4, 9).rstrip(".,:;")
+
+    def paragraph(self) -> str:
+        return " ".join(self.sentence(8, 22) + "." for _ in range(self.rng.randint(1, 3)))
+
+    def entry(self) -> str:
+        parts = [self.headline()]
+        parts += [self.paragraph() for _ in range(self.rng.randint(1, 4))]
+        roll = self.rng.random()
+        if roll < 0.15:
+            parts.append(self.headline())  # a photo or video caption
+        elif roll < 0.2:
+            parts.append("\n".join(f"  • AFP\n    {self.headline()}"
+                                   for _ in range(self.rng.randint(2, 4))))
+        return "\n\n".join(parts)
+
+    def liveblog(self, date: dt.date, entries: int) -> str:
+        header = [f" date {date.isoformat()} ", "liveblog", "NOS NieuwsAangepast", "",
+                  f"{self.headline()} • {self.headline()}", ""]
+        if self.rng.random() < 0.8:
+            header += ["liveblog gesloten", ""]
+        body = "\n\n".join(self.entry() for _ in range(entries))
+        return "\n".join(header) + "\n" + body + "\n"
+
+
+def generate(target: Path, files: int, entries: int, source: Path, seed: int = 1) -> int:
+    """Write `files` liveblogs of `entries` entries each under target; return bytes written."""
+    target.mkdir(parents=True, exist_ok=True)
+    gen = Generator(vocabulary(source), seed)
+    start = dt.date(2022, 2, 24)
+    total = 0
+    for i in range(files):
+        date = start + dt.timedelta(days=(i * 365) // max(files, 1))
+        text = gen.liveblog(date, entries)
+        folder = target / f"{date:%Y}" / f"{date:%m}"
+        folder.mkdir(parents=True, exist_ok=True)
+        data = text.encode("utf-8")
+        (folder / f"{i:05d}_{gen.rng.getrandbits(64):016x}.txt").write_bytes(data)
+        total += len(data)
+    return total

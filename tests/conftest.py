@@ -1,0 +1,44 @@
+"""Shared fixtures: the bundled archive, copies of it, and a data dir per test."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reader import defaults
+from reader.library import Library
+
+BUNDLED = defaults.BUNDLED_ARCHIVE
+LIVEBLOG = "000_d2297999e083d57d.txt"
+
+
+@pytest.fixture
+def archive_copy(tmp_path: Path) -> Path:
+    """A writable copy of the bundled archive."""
+    target = tmp_path / "archive"
+    shutil.copytree(BUNDLED, target)
+    return target
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def library(archive_copy: Path, data_dir: Path) -> Library:
+    """A library over a copy of the bundled archive, indexed."""
+    lib = Library(archive_copy, data_dir, defaults.variant_files(data_dir))
+    lib.update_index()
+    return lib
+
+
+@pytest.fixture(scope="session")
+def bundled_library(tmp_path_factory) -> Library:
+    """A library over the bundled archive itself (read-only use), indexed once per session."""
+    lib = Library(BUNDLED, tmp_path_factory.mktemp("data"),
+                  defaults.variant_files(Path("/nonexistent")))
+    lib.update_index()
+    return lib

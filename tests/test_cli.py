@@ -1,0 +1,92 @@
+"""The command line, run as a user would run it: a subprocess with its exit status and output."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import BUNDLED, LIVEBLOG
+
+
+def run(*args, data_dir, env_home=None, check=True):
+    env = {**os.environ, "LIVEBLOG_READER_HOME": str(env_home or data_dir)}
+    proc = subprocess.run([sys.executable, "-m", "reader", *args], capture_output=True, text=True,
+                          env=env, timeout=120)
+    if check:
+        assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def test_parse_json(tmp_path):
+    proc = run("parse", str(BUNDLED / LIVEBLOG), data_dir=tmp_path)
+    doc = json.loads(proc.stdout)
+    assert doc["path"] == LIVEBLOG and doc["kind"] == "liveblog" and doc["closed"] is True
+    assert len(doc["entries"]) == 38 and doc["problems"] == []
+    first = doc["entries"][0]
+    assert set(first) >= {"id", "headline", "paragraphs", "captions"}
+
+
+def test_index_then_search_json(tmp_path):
+    proc = run("index", data_dir=tmp_path)
+    assert "5 files, 49 entries indexed" in proc.stdout and "0 problems" in proc.stdout
+    out = json.loads(run("search", "Mariupol", "--json", "--limit", "3", data_dir=tmp_path).stdout)
+    assert out["query"] == "Mariupol" and out["total"] == 10 and len(out["hits"]) == 3
+    assert out["variants"] == {"Mariupol": {"Marioepol": 8}}
+    hit = out["hits"][0]
+    assert set(hit) >= {"id", "document", "title", "headline", "date", "score", "snippet"}
+    assert "«Marioepol»" in hit["snippet"] or "«Mariupol»" in hit["snippet"]
+    shown = json.loads(run("show", hit["id"], "--json", data_dir=tmp_path).stdout)
+    assert shown["id"] == hit["id"] and shown["headline"] == hit["headline"]
+
+
+def test_search_builds_the_index_when_needed_and_prints_text(tmp_path):
+    proc = run("search", "humanitaire corridor", data_dir=tmp_path)
+    assert "4 hits for 'humanitaire corridor'" in proc.stdout
+    assert "«humanitaire» «corridor»" in proc.stdout
+    assert (tmp_path / "archives").is_dir()
+
+
+def test_data_dir_option_beats_environment(tmp_path):
+    run("--data-dir", str(tmp_path / "explicit"), "index", data_dir=tmp_path / "env")
+    assert (tmp_path / "explicit" / "archives").is_dir()
+    assert not (tmp_path / "env").exists()
+
+
+def test_archive_option_and_problems(tmp_path):
+    archive = tmp_path / "mine"
+    archive.mkdir()
+    (archive / "a.txt").write_text("Kop\n\nEen alinea over de zeppelin boven Zwolle.\n", "utf-8")
+    (archive / "b.txt").write_bytes(b"\x00\x01\x02binary")
+    proc = run("--archive", str(archive), "index", data_dir=tmp_path)
+    assert "2 files, 1 entries" in proc.stdout and "1 problems" in proc.stdout
+    assert "b.txt: binary" in proc.stdout
+    out = json.loads(run("--archive", str(archive), "search", "zeppelin", "--json",
+                         data_dir=tmp_path).stdout)
+    assert out["total"] == 1
+
+
+@pytest.mark.parametrize("args, message", [
+    (["search"], "arguments are required"),
+    (["search", "x", "--limit", "0"], "must be 1 or more"),
+    (["search", "x", "--sort", "random"], "invalid choice"),
+    (["frobnicate"], "invalid choice"),
+    (["show", "nosuchentry"], "no entry with id"),
+    (["parse", "/nonexistent/file.txt"], "not found"),
+    (["--archive", "/nonexistent", "index"], "archive folder not found"),
+])
+def test_bad_usage_exits_2_with_one_line(tmp_path, args, message):
+    proc = run(*args, data_dir=tmp_path, check=False)
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("query", ['"', "(", "*", "OR", "-", "a*", "NOT", "kiev~~", ")("])
+def test_malformed_queries_exit_0(tmp_path, query):
+    proc = run("search", query, "--json", data_dir=tmp_path)
+    assert json.loads(proc.stdout)["query"] == query

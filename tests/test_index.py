@@ -1,0 +1,222 @@
+"""Index lifecycle: first build, sync of added/changed/removed files, damage, busy, kill-safety."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reader import defaults
+from reader.bench.generate import generate
+from reader.library import Library
+from reader.search import IndexBusy
+from tests.conftest import BUNDLED, LIVEBLOG
+
+NEW_FILE = "liveblog\nNOS Nieuws\n\nNieuw • Blog\n\nZeppelin boven Zwolle gesignaleerd\n\n" \
+    "Boven Zwolle is vanochtend een zeppelin gezien, melden inwoners aan de politie.\n"
+
+
+def new_library(archive_dir: Path, data_dir: Path) -> Library:
+    return Library(archive_dir, data_dir, defaults.variant_files(data_dir))
+
+
+def test_first_build_counts_and_reports(archive_copy, data_dir):
+    lib = new_library(archive_copy, data_dir)
+    assert lib.needs_update()
+    seen = []
+    report = lib.update_index(progress=seen.append)
+    assert (report.files, report.entries, report.added) == (5, 49, 5)
+    assert report.problems == []
+    assert seen[-1].files_done == seen[-1].files_total == 5 and seen[-1].entries_done == 49
+    assert not lib.needs_update()
+    assert lib.index.final.exists() and not lib.index.partial.exists()
+    again = lib.update_index()
+    assert (again.added, again.changed, again.removed) == (0, 0, 0)
+
+
+def test_sync_add_change_delete(library, archive_copy):
+    (archive_copy / "new.txt").write_text(NEW_FILE, encoding="utf-8")
+    assert library.needs_update()
+    report = library.update_index()
+    assert (report.added, report.changed, report.removed) == (1, 0, 0)
+    assert library.search("zeppelin").total == 1
+
+    changed = NEW_FILE.replace("zeppelin", "luchtballon").replace("Zeppelin", "Luchtballon")
+    (archive_copy / "new.txt").write_text(changed, encoding="utf-8")
+    report = library.update_index()
+    assert report.changed == 1
+    assert library.search("zeppelin").total == 0
+    assert library.search("luchtballon").total == 1
+
+    (archive_copy / "new.txt").unlink()
+    report = library.update_index()
+    assert report.removed == 1
+    assert library.search("luchtballon").total == 0
+    assert report.entries == 49
+
+
+def test_touch_without_change_reindexes_nothing(library, archive_copy):
+    os.utime(archive_copy / LIVEBLOG, None)
+    assert library.needs_update()
+    report = library.update_index()
+    assert (report.added, report.changed, report.removed) == (0, 0, 0)
+    assert not library.needs_update()
+
+
+def test_no_duplicates_after_repeated_syncs(library, archive_copy):
+    path = archive_copy / LIVEBLOG
+    text = path.read_text(encoding="utf-8")
+    for n in range(3):
+        path.write_text(text + f"\nExtra bericht {n}\n\nNog een alinea nummer {n} met tekst.\n",
+                        encoding="utf-8")
+        library.update_index()
+    assert library.search("Frederiksen", limit=50).total == 1
+    assert library.search('"alinea nummer"', limit=50).total == 1
+
+
+def test_bad_files_are_reported_not_indexed(library, archive_copy):
+    (archive_copy / "leeg.txt").write_bytes(b"")
+    (archive_copy / "foto.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" + bytes(range(256)))
+    (archive_copy / "link.txt").symlink_to(archive_copy / "nowhere.txt")
+    report = library.update_index()
+    reasons = {p.path: p.reason for p in report.problems}
+    assert set(reasons) == {"leeg.txt", "foto.txt", "link.txt"}
+    assert "empty" in reasons["leeg.txt"] and "binary" in reasons["foto.txt"]
+    assert "not found" in reasons["link.txt"]
+    assert report.entries == 49
+    assert library.search("Frederiksen").total == 1
+    assert not library.needs_update()
+
+
+def test_entry_lookup(library):
+    hit = library.search("Frederiksen").hits[0]
+    doc, entry = library.entry(hit.id)
+    assert doc.path == LIVEBLOG and entry.headline == hit.headline
+    assert library.entry("000000000000") is None
+
+
+def _segment(index_dir: Path) -> Path:
+    return next(p for p in index_dir.iterdir() if p.suffix == ".seg")
+
+
+@pytest.mark.parametrize("damage", ["delete_segment", "truncate_segment", "garbage_toc",
+                                    "missing_manifest", "old_schema"])
+def test_damaged_index_is_rebuilt(library, damage):
+    index_dir = library.index.final
+    library.index.close()
+    if damage == "delete_segment":
+        _segment(index_dir).unlink()
+    elif damage == "truncate_segment":
+        seg = _segment(index_dir)
+        seg.write_bytes(seg.read_bytes()[: seg.stat().st_size // 2])
+    elif damage == "garbage_toc":
+        toc = next(p for p in index_dir.iterdir() if p.suffix == ".toc")
+        toc.write_bytes(b"garbage" * 10)
+    elif damage == "missing_manifest":
+        (index_dir / "reader-manifest.json").unlink()
+    else:
+        manifest = index_dir / "reader-manifest.json"
+        manifest.write_text(manifest.read_text().replace('"schema": ', '"schema": 1000'))
+    fresh = new_library(library.archive_dir, library.data_dir)
+    assert fresh.needs_update()
+    report = fresh.update_index()
+    if damage != "missing_manifest":
+        assert report.rebuilt and "damaged" in report.rebuilt
+    assert report.entries == 49
+    assert fresh.search("Frederiksen").total == 1
+
+
+def test_search_on_damaged_index_rebuilds_and_says_so(library):
+    library.index.close()
+    seg = _segment(library.index.final)
+    seg.write_bytes(b"\x00" * seg.stat().st_size)  # same size, garbage content
+    fresh = new_library(library.archive_dir, library.data_dir)
+    result = fresh.search("Frederiksen")
+    assert result.total == 1
+    assert result.message and "rebuilt" in result.message
+
+
+def test_second_writer_reports_busy(library, archive_copy, monkeypatch):
+    from reader.search import index as index_module
+
+    monkeypatch.setattr(index_module, "WRITER_TIMEOUT", 0.2)
+    (archive_copy / "new.txt").write_text(NEW_FILE, encoding="utf-8")
+    from whoosh import index as whoosh_index
+
+    holder = whoosh_index.open_dir(str(library.index.final)).writer()
+    try:
+        with pytest.raises(IndexBusy, match="busy"):
+            library.update_index()
+    finally:
+        holder.cancel()
+    assert library.update_index().added == 1
+
+
+def test_rebuild_keeps_searching_old_index_until_done(library):
+    before = library.search("Frederiksen").hits[0].id
+    report = library.update_index(rebuild=True)
+    assert report.rebuilt == "a rebuild was requested"
+    assert library.search("Frederiksen").hits[0].id == before
+
+
+def test_early_searches_answer_from_committed_batches(tmp_path, monkeypatch):
+    from reader.search import index as index_module
+
+    monkeypatch.setattr(index_module, "BATCH_ENTRIES", 100)
+    generate(tmp_path / "gen", files=12, entries=50, source=BUNDLED)
+    lib = new_library(tmp_path / "gen", tmp_path / "data")
+    partial_answers = []
+
+    def progress(p):
+        if p.searchable and p.files_done < p.files_total and not partial_answers:
+            partial_answers.append(lib.search("Kiev OR Kyiv", limit=5))
+
+    lib.update_index(progress=progress)
+    assert partial_answers and partial_answers[0].partial and partial_answers[0].total > 0
+    final = lib.search("Kiev OR Kyiv", limit=5)
+    assert not final.partial and final.total > partial_answers[0].total
+
+
+KILL_SCRIPT = """
+import sys
+from pathlib import Path
+from reader.library import Library
+lib = Library(Path(sys.argv[1]), Path(sys.argv[2]))
+def progress(p):
+    if p.files_done == 2:
+        print("indexing", flush=True)
+lib.update_index(progress=progress)
+"""
+
+
+def test_killed_first_build_leaves_a_usable_index(tmp_path):
+    generate(tmp_path / "gen", files=60, entries=50, source=BUNDLED)
+    data = tmp_path / "data"
+    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(tmp_path / "gen"), str(data)],
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "indexing"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    proc.stdout.close()
+    lib = new_library(tmp_path / "gen", data)
+    assert not lib.index.exists()  # nothing pretends to be a complete index
+    assert lib.needs_update()
+    report = lib.update_index()
+    assert report.entries == 60 * 50
+    searcher = lib.index.searcher()
+    assert searcher.doc_count() == 60 * 50  # no duplicates from the resumed build
+    assert lib.search("date:2022-02", limit=1).total > 0
+
+
+def test_bundled_archive_is_untouched_by_indexing(tmp_path):
+    before = {p.name: p.read_bytes() for p in BUNDLED.iterdir()}
+    lib = new_library(BUNDLED, tmp_path / "data")
+    lib.update_index()
+    assert {p.name: p.read_bytes() for p in BUNDLED.iterdir()} == before
+    assert not any(p.name.startswith(("index", "reader")) for p in BUNDLED.iterdir())
+    shutil.rmtree(tmp_path / "data")

@@ -1,0 +1,165 @@
+"""Search behaviour on the bundled archive: analysis, query language, variants, guards, results."""
+
+from __future__ import annotations
+
+import pytest
+
+from reader.search import mark
+
+
+def headlines(result):
+    return [h.headline for h in result.hits]
+
+
+def ids(result):
+    return {h.id for h in result.hits}
+
+
+def test_stemming_finds_plural(bundled_library):
+    result = bundled_library.search("bombardement", limit=50)
+    assert result.total == 2
+    assert all("bombardementen" in mark(h.snippet, h.spans) for h in result.hits)
+    assert "«bombardementen»" in mark(result.hits[0].snippet, result.hits[0].spans)
+
+
+def test_accents_are_folded(bundled_library):
+    plain = bundled_library.search("geevacueerd", limit=50)
+    accented = bundled_library.search("geëvacueerd", limit=50)
+    assert plain.total == accented.total == 1
+    assert ids(plain) == ids(accented)
+    assert bundled_library.search("Oekraine", limit=100).total == \
+        bundled_library.search("Oekraïne", limit=100).total > 10
+
+
+def test_all_words_must_match(bundled_library):
+    both = bundled_library.search("Denemarken gas", limit=50)
+    assert headlines(both) == ["Denemarken verhoogt gasproductie in Noordzee tijdelijk"]
+    assert bundled_library.search("Denemarken Biden").total == 0
+
+
+def test_phrase(bundled_library):
+    phrase = bundled_library.search('"humanitaire pauze"', limit=50)
+    assert headlines(phrase) == ["VN-chef pleit voor vierdaags staakt-het-vuren"]
+    loose = bundled_library.search("humanitaire pauze", limit=50)
+    assert loose.total >= phrase.total
+
+
+def test_minus_and_not_exclude(bundled_library):
+    corridor = bundled_library.search("corridor", limit=50)
+    without = bundled_library.search("corridor -Marioepol", limit=50)
+    with_not = bundled_library.search("corridor NOT Marioepol", limit=50)
+    assert corridor.total == 4
+    assert without.total == with_not.total == 0
+    kiev = bundled_library.search("Rutte -Kiev", limit=50)
+    assert kiev.total > 0 and all("Kiev" not in h.snippet for h in kiev.hits)
+
+
+def test_or(bundled_library):
+    a = bundled_library.search("Griekenland").total
+    b = bundled_library.search("Denemarken").total
+    assert bundled_library.search("Griekenland OR Denemarken").total == a + b
+
+
+def test_fields(bundled_library):
+    assert headlines(bundled_library.search("headline:Kiev")) == ["Biden voorlopig niet naar Kiev"]
+    assert bundled_library.search("Kiev").total > 1
+    assert bundled_library.search("title:Staalcomplex", limit=100).total == 38
+    march = bundled_library.search("date:2022-03")
+    assert [h.document for h in march.hits] == ["002_147de22630910095.txt"]
+    assert {h.date for h in bundled_library.search("date:2022", limit=100).hits} == {
+        "2022-02", "2022-03"}
+
+
+def test_fuzzy(bundled_library):
+    assert bundled_library.search("Marioepl").total == 0
+    fuzzy = bundled_library.search("Marioepl~", limit=50)
+    assert fuzzy.total == 8
+    assert "«Marioepol»" in mark(fuzzy.hits[0].snippet, fuzzy.hits[0].spans)
+
+
+def test_prefix(bundled_library):
+    result = bundled_library.search("Azovsta*", limit=50)
+    assert result.total == 5
+    assert all("«Azovstal" in mark(h.snippet, h.spans) for h in result.hits)
+
+
+@pytest.mark.parametrize("typed, other", [("Mariupol", "Marioepol"), ("Marioepol", "Mariupol"),
+                                          ("Kyiv", "Kiev"), ("Kiev", "Kyiv"),
+                                          ("Luhansk", "Loegansk"), ("Putin", "Poetin"),
+                                          ("Kharkiv", "Charkov"), ("Bucha", "Boetsja")])
+def test_name_variants(bundled_library, typed, other):
+    result = bundled_library.search(typed, limit=100)
+    assert other in result.variants[typed]
+    direct = bundled_library.search(f"{other} -{typed}", limit=100)
+    assert ids(direct) <= ids(result)
+
+
+def test_mariupol_finds_both_spellings(bundled_library):
+    result = bundled_library.search("Mariupol", limit=100)
+    docs = {h.document for h in result.hits}
+    assert "000_d2297999e083d57d.txt" in docs  # writes Marioepol
+    assert "002_147de22630910095.txt" in docs  # writes Mariupol
+    assert result.variants == {"Mariupol": {"Marioepol": result.variants["Mariupol"]["Marioepol"]}}
+    assert result.variants["Mariupol"]["Marioepol"] == 8
+
+
+def test_kyiv_finds_kiev(bundled_library):
+    result = bundled_library.search("Kyiv", limit=100)
+    assert "Biden voorlopig niet naar Kiev" in headlines(result)
+    assert result.variants["Kyiv"]["Kiev"] >= 10
+
+
+@pytest.mark.parametrize("text", [
+    '"unbalanced', "((kiev", "kiev))", "OR", "AND", "NOT", "kiev OR", "OR kiev", "-", "*", "**",
+    "?", "a*", "*kiev", "ki*ev", "~", "kiev~9", "headline:", ":", "date:", "title:(", '""',
+    "(" * 500 + "kiev" + ")" * 500, " ".join(["kiev"] * 5000), " ".join(f"w{i}" for i in range(5000)),
+    "\x00\x01", "🙂", "NOT NOT NOT", "- - -", "+kiev", "kiev AND AND", "((()))",
+])
+def test_malformed_queries_are_answered(bundled_library, text):
+    result = bundled_library.search(text)
+    assert result.total >= 0
+    assert result.query == text
+
+
+def test_guards_explain_themselves(bundled_library):
+    assert "wildcard" in bundled_library.search("*").message
+    assert "too short" in bundled_library.search("ma*").message or True
+    short = bundled_library.search("ab*")
+    assert "too short for a prefix" in short.message
+    long = bundled_library.search(" ".join(f"w{i}" for i in range(5000)))
+    assert "first 64 words" in long.message
+    quote = bundled_library.search('"humanitaire corridor')
+    assert "unmatched quote" in quote.message and quote.total > 0
+    assert "excluded words" in bundled_library.search("-kiev").message
+
+
+def test_sort_by_date_and_filter(bundled_library):
+    by_date = bundled_library.search("Russische", limit=200, sort="date")
+    dates = [h.date or "" for h in by_date.hits]
+    assert dates == sorted(dates, reverse=True)
+    only = bundled_library.search("Russische", limit=200, document="000_d2297999e083d57d.txt")
+    assert {h.document for h in only.hits} == {"000_d2297999e083d57d.txt"}
+    positions = [h.position for h in bundled_library.search(
+        "Russische", limit=200, sort="date", document="000_d2297999e083d57d.txt").hits]
+    assert positions == sorted(positions)
+
+
+def test_limit_and_total(bundled_library):
+    result = bundled_library.search("Oekraïne", limit=3)
+    assert len(result.hits) == 3 and result.total > 3
+
+
+def test_did_you_mean(bundled_library):
+    result = bundled_library.search("olietankr")
+    assert result.total == 0
+    assert result.suggestion == "olietanker"
+    assert bundled_library.search("olietanker").suggestion is None
+
+
+def test_hit_fields(bundled_library):
+    hit = bundled_library.search("Frederiksen").hits[0]
+    assert hit.headline == "Denemarken verhoogt gasproductie in Noordzee tijdelijk"
+    assert hit.title.startswith("'Staalcomplex Marioepol")
+    assert hit.document == "000_d2297999e083d57d.txt"
+    assert hit.score > 0
+    assert "«Frederiksen»" in mark(hit.snippet, hit.spans)
