@@ -75,6 +75,11 @@ class Library:
             for path, m in sorted(manifest.files.items())
         ]
 
+    @staticmethod
+    def info(doc: Document) -> DocumentInfo:
+        """Return the document-list summary of a parsed document."""
+        return DocumentInfo(doc.path, doc.title, doc.kind, doc.date, doc.closed, len(doc.entries))
+
     def entry(self, entry_id: str) -> tuple[Document, Entry] | None:
         """Find an entry by id: via the index when it knows the file, else by parsing the archive."""
         path = self._path_of(entry_id)

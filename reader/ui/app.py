@@ -1,0 +1,93 @@
+"""The composition root of the desktop app: paths, settings, the Library, the window."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QIcon, QPalette
+from PySide6.QtWidgets import QApplication
+
+from reader import defaults
+from reader.library import Library
+from reader.ui.main_window import MainWindow
+from reader.ui.tasks import TaskRunner
+
+
+def make_library(archive_dir: Path, data_dir: Path) -> Library:
+    """Return the Library of an archive folder, with the shipped and the user's name variants."""
+    return Library(archive_dir, data_dir, defaults.variant_files(data_dir))
+
+
+def settings_for(data_dir: Path) -> QSettings:
+    """Return the settings file in the data dir."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return QSettings(str(data_dir / "settings.ini"), QSettings.Format.IniFormat)
+
+
+def apply_style(app: QApplication) -> None:
+    """Use Fusion with the system palette (light or dark) and our stylesheet."""
+    app.setStyle("Fusion")
+    scheme = app.styleHints().colorScheme()
+    if scheme == Qt.ColorScheme.Dark:
+        app.setPalette(dark_palette())
+    with contextlib.suppress(OSError):
+        app.setStyleSheet((defaults.RESOURCES / "style.qss").read_text(encoding="utf-8"))
+
+
+def dark_palette() -> QPalette:
+    """Return a dark palette (used when the system asks for dark, and for screenshots)."""
+    p = QPalette()
+    colors = {
+        QPalette.ColorRole.Window: "#202124", QPalette.ColorRole.WindowText: "#e8eaed",
+        QPalette.ColorRole.Base: "#17181a", QPalette.ColorRole.AlternateBase: "#26272b",
+        QPalette.ColorRole.Text: "#e8eaed", QPalette.ColorRole.Button: "#2b2c30",
+        QPalette.ColorRole.ButtonText: "#e8eaed", QPalette.ColorRole.Highlight: "#4a7fc1",
+        QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.Mid: "#3c3d42",
+        QPalette.ColorRole.PlaceholderText: "#9aa0a6", QPalette.ColorRole.ToolTipBase: "#2b2c30",
+        QPalette.ColorRole.ToolTipText: "#e8eaed", QPalette.ColorRole.Link: "#8ab4f8",
+    }
+    for role, color in colors.items():
+        p.setColor(role, color)
+    return p
+
+
+def build_window(archive_dir: Path | None, data_dir: Path) -> MainWindow:
+    """Create the window for an archive (None: the last one used, else the bundled one)."""
+    settings = settings_for(data_dir)
+    if archive_dir is None:
+        last = settings.value("archive")
+        archive_dir = Path(last) if last and Path(str(last)).is_dir() else defaults.BUNDLED_ARCHIVE
+    library = make_library(archive_dir, data_dir)
+    tasks = TaskRunner()
+    window = MainWindow(library, settings, tasks, lambda folder: make_library(folder, data_dir),
+                        defaults.RESOURCES / "icons")
+    tasks.setParent(window)
+    window.setWindowIcon(window.window_icon())
+    return window
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Open the window; return the exit status."""
+    parser = argparse.ArgumentParser(prog="liveblog-reader-gui")
+    parser.add_argument("--archive", metavar="DIR")
+    parser.add_argument("--data-dir", metavar="DIR")
+    args = parser.parse_args(argv if argv is not None else sys.argv[1:])
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setApplicationName("Liveblog Reader")
+    app.setDesktopFileName("liveblog-reader")
+    app.setWindowIcon(QIcon(str(defaults.RESOURCES / "icons" / "app.svg")))
+    apply_style(app)
+    archive_dir = Path(args.archive).expanduser() if args.archive else None
+    if archive_dir is not None and not archive_dir.is_dir():
+        print(f"liveblog-reader: archive folder not found: {archive_dir}", file=sys.stderr)
+        return 2
+    window = build_window(archive_dir, defaults.data_dir(args.data_dir))
+    window.show()
+    window.start()
+    code = app.exec()
+    window.tasks.wait(10_000)
+    return code

@@ -1,0 +1,228 @@
+"""Item delegates that paint documents, hits and entry cards as rich text (always escaped)."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable
+
+from PySide6.QtCore import QEvent, QModelIndex, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QPainter, QPalette, QTextDocument
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from reader.library import DocumentInfo
+from reader.model import Entry, Hit
+from reader.ui.models import BookmarkedRole, ItemRole, MarkedRole
+
+MARGIN = 6
+PAD = 12
+STAR = 22
+
+
+def mark_html(text: str, spans: Iterable[tuple[int, int]], color: str) -> str:
+    """Return text escaped for HTML, with the spans wrapped in a highlight."""
+    out, last = [], 0
+    for start, end in sorted(spans):
+        if start < last:
+            continue
+        out.append(html.escape(text[last:start]))
+        out.append(f'<span style="background-color:{color}; color:#000">'
+                   f"{html.escape(text[start:end])}</span>")
+        last = end
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def is_dark(palette: QPalette) -> bool:
+    """Return True when the palette is a dark one."""
+    return palette.color(QPalette.ColorRole.Base).lightness() < 128
+
+
+def highlight_color(palette: QPalette) -> str:
+    return "#e6b800" if is_dark(palette) else "#ffe066"
+
+
+class RichDelegate(QStyledItemDelegate):
+    """Paint each row as a laid-out QTextDocument, cached per row and width."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.point_size = 10.0
+        self._cache: dict[tuple, QTextDocument] = {}
+
+    def clear_cache(self) -> None:
+        """Forget laid-out rows (after a zoom, a palette or a query change)."""
+        self._cache.clear()
+
+    def html(self, index: QModelIndex, palette: QPalette) -> str:
+        raise NotImplementedError
+
+    def cache_key(self, index: QModelIndex) -> object:
+        return index.data(ItemRole)
+
+    def _document(self, index: QModelIndex, option: QStyleOptionViewItem, width: int) -> QTextDocument:
+        key = (id(index.model()), index.row(), self.cache_key(index), width, self.point_size)
+        doc = self._cache.get(key)
+        if doc is None:
+            if len(self._cache) > 4000:
+                self._cache.clear()
+            doc = QTextDocument()
+            doc.setUndoRedoEnabled(False)
+            font = option.font
+            font.setPointSizeF(self.point_size)
+            doc.setDefaultFont(font)
+            doc.setDocumentMargin(0)
+            doc.setHtml(self.html(index, option.palette))
+            doc.setTextWidth(max(50, width))
+            self._cache[key] = doc
+        return doc
+
+    def _text_width(self, option: QStyleOptionViewItem) -> int:
+        view = self.parent()
+        width = view.viewport().width() if view is not None else option.rect.width()
+        return width - 2 * (MARGIN + PAD) - self.right_margin()
+
+    def right_margin(self) -> int:
+        return 0
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        self.initStyleOption(option, index)
+        doc = self._document(index, option, self._text_width(option))
+        return QSize(self._text_width(option), int(doc.size().height()) + 2 * (MARGIN + PAD) - 6)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        self.initStyleOption(option, index)
+        palette = option.palette
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        card = QRectF(option.rect.adjusted(MARGIN, MARGIN // 2, -MARGIN, -MARGIN // 2))
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        base = palette.color(QPalette.ColorRole.Base)
+        fill = base.lighter(115) if is_dark(palette) else QColor("#ffffff")
+        if selected:
+            tint = palette.color(QPalette.ColorRole.Highlight)
+            tint.setAlpha(40)
+            fill = _blend(fill, tint)
+        border = palette.color(QPalette.ColorRole.Mid)
+        if option.state & QStyle.StateFlag.State_HasFocus:
+            border = palette.color(QPalette.ColorRole.Highlight)
+        painter.setPen(border)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(card, 6, 6)
+        doc = self._document(index, option, self._text_width(option))
+        painter.translate(card.left() + PAD, card.top() + PAD - 3)
+        ctx = QAbstractTextDocumentLayout.PaintContext()
+        ctx.palette.setColor(QPalette.ColorRole.Text, palette.color(QPalette.ColorRole.Text))
+        doc.documentLayout().draw(painter, ctx)
+        painter.restore()
+        self.paint_extra(painter, card.toRect(), index, palette)
+
+    def paint_extra(self, painter: QPainter, card: QRect, index: QModelIndex,
+                    palette: QPalette) -> None:
+        pass
+
+
+def _blend(a: QColor, b: QColor) -> QColor:
+    t = b.alphaF()
+    return QColor(int(a.red() * (1 - t) + b.red() * t), int(a.green() * (1 - t) + b.green() * t),
+                  int(a.blue() * (1 - t) + b.blue() * t))
+
+
+def _muted(palette: QPalette) -> str:
+    return palette.color(QPalette.ColorRole.PlaceholderText).name()
+
+
+class DocumentDelegate(RichDelegate):
+    """A document row: kind, title, date, entry count, closed, bookmarks."""
+
+    def cache_key(self, index: QModelIndex) -> object:
+        return (index.data(ItemRole), index.data(BookmarkedRole))
+
+    def html(self, index: QModelIndex, palette: QPalette) -> str:
+        doc: DocumentInfo = index.data(ItemRole)
+        kind = "● Liveblog" if doc.kind == "liveblog" else "▤ Article"
+        bits = [kind, doc.date or "no date", f"{doc.entries} entries"]
+        if doc.closed:
+            bits.append("closed")
+        marks = index.data(BookmarkedRole)
+        if marks:
+            bits.append(f"★ {marks}")
+        meta = " · ".join(html.escape(b) for b in bits)
+        return (f"<div style='font-weight:600'>{html.escape(doc.title)}</div>"
+                f"<div style='color:{_muted(palette)}; font-size:small'>{meta}</div>")
+
+
+class HitDelegate(RichDelegate):
+    """A search hit: headline, document and date, snippet with the matches highlighted."""
+
+    def html(self, index: QModelIndex, palette: QPalette) -> str:
+        hit: Hit = index.data(ItemRole)
+        color = highlight_color(palette)
+        head = html.escape(hit.headline or "Introduction")
+        meta = html.escape(f"{hit.title} · {hit.date or 'no date'}")
+        return (f"<div style='font-weight:600'>{head}</div>"
+                f"<div style='color:{_muted(palette)}; font-size:small'>{meta}</div>"
+                f"<div style='margin-top:3px'>{mark_html(hit.snippet, hit.spans, color)}</div>")
+
+
+class EntryDelegate(RichDelegate):
+    """An entry card: headline, paragraphs, captions set apart, a bookmark star."""
+
+    star_clicked = Signal(object)  # Entry
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.spans_for: Callable[[str], list[tuple[int, int]]] = lambda text: []
+        self.terms_version = 0
+
+    def right_margin(self) -> int:
+        return STAR
+
+    def cache_key(self, index: QModelIndex) -> object:
+        return (index.data(ItemRole), self.terms_version)
+
+    def html(self, index: QModelIndex, palette: QPalette) -> str:
+        entry: Entry = index.data(ItemRole)
+        color = highlight_color(palette)
+
+        def fmt(text: str) -> str:
+            return mark_html(text, self.spans_for(text), color)
+
+        parts = []
+        if entry.headline:
+            parts.append(f"<p style='font-weight:700; font-size:large; margin:0 0 6px 0'>"
+                         f"{fmt(entry.headline)}</p>")
+        parts.extend(f"<p style='margin:0 0 8px 0'>{fmt(p)}</p>" for p in entry.paragraphs)
+        muted = _muted(palette)
+        for c in entry.captions:
+            label = f"Photo · {c.credit}" if c.credit else "Photo/video"
+            parts.append(f"<p style='margin:2px 0 4px 12px; font-size:small; color:{muted}'>"
+                         f"<span style='font-style:normal; font-weight:600'>▣ {html.escape(label)}"
+                         f"</span>&nbsp; <i>{fmt(c.text)}</i></p>")
+        return "".join(parts) or "<p><i>(empty)</i></p>"
+
+    def paint_extra(self, painter: QPainter, card: QRect, index: QModelIndex,
+                    palette: QPalette) -> None:
+        painter.save()
+        on = bool(index.data(BookmarkedRole))
+        painter.setPen(QColor("#e0a800") if on else palette.color(QPalette.ColorRole.Mid))
+        font = painter.font()
+        font.setPointSizeF(self.point_size * 1.4)
+        painter.setFont(font)
+        painter.drawText(self.star_rect(card), Qt.AlignmentFlag.AlignCenter, "★" if on else "☆")
+        if index.data(MarkedRole):
+            painter.fillRect(QRect(card.left() + 1, card.top() + 8, 3, card.height() - 16),
+                             QColor(highlight_color(palette)))
+        painter.restore()
+
+    @staticmethod
+    def star_rect(card: QRect) -> QRect:
+        return QRect(card.right() - STAR - 6, card.top() + 6, STAR, STAR)
+
+    def editorEvent(self, event: QEvent, model, option: QStyleOptionViewItem,
+                    index: QModelIndex) -> bool:
+        if event.type() == QEvent.Type.MouseButtonRelease:
+            card = option.rect.adjusted(MARGIN, MARGIN // 2, -MARGIN, -MARGIN // 2)
+            if self.star_rect(card).contains(QPointF(event.position()).toPoint()):
+                self.star_clicked.emit(index.data(ItemRole))
+                return True
+        return super().editorEvent(event, model, option, index)

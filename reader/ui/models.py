@@ -1,0 +1,135 @@
+"""Thin Qt list models over the core's frozen dataclasses; each has one set_items()."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+
+from reader.library import DocumentInfo
+from reader.model import Entry, Hit
+
+ItemRole = Qt.ItemDataRole.UserRole + 1
+SortDateRole = Qt.ItemDataRole.UserRole + 2
+SortTitleRole = Qt.ItemDataRole.UserRole + 3
+MarkedRole = Qt.ItemDataRole.UserRole + 4  # an entry matches the current query
+BookmarkedRole = Qt.ItemDataRole.UserRole + 5
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class _ListModel(QAbstractListModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.items: tuple = ()
+
+    def set_items(self, items: Sequence) -> None:
+        """Replace every row."""
+        self.beginResetModel()
+        self.items = tuple(items)
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.items)
+
+    def item(self, row: int):
+        """Return the dataclass of a row, or None."""
+        return self.items[row] if 0 <= row < len(self.items) else None
+
+    def _valid(self, index: _Index) -> bool:
+        return index.isValid() and 0 <= index.row() < len(self.items)
+
+
+class DocumentListModel(_ListModel):
+    """The archive's documents."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.bookmark_counts: dict[str, int] = {}
+
+    def set_bookmark_counts(self, counts: dict[str, int]) -> None:
+        """Set how many bookmarks each document (by path) has."""
+        self.bookmark_counts = dict(counts)
+        if self.items:
+            self.dataChanged.emit(self.index(0), self.index(len(self.items) - 1))
+
+    def row_of(self, path: str) -> int:
+        """Return the row of a document path, or -1."""
+        return next((i for i, d in enumerate(self.items) if d.path == path), -1)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not self._valid(index):
+            return None
+        doc: DocumentInfo = self.items[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return doc.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{doc.title}\n{doc.kind}, {doc.entries} entries, {doc.date or 'no date'}"
+        if role == ItemRole:
+            return doc
+        if role == SortDateRole:
+            return doc.date or ""
+        if role == SortTitleRole:
+            return doc.title.casefold()
+        if role == BookmarkedRole:
+            return self.bookmark_counts.get(doc.path, 0)
+        return None
+
+
+class HitListModel(_ListModel):
+    """Search results."""
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not self._valid(index):
+            return None
+        hit: Hit = self.items[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return hit.headline or hit.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{hit.title}\n{hit.date or 'no date'}"
+        if role == ItemRole:
+            return hit
+        return None
+
+
+class EntryListModel(_ListModel):
+    """The entries of the document in the reading pane, in display order."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.marked: dict[str, list[tuple[int, int]]] = {}  # entry id -> spans in its text
+        self.bookmarked: set[str] = set()
+
+    def set_marks(self, marked: dict[str, list[tuple[int, int]]]) -> None:
+        """Set which entries match the query, and where in their text."""
+        self.marked = marked
+        self._changed_all()
+
+    def set_bookmarked(self, ids: set[str]) -> None:
+        """Set which entries are bookmarked."""
+        self.bookmarked = set(ids)
+        self._changed_all()
+
+    def _changed_all(self) -> None:
+        if self.items:
+            self.dataChanged.emit(self.index(0), self.index(len(self.items) - 1))
+
+    def row_of(self, entry_id: str) -> int:
+        """Return the row of an entry id, or -1."""
+        return next((i for i, e in enumerate(self.items) if e.id == entry_id), -1)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not self._valid(index):
+            return None
+        entry: Entry = self.items[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return entry.headline or ""
+        if role == ItemRole:
+            return entry
+        if role == MarkedRole:
+            return self.marked.get(entry.id)
+        if role == BookmarkedRole:
+            return entry.id in self.bookmarked
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return entry.plain_text()[:500]
+        return None

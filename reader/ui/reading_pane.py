@@ -1,0 +1,220 @@
+"""The reading pane: one document as a thread of entry cards, with query highlights and match stepping."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader.model import Document, Entry
+from reader.ui.delegates import EntryDelegate
+from reader.ui.models import EntryListModel, ItemRole
+
+ZOOM_STEPS = (0.8, 0.9, 1.0, 1.1, 1.25, 1.4, 1.6, 1.8, 2.0)
+
+
+class EntryView(QListView):
+    """The list of cards; j/k move like the arrow keys."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        keys = {Qt.Key.Key_J: Qt.Key.Key_Down, Qt.Key.Key_K: Qt.Key.Key_Up}
+        if event.key() in keys and not event.modifiers():
+            event = QKeyEvent(event.type(), keys[event.key()], event.modifiers())
+        super().keyPressEvent(event)
+
+
+class ReadingPane(QWidget):
+    """A document's entries as cards, newest first or oldest first."""
+
+    bookmark_toggled = Signal(object)  # Entry
+    order_changed = Signal(bool)  # newest first
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.document: Document | None = None
+        self.newest_first = True
+        self.zoom = 1.0
+        self.base_point_size = QGuiApplication.font().pointSizeF() or 10.0
+        self._spans_for = None
+
+        self.header = QLabel()
+        self.header.setObjectName("threadHeader")
+        self.header.setWordWrap(True)
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.order_button = QToolButton()
+        self.order_button.setObjectName("orderButton")
+        self.order_button.setToolTip("Toggle newest first / oldest first")
+        self.order_button.clicked.connect(self.toggle_order)
+        self.model = EntryListModel(self)
+        self.view = EntryView()
+        self.view.setObjectName("thread")
+        self.view.setModel(self.model)
+        self.delegate = EntryDelegate(self.view)
+        self.delegate.star_clicked.connect(self.bookmark_toggled)
+        self.view.setItemDelegate(self.delegate)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.view.setResizeMode(QListView.ResizeMode.Adjust)
+        self.view.setUniformItemSizes(False)
+        self.view.setWordWrap(True)
+        self.view.verticalScrollBar().setSingleStep(24)
+
+        top = QHBoxLayout()
+        top.addWidget(self.header, 1)
+        top.addWidget(self.order_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        self._update_order_button()
+        self.show_placeholder("Choose a document on the left, or search with Ctrl+F.")
+
+    # -- content -------------------------------------------------------------
+
+    def show_placeholder(self, text: str) -> None:
+        """Show a message instead of a document."""
+        self.document = None
+        self.header.setText(f"<p style='font-size:large'>{html.escape(text)}</p>")
+        self.model.set_items(())
+
+    def show_document(self, doc: Document, entry_id: str | None = None) -> None:
+        """Show a document as a thread; scroll to and select entry_id if given."""
+        self.document = doc
+        kind = "Liveblog" if doc.kind == "liveblog" else "Article"
+        bits = [kind, doc.date or "no date", f"{len(doc.entries)} entries"]
+        if doc.closed:
+            bits.append("closed")
+        if doc.site:
+            bits.append(doc.site)
+        self.header.setText(
+            f"<div style='font-size:x-large; font-weight:700'>{html.escape(doc.title)}</div>"
+            f"<div>{html.escape(' · '.join(bits))}</div>")
+        self._fill()
+        if entry_id:
+            self.go_to(entry_id)
+        elif self.model.rowCount():
+            self.view.setCurrentIndex(self.model.index(0))
+            self.view.scrollToTop()
+
+    def _fill(self) -> None:
+        entries = self.document.entries if self.document else ()
+        self.model.set_items(entries if self.newest_first else tuple(reversed(entries)))
+        self._apply_marks()
+
+    def set_highlighter(self, spans_for) -> None:
+        """Set the function giving highlight spans for a text (None: no query)."""
+        self._spans_for = spans_for
+        self.delegate.spans_for = spans_for or (lambda text: [])
+        self.delegate.terms_version += 1
+        self._apply_marks()
+
+    def _apply_marks(self) -> None:
+        marks = {}
+        if self._spans_for is not None:
+            for entry in self.model.items:
+                if any(self._spans_for(t) for t in _texts(entry)):
+                    marks[entry.id] = [(0, 0)]
+        self.model.set_marks(marks)
+        self.view.doItemsLayout()
+
+    def set_bookmarked(self, ids: set[str]) -> None:
+        """Mark which entries carry a filled star."""
+        self.model.set_bookmarked(ids)
+
+    # -- navigation ------------------------------------------------------------
+
+    def go_to(self, entry_id: str) -> bool:
+        """Scroll an entry into view and make it current; return False if it is not shown."""
+        row = self.model.row_of(entry_id)
+        if row < 0:
+            return False
+        index = self.model.index(row)
+        self.view.setCurrentIndex(index)
+        self.view.selectionModel().select(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtTop)
+        return True
+
+    def step_match(self, forward: bool = True) -> bool:
+        """Move to the next (or previous) entry that matches the query; wrap around."""
+        rows = [i for i, e in enumerate(self.model.items) if e.id in self.model.marked]
+        if not rows:
+            return False
+        current = self.view.currentIndex().row()
+        if forward:
+            target = next((r for r in rows if r > current), rows[0])
+        else:
+            target = next((r for r in reversed(rows) if r < current), rows[-1])
+        return self.go_to(self.model.items[target].id)
+
+    def toggle_order(self) -> None:
+        """Switch between newest first and oldest first, keeping the current entry."""
+        self.set_newest_first(not self.newest_first)
+        self.order_changed.emit(self.newest_first)
+
+    def set_newest_first(self, newest_first: bool) -> None:
+        current = self.current_entry()
+        self.newest_first = newest_first
+        self._update_order_button()
+        if self.document is not None:
+            self._fill()
+            if current:
+                self.go_to(current.id)
+
+    def _update_order_button(self) -> None:
+        self.order_button.setText("Newest first ↓" if self.newest_first else "Oldest first ↓")
+
+    # -- selection -------------------------------------------------------------
+
+    def current_entry(self) -> Entry | None:
+        """Return the entry with the keyboard focus, or None."""
+        index = self.view.currentIndex()
+        return index.data(ItemRole) if index.isValid() else None
+
+    def selected_entries(self) -> list[Entry]:
+        """Return the selected entries in display order."""
+        rows = sorted(i.row() for i in self.view.selectionModel().selectedIndexes())
+        return [self.model.items[r] for r in rows]
+
+    # -- zoom ------------------------------------------------------------------
+
+    def set_zoom(self, zoom: float) -> None:
+        """Set the text size as a factor of the system font size."""
+        self.zoom = min(max(zoom, ZOOM_STEPS[0]), ZOOM_STEPS[-1])
+        self.delegate.point_size = self.base_point_size * self.zoom
+        self.delegate.clear_cache()
+        self.view.doItemsLayout()
+
+    def zoom_in(self) -> None:
+        self.set_zoom(next((z for z in ZOOM_STEPS if z > self.zoom + 1e-6), ZOOM_STEPS[-1]))
+
+    def zoom_out(self) -> None:
+        self.set_zoom(next((z for z in reversed(ZOOM_STEPS) if z < self.zoom - 1e-6),
+                           ZOOM_STEPS[0]))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.delegate.clear_cache()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == event.Type.PaletteChange:
+            self.delegate.clear_cache()
+
+
+def _texts(entry: Entry) -> list[str]:
+    return [t for t in (entry.headline, *entry.paragraphs, *(c.text for c in entry.captions)) if t]
+
+
+def visible(view: QListView, index: QModelIndex) -> bool:
+    """Return True when the row is (at least partly) inside the viewport."""
+    return view.visualRect(index).intersects(view.viewport().rect())

@@ -1,0 +1,186 @@
+"""The main window on the bundled archive and on generated ones, driven as a reader would."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+
+from reader.bench.generate import generate
+from reader.ui.models import DocumentListModel, EntryListModel, HitListModel, ItemRole
+from tests.conftest import BUNDLED, LIVEBLOG
+from tests.test_archive import LIVEBLOG_HEADLINES
+
+
+def open_liveblog(qtbot, window):
+    row = window.doc_model.row_of(LIVEBLOG)
+    index = window.doc_proxy.mapFromSource(window.doc_model.index(row))
+    window.doc_view.setCurrentIndex(index)
+    qtbot.waitUntil(lambda: window.pane.document is not None
+                    and window.pane.document.path == LIVEBLOG)
+
+
+def search(qtbot, window, text):
+    window.search_bar.setFocus()
+    window.search_bar.clear()
+    qtbot.keyClicks(window.search_bar, text)
+    qtbot.waitUntil(lambda: window.result is not None and window.result.query == text)
+    return window.result
+
+
+def test_window_opens_with_five_documents(make_window):
+    window = make_window(BUNDLED)
+    assert window.doc_model.rowCount() == 5
+    titles = {window.doc_model.item(r).title for r in range(5)}
+    assert "'Staalcomplex Marioepol nagenoeg verwoest' • VN-chef stelt vierdaags staakt-het-vuren voor" \
+        in titles
+    assert not any(t.endswith(".txt") for t in titles)  # people see titles, never file names
+    assert "49 entries indexed" in window.status.text()
+
+
+def test_liveblog_shows_all_entries_in_order_and_order_toggles(qtbot, make_window):
+    window = make_window(BUNDLED)
+    open_liveblog(qtbot, window)
+    model = window.pane.model
+    assert [model.item(r).headline for r in range(model.rowCount())] == LIVEBLOG_HEADLINES
+    assert "liveblog" in window.pane.header.text().lower() and "closed" in window.pane.header.text()
+    window.pane.toggle_order()
+    assert [model.item(r).headline for r in range(model.rowCount())] == LIVEBLOG_HEADLINES[::-1]
+    assert window.settings.value("pane/newest_first") == "false"
+
+
+def test_search_mariupol_opens_hit_scrolled_and_highlighted(qtbot, make_window):
+    window = make_window(BUNDLED)
+    result = search(qtbot, window, "Mariupol")
+    docs = {h.document for h in result.hits}
+    assert {"000_d2297999e083d57d.txt", "002_147de22630910095.txt"} <= docs  # both spellings
+    assert "also matched: Marioepol (8)" in window.result_info.text()
+    assert window.tabs.currentIndex() == 1
+    # the last liveblog hit: far down the thread, so opening it must scroll
+    row = max(i for i, h in enumerate(result.hits) if h.document == LIVEBLOG
+              and h.position > 20)
+    hit = result.hits[row]
+    window.hit_view.setFocus()
+    window.hit_view.setCurrentIndex(window.hit_model.index(row))
+    qtbot.keyClick(window.hit_view, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.pane.current_entry() is not None
+                    and window.pane.current_entry().id == hit.id)
+    view = window.pane.view
+    rect = view.visualRect(view.currentIndex())
+    assert view.viewport().rect().intersects(rect)
+    assert view.verticalScrollBar().value() > 0
+    entry = window.pane.current_entry()
+    html = window.pane.delegate.html(view.currentIndex(), view.palette())
+    assert "background-color" in html and ">Marioepol</span>" in html
+    assert view.currentIndex().data(ItemRole) == entry
+
+
+def test_f3_steps_through_matches(qtbot, make_window):
+    window = make_window(BUNDLED)
+    search(qtbot, window, "Kiev")
+    open_liveblog(qtbot, window)
+    window.pane.view.setFocus()
+    seen = []
+    for _ in range(4):
+        qtbot.keyClick(window.pane.view, Qt.Key.Key_F3)
+        seen.append(window.pane.current_entry().id)
+    marked = window.pane.model.marked
+    assert all(entry_id in marked for entry_id in seen)
+    assert len(set(seen)) == 4
+    qtbot.keyClick(window.pane.view, Qt.Key.Key_F3, Qt.KeyboardModifier.ShiftModifier)
+    assert window.pane.current_entry().id == seen[-2]
+
+
+def test_escape_clears_search_and_returns_to_documents(qtbot, make_window):
+    window = make_window(BUNDLED)
+    search(qtbot, window, "Kiev")
+    qtbot.keyClick(window.search_bar, Qt.Key.Key_Escape)
+    assert window.search_bar.text() == "" and window.tabs.currentIndex() == 0
+    assert window.hit_model.rowCount() == 0
+
+
+def test_query_problem_is_a_short_message(qtbot, make_window):
+    window = make_window(BUNDLED)
+    search(qtbot, window, '"humanitaire corridor')
+    assert window.result_note.isVisible()
+    assert "unmatched quote" in window.result_note.text()
+    search(qtbot, window, "olietankr")
+    assert "did you mean" in window.result_info.text()
+    window._link("suggest:olietanker")
+    qtbot.waitUntil(lambda: window.result.query == "olietanker")
+    assert window.result.total == 1
+
+
+def test_keyboard_j_k_and_copy(qtbot, make_window):
+    window = make_window(BUNDLED)
+    open_liveblog(qtbot, window)
+    view = window.pane.view
+    view.setFocus()
+    view.setCurrentIndex(window.pane.model.index(0))
+    qtbot.keyClick(view, Qt.Key.Key_J)
+    qtbot.keyClick(view, Qt.Key.Key_J)
+    assert window.pane.current_entry().headline == LIVEBLOG_HEADLINES[2]
+    qtbot.keyClick(view, Qt.Key.Key_K)
+    assert window.pane.current_entry().headline == LIVEBLOG_HEADLINES[1]
+    qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    copied = QGuiApplication.clipboard().text()
+    assert copied.startswith(LIVEBLOG_HEADLINES[1])
+    assert "Het Azovstal-terrein op eerdere satellietbeelden" in copied
+
+
+def test_zoom_is_remembered(qtbot, make_window, tmp_path):
+    window = make_window(BUNDLED)
+    window.pane.view.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert window.pane.zoom > 1.0
+    zoom = window.pane.zoom
+    window.close()
+    again = make_window(BUNDLED)
+    assert again.pane.zoom == zoom
+
+
+def test_markup_is_shown_literally(qtbot, make_window, tmp_path):
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    (folder / "x.txt").write_text(
+        "liveblog\nNOS Nieuws\n\n<b>Vet</b> • titel\n\nKop met <script>alert(1)</script>\n\n"
+        'Tekst met <img src="http://example.invalid/x.png"> en <a href="file:///etc/passwd">link</a>.\n',
+        encoding="utf-8")
+    window = make_window(folder)
+    qtbot.waitUntil(lambda: window.pane.document is not None)
+    index = window.pane.model.index(0)
+    html = window.pane.delegate.html(index, window.pane.view.palette())
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;img src=&quot;http://example.invalid/x.png&quot;&gt;" in html
+    assert "<img" not in html and "<script" not in html and "<a " not in html
+    assert "&lt;b&gt;Vet&lt;/b&gt;" in window.pane.header.text()
+
+
+def test_models_pass_the_model_tester(qtmodeltester, bundled_library):
+    docs, _ = bundled_library.load()
+    doc_model = DocumentListModel()
+    doc_model.set_items([bundled_library.info(d) for d in docs])
+    qtmodeltester.check(doc_model)
+    entries = EntryListModel()
+    entries.set_items(docs[0].entries)
+    qtmodeltester.check(entries)
+    hits = HitListModel()
+    hits.set_items(bundled_library.search("Kiev").hits)
+    qtmodeltester.check(hits)
+    assert DocumentListModel().rowCount() == 0
+
+
+def test_gui_stays_responsive_while_indexing(qtbot, make_window, tmp_path):
+    generate(tmp_path / "big", files=40, entries=50, source=BUNDLED)  # 2,000 entries
+    ticks = []
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(window.index_running))
+    window = make_window(tmp_path / "big", wait=False)
+    timer.start()
+    qtbot.waitUntil(lambda: window.index_running is False and window.doc_model.rowCount() == 40,
+                    timeout=120_000)
+    timer.stop()
+    assert sum(1 for running in ticks if running) >= 10  # the event loop ran during indexing
+    assert "2,000 entries indexed" in window.status.text()
+    result = search(qtbot, window, "Kyiv")
+    assert result.total > 0 and "Kiev" in result.variants.get("Kyiv", {})
