@@ -7,7 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from reader import archive, defaults
+from reader import archive, defaults, export
+from reader.bookmarks import BookmarkError
+from reader.files import WriteError
 from reader.library import Library
 from reader.model import Document, Entry, SearchResult
 from reader.search import IndexBusy, Progress, mark
@@ -43,6 +45,31 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("show", help="print one entry")
     s.add_argument("entry_id")
     s.add_argument("--json", action="store_true")
+    s = sub.add_parser("bookmarks", help="list, add, remove bookmarks or set their notes")
+    bsub = s.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    b = bsub.add_parser("list", help="list bookmarks, newest first (the default)")
+    b.add_argument("--tag")
+    b.add_argument("--json", action="store_true")
+    b = bsub.add_parser("add", help="bookmark an entry")
+    b.add_argument("entry_id")
+    b.add_argument("--note")
+    b.add_argument("--tag", action="append", default=[])
+    b = bsub.add_parser("remove", help="remove a bookmark")
+    b.add_argument("entry_id")
+    b = bsub.add_parser("note", help="set a bookmark's note")
+    b.add_argument("entry_id")
+    b.add_argument("text")
+    s = sub.add_parser("export", help="export entries, bookmarks or search hits as text")
+    s.add_argument("entry_ids", nargs="*", metavar="ENTRY_ID")
+    s.add_argument("--bookmarks", action="store_true", help="export bookmarks")
+    s.add_argument("--tag", help="with --bookmarks: only this tag")
+    s.add_argument("--query", help="export the hits of a search")
+    s.add_argument("--limit", type=_positive, default=20)
+    s.add_argument("--format", choices=("txt", "md"), default=None,
+                   help="default: from the -o file name, else txt")
+    s.add_argument("--chronological", action="store_true", help="oldest first")
+    s.add_argument("-o", "--output", metavar="FILE", help="default: standard output")
+    s.add_argument("--force", action="store_true", help="overwrite an existing file")
     sub.add_parser("gui", help="open the window (the default)")
     return p
 
@@ -67,6 +94,9 @@ def main(argv: list[str] | None = None) -> int:
             return gui_main(_gui_args(args))
         return COMMANDS[args.command](args)
     except UsageError as exc:
+        print(f"liveblog-reader: {exc}", file=sys.stderr)
+        return 2
+    except (BookmarkError, WriteError) as exc:
         print(f"liveblog-reader: {exc}", file=sys.stderr)
         return 2
     except IndexBusy as exc:
@@ -177,7 +207,68 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"parse": cmd_parse, "index": cmd_index, "search": cmd_search, "show": cmd_show}
+def cmd_bookmarks(args: argparse.Namespace) -> int:
+    library = _library(args)
+    action = args.action or "list"
+    if action == "list":
+        _ensure_index(library)
+        marks = library.bookmark_list(tag=getattr(args, "tag", None))
+        if getattr(args, "json", False):
+            _print_json([{"id": b.entry_id, "note": b.note, "tags": list(b.tags),
+                          "created": b.created, "title": b.title, "headline": b.headline,
+                          "document": b.document, "in_archive": b.in_archive} for b in marks])
+            return 0
+        for b in marks:
+            gone = "" if b.in_archive else "  [no longer in the archive]"
+            tags = f"  #{' #'.join(b.tags)}" if b.tags else ""
+            print(f"{b.entry_id}  {b.created[:16].replace('T', ' ')}  {b.headline or b.title}"
+                  f"{tags}{gone}")
+            if b.note:
+                print(f"    {b.note}")
+        if not marks:
+            print("no bookmarks")
+        return 0
+    if action == "add":
+        _ensure_index(library)
+        mark = library.bookmark(args.entry_id, note=args.note, tags=args.tag)
+        print(f"bookmarked {mark.entry_id}: {mark.headline or mark.title}")
+    elif action == "remove":
+        if not library.bookmarks.remove(args.entry_id):
+            raise UsageError(f"no bookmark for entry {args.entry_id}")
+        print(f"removed the bookmark of {args.entry_id}")
+    elif action == "note":
+        library.bookmarks.update(args.entry_id, note=args.text)
+        print(f"noted {args.entry_id}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    sources = sum([bool(args.entry_ids), args.bookmarks, args.query is not None])
+    if sources != 1:
+        raise UsageError("give entry ids, --bookmarks or --query (one of them)")
+    library = _library(args)
+    _ensure_index(library)
+    if args.bookmarks:
+        items = library.bookmark_items(library.bookmark_list(tag=args.tag))
+    elif args.query is not None:
+        hits = library.search(args.query, limit=args.limit).hits
+        items = library.export_items([h.id for h in hits])
+    else:
+        items = library.export_items(args.entry_ids)
+    if args.chronological:
+        items = export.chronological(items)
+    fmt = args.format or ("md" if (args.output or "").lower().endswith(".md") else "txt")
+    text = export.render(items, fmt)
+    if args.output:
+        library.write_export(Path(args.output), text, overwrite=args.force)
+        print(f"wrote {len(items)} entries to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+COMMANDS = {"parse": cmd_parse, "index": cmd_index, "search": cmd_search, "show": cmd_show,
+            "bookmarks": cmd_bookmarks, "export": cmd_export}
 
 
 def entry_json(entry: Entry) -> dict:

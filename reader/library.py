@@ -6,8 +6,9 @@ import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from reader import archive
-from reader.model import Document, Entry, Problem, SearchResult
+from reader import archive, export, files
+from reader.bookmarks import BookmarkError, BookmarkStore
+from reader.model import Bookmark, Document, Entry, Problem, SearchResult
 from reader.search import (
     IndexDamaged,
     IndexReport,
@@ -54,6 +55,8 @@ class Library:
         (self.root / "archive-path").write_text(str(self.archive_dir.resolve()), encoding="utf-8")
         self.index = SearchIndex(self.root, self.archive_dir)
         self.variants = Variants.load(*variant_files)
+        self.bookmarks = BookmarkStore(self.data_dir / "bookmarks.sqlite3",
+                                       str(self.archive_dir.resolve()))
 
     # -- the archive -------------------------------------------------------
 
@@ -81,9 +84,16 @@ class Library:
         return DocumentInfo(doc.path, doc.title, doc.kind, doc.date, doc.closed, len(doc.entries))
 
     def entry(self, entry_id: str) -> tuple[Document, Entry] | None:
-        """Find an entry by id: via the index when it knows the file, else by parsing the archive."""
-        path = self._path_of(entry_id)
-        paths = [path] if path else list(archive.scan(self.archive_dir))
+        """Find an entry by id: via the index, or by parsing the archive while there is none."""
+        try:
+            searcher = self.index.searcher()
+        except IndexDamaged:
+            searcher = None
+        if searcher is not None:
+            fields = searcher.document(id=entry_id)
+            paths = [fields["path"]] if fields else []
+        else:
+            paths = list(archive.scan(self.archive_dir))
         for rel in paths:
             try:
                 doc = self.document(rel)
@@ -93,16 +103,6 @@ class Library:
             if entry is not None:
                 return doc, entry
         return None
-
-    def _path_of(self, entry_id: str) -> str | None:
-        try:
-            searcher = self.index.searcher()
-        except IndexDamaged:
-            return None
-        if searcher is None:
-            return None
-        fields = searcher.document(id=entry_id)
-        return fields["path"] if fields else None
 
     # -- the index ---------------------------------------------------------
 
@@ -150,3 +150,64 @@ class Library:
         stem = [t for kind, t in result.terms if kind == "stem"]
         exact = [t for kind, t in result.terms if kind == "exact"]
         return match_spans(text, stem, exact)
+
+    # -- bookmarks -----------------------------------------------------------
+
+    def bookmark(self, entry_id: str, note: str | None = None, tags=()) -> Bookmark:
+        """Bookmark an entry with a snapshot of its text; raise BookmarkError if it is unknown."""
+        found = self.entry(entry_id)
+        if found is None:
+            existing = self.bookmarks.get(entry_id)
+            if existing is None:
+                raise BookmarkError(f"no entry with id {entry_id}")
+            return self.bookmarks.update(entry_id, note=note,
+                                         tags=(*existing.tags, *tags) if tags else None)
+        doc, entry = found
+        return self.bookmarks.add(entry.id, doc.path, doc.title, entry.headline,
+                                  snapshot_text(entry), doc.date, note, tags)
+
+    def bookmark_list(self, tag: str | None = None, text: str | None = None) -> list[Bookmark]:
+        """Return bookmarks newest first, each marked whether its entry is still in the archive."""
+        marks = self.bookmarks.list(tag, text)
+        try:
+            searcher = self.index.searcher()
+        except IndexDamaged:
+            searcher = None
+        if searcher is None:
+            return marks
+        return [replace(b, in_archive=searcher.document(id=b.entry_id) is not None) for b in marks]
+
+    # -- export ----------------------------------------------------------------
+
+    def export_items(self, entry_ids: list[str]) -> list[export.ExportItem]:
+        """Return export items for entry ids, from the archive or, failing that, bookmark snapshots."""
+        marks = {b.entry_id: b for b in self.bookmarks.list()}
+        items = []
+        for entry_id in entry_ids:
+            found = self.entry(entry_id)
+            if found is not None:
+                items.append(export.from_entry(*found, marks.get(entry_id)))
+            elif entry_id in marks:
+                items.append(export.from_bookmark(replace(marks[entry_id], in_archive=False)))
+            else:
+                raise BookmarkError(f"no entry with id {entry_id}")
+        return items
+
+    def bookmark_items(self, marks: list[Bookmark]) -> list[export.ExportItem]:
+        """Return export items for bookmarks: the live entry when it exists, else the snapshot."""
+        items = []
+        for mark in marks:
+            found = self.entry(mark.entry_id) if mark.in_archive else None
+            items.append(export.from_entry(*found, mark) if found else export.from_bookmark(
+                replace(mark, in_archive=False)))
+        return items
+
+    @staticmethod
+    def write_export(path: Path, text: str, overwrite: bool = False) -> None:
+        """Write an export atomically; raise files.WriteError with a clear reason."""
+        files.write_text(path, text, overwrite)
+
+
+def snapshot_text(entry: Entry) -> str:
+    """Return the text kept with a bookmark: paragraphs, then captions."""
+    return "\n\n".join((*entry.paragraphs, *(f"[Photo/video] {c.text}" for c in entry.captions)))

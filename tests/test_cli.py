@@ -90,3 +90,33 @@ def test_bad_usage_exits_2_with_one_line(tmp_path, args, message):
 def test_malformed_queries_exit_0(tmp_path, query):
     proc = run("search", query, "--json", data_dir=tmp_path)
     assert json.loads(proc.stdout)["query"] == query
+
+
+def test_bookmarks_and_export_from_the_command_line(tmp_path):
+    out = json.loads(run("search", "Frederiksen OR Guterres OR Psaki", "--json", data_dir=tmp_path).stdout)
+    ids = [h["id"] for h in out["hits"]][:3]
+    for n, eid in enumerate(ids):
+        run("bookmarks", "add", eid, "--note", f"notitie {n}", "--tag", "werk", data_dir=tmp_path)
+    run("bookmarks", "note", ids[0], "nieuwe notitie", data_dir=tmp_path)
+    listed = json.loads(run("bookmarks", "list", "--json", data_dir=tmp_path).stdout)
+    assert [b["id"] for b in listed] == ids[::-1]
+    assert set(listed[0]) >= {"id", "note", "tags", "created", "title", "headline", "in_archive"}
+    assert listed[-1]["note"] == "nieuwe notitie" and listed[0]["tags"] == ["werk"]
+    target = tmp_path / "export.txt"
+    run("export", "--bookmarks", "--tag", "werk", "-o", str(target), data_dir=tmp_path)
+    text = target.read_text(encoding="utf-8")
+    assert text.count("Entry: ") == 3 and "Note: nieuwe notitie" in text
+    again = run("export", "--bookmarks", "-o", str(target), data_dir=tmp_path, check=False)
+    assert again.returncode == 2 and "already exists" in again.stderr
+    md = run("export", *ids[:2], "--format", "md", data_dir=tmp_path).stdout
+    assert md.count("## ") == 2
+    hits = run("export", "--query", "Frederiksen", data_dir=tmp_path).stdout
+    assert "Frederiksen" in hits and "Source: 000_d2297999e083d57d.txt" in hits
+    run("bookmarks", "remove", ids[0], data_dir=tmp_path)
+    assert len(json.loads(run("bookmarks", "list", "--json", data_dir=tmp_path).stdout)) == 2
+    full = run("export", "--bookmarks", "-o", "/dev/full", data_dir=tmp_path, check=False)
+    assert full.returncode == 2 and "disk is full" in full.stderr
+    missing = run("export", "--bookmarks", "-o", str(tmp_path / "no" / "x.txt"), data_dir=tmp_path,
+                  check=False)
+    assert missing.returncode == 2 and "folder does not exist" in missing.stderr
+    assert not (tmp_path / "no").exists()

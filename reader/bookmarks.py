@@ -1,0 +1,218 @@
+"""The bookmark store: SQLite in the data dir, WAL, schema versioned with PRAGMA user_version."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from reader.model import Bookmark
+
+BUSY_TIMEOUT = 5.0
+
+# Each step takes the schema from version i to i + 1; never edit a step once released.
+MIGRATIONS = [
+    """
+    CREATE TABLE bookmarks (
+        entry_id TEXT NOT NULL,
+        archive  TEXT NOT NULL,
+        created  TEXT NOT NULL,
+        note     TEXT NOT NULL DEFAULT '',
+        tags     TEXT NOT NULL DEFAULT '[]',
+        document TEXT NOT NULL,
+        title    TEXT NOT NULL,
+        headline TEXT,
+        text     TEXT NOT NULL,
+        date     TEXT,
+        PRIMARY KEY (archive, entry_id)
+    );
+    CREATE INDEX bookmarks_created ON bookmarks (archive, created);
+    """,
+]
+
+
+class BookmarkError(Exception):
+    """A bookmark operation that cannot be done; the message says why."""
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def clean_tags(tags) -> tuple[str, ...]:
+    """Return tags stripped, without empties or duplicates, in the given order."""
+    out: list[str] = []
+    for tag in tags:
+        for part in str(tag).split(","):
+            part = part.strip()
+            if part and part not in out:
+                out.append(part)
+    return tuple(out)
+
+
+class BookmarkStore:
+    """Bookmarks of one archive, kept in a SQLite file shared by every archive."""
+
+    def __init__(self, path: Path, archive: str):
+        self.path = Path(path)
+        self.archive = archive
+        self.recovered: str | None = None  # set when a damaged database was moved aside
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._open_or_recover()
+
+    # -- connection and schema ---------------------------------------------------
+
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, isolation_level=None)
+        try:
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute("PRAGMA synchronous=FULL")
+            yield con
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise BookmarkError("the bookmarks are busy (another program is writing them); "
+                                    "try again in a moment") from None
+            raise
+        finally:
+            con.close()
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._connect() as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+
+    def _open_or_recover(self) -> None:
+        try:
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                raise BookmarkError("the bookmarks are busy; try again in a moment") from None
+            aside = self.path.with_name(f"{self.path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+            for suffix in ("", "-wal", "-shm"):
+                src = Path(str(self.path) + suffix)
+                if src.exists():
+                    os.replace(src, Path(str(aside) + suffix))
+            self.recovered = (f"The bookmarks database was damaged ({exc}). It was kept as "
+                              f"{aside.name} and a new one was started.")
+            self._migrate()
+
+    def _migrate(self) -> None:
+        with self._connect() as con:
+            result = con.execute("PRAGMA quick_check").fetchone()
+            if result and result[0] != "ok":
+                raise sqlite3.DatabaseError(f"integrity check failed: {result[0]}")
+            version = con.execute("PRAGMA user_version").fetchone()[0]
+            if version > len(MIGRATIONS):
+                raise BookmarkError("the bookmarks were written by a newer Liveblog Reader")
+            for step in range(version, len(MIGRATIONS)):
+                # one transaction per step: a failure leaves it open and closing rolls it back
+                con.executescript(f"BEGIN IMMEDIATE; {MIGRATIONS[step]}; "
+                                  f"PRAGMA user_version = {step + 1}; COMMIT;")
+
+    def schema_version(self) -> int:
+        """Return the database's PRAGMA user_version."""
+        with self._connect() as con:
+            return con.execute("PRAGMA user_version").fetchone()[0]
+
+    # -- reading ---------------------------------------------------------------------
+
+    def _row(self, row) -> Bookmark:
+        entry_id, created, note, tags, document, title, headline, text, date = row
+        return Bookmark(entry_id, created, note, tuple(json.loads(tags)), document, title,
+                        headline, text, date)
+
+    _COLUMNS = "entry_id, created, note, tags, document, title, headline, text, date"
+
+    def get(self, entry_id: str) -> Bookmark | None:
+        """Return one bookmark, or None."""
+        with self._connect() as con:
+            row = con.execute(f"SELECT {self._COLUMNS} FROM bookmarks WHERE archive=? AND entry_id=?",
+                              (self.archive, entry_id)).fetchone()
+        return self._row(row) if row else None
+
+    def list(self, tag: str | None = None, text: str | None = None) -> list[Bookmark]:
+        """Return bookmarks newest first, optionally only with a tag or containing text."""
+        with self._connect() as con:
+            rows = con.execute(f"SELECT {self._COLUMNS} FROM bookmarks WHERE archive=? "
+                               "ORDER BY created DESC", (self.archive,)).fetchall()
+        marks = [self._row(r) for r in rows]
+        if tag:
+            marks = [b for b in marks if tag.casefold() in (t.casefold() for t in b.tags)]
+        if text:
+            needle = text.casefold()
+            marks = [b for b in marks if needle in " ".join(
+                (b.note, b.title, b.headline or "", b.text, " ".join(b.tags))).casefold()]
+        return marks
+
+    def ids(self) -> set[str]:
+        """Return the ids of every bookmarked entry."""
+        with self._connect() as con:
+            rows = con.execute("SELECT entry_id FROM bookmarks WHERE archive=?", (self.archive,))
+            return {r[0] for r in rows}
+
+    def counts_by_document(self) -> dict[str, int]:
+        """Return how many bookmarks each document has."""
+        with self._connect() as con:
+            rows = con.execute("SELECT document, COUNT(*) FROM bookmarks WHERE archive=? "
+                               "GROUP BY document", (self.archive,))
+            return dict(rows.fetchall())
+
+    def tags(self) -> list[str]:
+        """Return every tag in use, sorted."""
+        return sorted({t for b in self.list() for t in b.tags}, key=str.casefold)
+
+    # -- writing ---------------------------------------------------------------------
+
+    def add(self, entry_id: str, document: str, title: str, headline: str | None, text: str,
+            date: str | None = None, note: str | None = None, tags=()) -> Bookmark:
+        """Bookmark an entry (or refresh its snapshot); note and tags are added when given."""
+        with self._transaction() as con:
+            row = con.execute("SELECT note, tags FROM bookmarks WHERE archive=? AND entry_id=?",
+                              (self.archive, entry_id)).fetchone()
+            if row:
+                merged = clean_tags((*json.loads(row[1]), *tags))
+                con.execute(
+                    "UPDATE bookmarks SET document=?, title=?, headline=?, text=?, date=?, note=?, "
+                    "tags=? WHERE archive=? AND entry_id=?",
+                    (document, title, headline, text, date, row[0] if note is None else note,
+                     json.dumps(merged), self.archive, entry_id))
+            else:
+                con.execute(
+                    "INSERT INTO bookmarks (entry_id, archive, created, note, tags, document, title, "
+                    "headline, text, date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (entry_id, self.archive, _now(), note or "", json.dumps(clean_tags(tags)),
+                     document, title, headline, text, date))
+        return self.get(entry_id)
+
+    def remove(self, entry_id: str) -> bool:
+        """Remove a bookmark; return False if there was none."""
+        with self._transaction() as con:
+            cur = con.execute("DELETE FROM bookmarks WHERE archive=? AND entry_id=?",
+                              (self.archive, entry_id))
+            return cur.rowcount > 0
+
+    def update(self, entry_id: str, note: str | None = None, tags=None) -> Bookmark:
+        """Change a bookmark's note and/or replace its tags."""
+        with self._transaction() as con:
+            if con.execute("SELECT 1 FROM bookmarks WHERE archive=? AND entry_id=?",
+                           (self.archive, entry_id)).fetchone() is None:
+                raise BookmarkError(f"no bookmark for entry {entry_id}")
+            if note is not None:
+                con.execute("UPDATE bookmarks SET note=? WHERE archive=? AND entry_id=?",
+                            (note, self.archive, entry_id))
+            if tags is not None:
+                con.execute("UPDATE bookmarks SET tags=? WHERE archive=? AND entry_id=?",
+                            (json.dumps(clean_tags(tags)), self.archive, entry_id))
+        return self.get(entry_id)

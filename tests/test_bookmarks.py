@@ -1,0 +1,116 @@
+"""Bookmarks: the store, their survival across rebuilds and restarts, and damaged databases."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from reader import defaults
+from reader.bookmarks import BookmarkError, BookmarkStore
+from reader.library import Library
+from tests.conftest import LIVEBLOG
+
+
+def reopen(library: Library) -> Library:
+    return Library(library.archive_dir, library.data_dir, defaults.variant_files(library.data_dir))
+
+
+def entry_id(library, text):
+    return library.search(text).hits[0].id
+
+
+def test_add_note_tag_remove(library):
+    eid = entry_id(library, "Frederiksen")
+    mark = library.bookmark(eid, note="gas", tags=["energie", "denemarken"])
+    assert (mark.note, mark.tags) == ("gas", ("energie", "denemarken"))
+    assert mark.headline == "Denemarken verhoogt gasproductie in Noordzee tijdelijk"
+    assert "Frederiksen" in mark.text and mark.created.endswith("Z")
+    library.bookmarks.update(eid, note="gas uit de Noordzee")
+    library.bookmark(eid, tags=["noordzee"])  # adding tags to an existing bookmark
+    mark = library.bookmarks.get(eid)
+    assert mark.note == "gas uit de Noordzee" and mark.tags == ("energie", "denemarken", "noordzee")
+    assert [b.entry_id for b in library.bookmark_list(tag="Energie")] == [eid]
+    assert library.bookmark_list(tag="nope") == []
+    assert [b.entry_id for b in library.bookmark_list(text="noordzee")] == [eid]
+    assert library.bookmarks.counts_by_document() == {LIVEBLOG: 1}
+    assert library.bookmarks.remove(eid) is True
+    assert library.bookmarks.remove(eid) is False
+    assert library.bookmark_list() == []
+
+
+def test_newest_first(library):
+    ids = [entry_id(library, q) for q in ("Frederiksen", "Guterres", "Psaki")]
+    for eid in ids:
+        library.bookmark(eid)
+    assert [b.entry_id for b in library.bookmark_list()] == ids[::-1]
+
+
+def test_unknown_entry_is_refused(library):
+    with pytest.raises(BookmarkError, match="no entry"):
+        library.bookmark("000000000000")
+
+
+def test_bookmarks_survive_rebuild_and_restart(library):
+    eid = entry_id(library, "Frederiksen")
+    library.bookmark(eid, note="n", tags=["t"])
+    library.update_index(rebuild=True)
+    again = reopen(library)
+    marks = again.bookmark_list()
+    assert [(b.entry_id, b.note, b.tags, b.in_archive) for b in marks] == [(eid, "n", ("t",), True)]
+    assert again.entry(eid)[1].headline == marks[0].headline
+
+
+def test_bookmark_survives_new_entries_in_the_file(library, archive_copy):
+    eid = entry_id(library, "Frederiksen")
+    library.bookmark(eid)
+    path = archive_copy / LIVEBLOG
+    text = path.read_text(encoding="utf-8")
+    head, rest = text.split("liveblog gesloten\n\n", 1)
+    path.write_text(head + "liveblog gesloten\n\nNieuw bericht\n\nEen nieuwe alinea die eindigt.\n\n"
+                    + rest, encoding="utf-8")
+    library.update_index()
+    assert library.bookmark_list()[0].in_archive is True
+    assert library.entry(eid) is not None
+
+
+def test_removed_entry_keeps_its_bookmark_and_text(library, archive_copy):
+    eid = entry_id(library, "Frederiksen")
+    library.bookmark(eid, note="bewaren")
+    path = archive_copy / LIVEBLOG
+    text = path.read_text(encoding="utf-8")
+    start = text.index("Denemarken verhoogt gasproductie")
+    end = text.index("Nederland en België willen")
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    library.update_index()
+    marks = reopen(library).bookmark_list()
+    assert len(marks) == 1 and marks[0].in_archive is False
+    assert "Frederiksen" in marks[0].text and marks[0].note == "bewaren"
+    items = library.bookmark_items(marks)
+    assert "Frederiksen" in items[0].paragraphs[0] and not items[0].in_archive
+
+
+def test_schema_is_versioned_and_wal(tmp_path):
+    store = BookmarkStore(tmp_path / "b.sqlite3", "/archive")
+    assert store.schema_version() == 1
+    con = sqlite3.connect(tmp_path / "b.sqlite3")
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    con.close()
+
+
+def test_damaged_database_is_set_aside(tmp_path):
+    path = tmp_path / "bookmarks.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    store = BookmarkStore(path, "/archive")
+    assert store.recovered and "kept as bookmarks.sqlite3.damaged-" in store.recovered
+    aside = list(tmp_path.glob("bookmarks.sqlite3.damaged-*"))
+    assert len(aside) == 1 and aside[0].read_bytes().startswith(b"this is not a database")
+    store.add("abc", "d.txt", "Titel", "Kop", "Tekst")
+    assert [b.entry_id for b in store.list()] == ["abc"]
+
+
+def test_bookmarks_are_per_archive(tmp_path):
+    a = BookmarkStore(tmp_path / "b.sqlite3", "/one")
+    b = BookmarkStore(tmp_path / "b.sqlite3", "/two")
+    a.add("x", "d.txt", "T", "H", "text")
+    assert [m.entry_id for m in a.list()] == ["x"] and b.list() == []

@@ -1,0 +1,94 @@
+"""Export of hits, bookmarks and thread cards to text and Markdown, and safe file writing."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from reader import export
+from reader.files import WriteError, write_text
+from tests.conftest import LIVEBLOG
+
+
+def full_text(entry):
+    return [entry.headline, *entry.paragraphs, *(c.text for c in entry.captions)]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "md"])
+def test_export_of_thread_cards_has_full_text_and_source(library, fmt):
+    doc = library.document(LIVEBLOG)
+    chosen = [doc.entries[1], doc.entries[26]]  # one with a caption, one with a gallery
+    items = [export.from_entry(doc, e) for e in chosen]
+    text = export.render(items, fmt)
+    for entry in chosen:
+        for part in full_text(entry):
+            assert part in text
+        assert entry.id in text
+    assert LIVEBLOG in text and doc.title in text
+    assert text.index(chosen[0].headline) < text.index(chosen[1].headline)
+    if fmt == "md":
+        assert text.startswith("## Azov-bataljon") and "\n---\n" in text
+    else:
+        assert text.startswith("Azov-bataljon: Azovstal-complex nagenoeg verwoest\n====")
+
+
+def test_export_of_hits_and_bookmarks(library):
+    hits = library.search("Frederiksen OR Guterres", limit=10).hits
+    items = library.export_items([h.id for h in hits])
+    text = export.to_text(items)
+    assert "Frederiksen" in text and "Guterres" in text and text.count("Source: ") == len(hits)
+    library.bookmark(hits[0].id, note="mijn notitie", tags=["a", "b"])
+    items = library.bookmark_items(library.bookmark_list())
+    text = export.to_text(items)
+    assert "Note: mijn notitie" in text and "Tags: a, b" in text
+
+
+def test_chronological_order(library):
+    doc = library.document(LIVEBLOG)
+    items = [export.from_entry(doc, e) for e in doc.entries[:3]]  # newest first in the file
+    assert [i.entry_id for i in export.chronological(items)] == [e.id for e in doc.entries[2::-1]]
+
+
+def test_markup_in_markdown_is_escaped():
+    item = export.ExportItem("x", "<script>kop</script>", "T", None, "a.txt", ("<img src=x>",), ())
+    text = export.to_markdown([item])
+    assert "<script>" not in text and "&lt;img src=x&gt;" in text
+
+
+def test_write_is_atomic_and_asks_before_overwriting(tmp_path):
+    target = tmp_path / "out.txt"
+    write_text(target, "één")
+    assert target.read_text(encoding="utf-8") == "één"
+    with pytest.raises(WriteError, match="already exists"):
+        write_text(target, "twee")
+    write_text(target, "twee", overwrite=True)
+    assert target.read_text(encoding="utf-8") == "twee"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+
+
+def test_missing_or_unwritable_folder(tmp_path):
+    with pytest.raises(WriteError, match="folder does not exist"):
+        write_text(tmp_path / "nope" / "out.txt", "x")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        if os.access(locked, os.W_OK):
+            pytest.skip("running as a user who may write anywhere")
+        with pytest.raises(WriteError, match="no permission"):
+            write_text(locked / "out.txt", "x")
+        assert list(locked.iterdir()) == []
+    finally:
+        locked.chmod(0o700)
+
+
+def test_unwritable_folder_as_root_is_still_refused(tmp_path):
+    # a read-only file system is the case root cannot write to; /proc stands in for one
+    with pytest.raises(WriteError, match="cannot write"):
+        write_text(__import__("pathlib").Path("/proc/liveblog-export.txt"), "x")
+
+
+def test_disk_full(tmp_path):
+    with pytest.raises(WriteError, match="disk is full"):
+        write_text(__import__("pathlib").Path("/dev/full"), "x" * 10_000)
