@@ -10,7 +10,7 @@ from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QPainter, QPalett
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from reader.library import DocumentInfo
-from reader.model import Entry, Hit
+from reader.model import Bookmark, Entry, Hit
 from reader.ui.models import BookmarkedRole, ItemRole, MarkedRole
 
 MARGIN = 6
@@ -226,3 +226,25 @@ class EntryDelegate(RichDelegate):
                 self.star_clicked.emit(index.data(ItemRole))
                 return True
         return super().editorEvent(event, model, option, index)
+
+
+class BookmarkDelegate(RichDelegate):
+    """A bookmark: headline, document, when, tags, note, and whether it is still in the archive."""
+
+    def html(self, index: QModelIndex, palette: QPalette) -> str:
+        mark: Bookmark = index.data(ItemRole)
+        muted = _muted(palette)
+        when = mark.created[:16].replace("T", " ")
+        meta = " · ".join(filter(None, (mark.title, mark.date, f"saved {when}")))
+        parts = [f"<div style='font-weight:600'>★ {html.escape(mark.headline or 'Introduction')}</div>",
+                 f"<div style='color:{muted}; font-size:small'>{html.escape(meta)}</div>"]
+        if mark.tags:
+            tags = " ".join(f"#{t}" for t in mark.tags)
+            parts.append(f"<div style='color:{palette.color(QPalette.ColorRole.Link).name()}'>"
+                         f"{html.escape(tags)}</div>")
+        if mark.note:
+            parts.append(f"<div style='margin-top:3px'><i>{html.escape(mark.note)}</i></div>")
+        if not mark.in_archive:
+            parts.append("<div style='color:#c0392b; font-weight:600'>"
+                         "No longer in the archive — a saved copy is kept</div>")
+        return "".join(parts)

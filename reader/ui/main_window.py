@@ -28,10 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader import archive
+from reader import archive, export
 from reader.library import Library
-from reader.model import Document, Hit, Problem, SearchResult
+from reader.model import Bookmark, Document, Entry, Hit, Problem, SearchResult
 from reader.search import IndexBusy, IndexReport, Progress
+from reader.ui.bookmarks_panel import BookmarksPanel, NoteDialog
 from reader.ui.delegates import DocumentDelegate, HitDelegate
 from reader.ui.models import DocumentListModel, HitListModel, ItemRole, SortDateRole, SortTitleRole
 from reader.ui.reading_pane import ReadingPane
@@ -43,7 +44,12 @@ SHORTCUTS = [
     ("Ctrl+F", "Search"), ("Esc", "Clear the search, back to the document"),
     ("Enter", "Open the selected document or hit"), ("↑ ↓  or  j k", "Move between entries"),
     ("F3 / Shift+F3", "Next / previous match in the document"),
-    ("Ctrl+1 / Ctrl+2", "Documents / Results"), ("Ctrl+O", "Open an archive folder"),
+    ("Ctrl+1 / Ctrl+2 / Ctrl+3", "Documents / Results / Bookmarks"),
+    ("Ctrl+D", "Bookmark the current entry (or remove the bookmark)"),
+    ("Ctrl+Shift+D", "Edit the bookmark's note and tags"),
+    ("Ctrl+E", "Export the selected entries, hits or bookmarks"),
+    ("Ctrl+Shift+C", "Copy the selected entries as text"),
+    ("Ctrl/Shift+click", "Select several"), ("Ctrl+O", "Open an archive folder"),
     ("Ctrl+C", "Copy the current entry as text"), ("Ctrl+= / Ctrl+- / Ctrl+0", "Zoom in / out / reset"),
     ("Ctrl+R", "Newest first / oldest first"), ("Ctrl+Q", "Quit"),
 ]
@@ -79,6 +85,7 @@ class MainWindow(QMainWindow):
         self.problems: list[Problem] = []
         self.docs: dict[str, Document] = {}
         self.pending_entry: str | None = None
+        self.bookmarked: dict[str, Bookmark] = {}
         self.setWindowTitle("Liveblog Reader")
         self.resize(1280, 820)
         self._build()
@@ -153,8 +160,15 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(docs_tab, "Documents")
         self.tabs.addTab(results_tab, "Results")
+        self.bookmarks_panel = BookmarksPanel()
+        self.bookmarks_panel.opened.connect(self.open_bookmark)
+        self.bookmarks_panel.filter_changed.connect(self.refresh_bookmarks)
+        self.tabs.addTab(self.bookmarks_panel, "Bookmarks")
         self.pane = ReadingPane()
         self.pane.order_changed.connect(self._order_changed)
+        self.pane.bookmark_toggled.connect(self.toggle_bookmark)
+        self.focus_source: QWidget = self.pane.view
+        QApplication.instance().focusChanged.connect(self._focus_changed)
         self.splitter = QSplitter()
         self.splitter.addWidget(self.tabs)
         self.splitter.addWidget(self.pane)
@@ -188,6 +202,13 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         self._action(file_menu, "&Open Archive Folder…", self.choose_archive, QKeySequence.StandardKey.Open)
         file_menu.addSeparator()
+        self.export_action = self._action(file_menu, "&Export Selected…", self.export_selected, "Ctrl+E")
+        self.chronological = QAction("Export in &Chronological Order", self, checkable=True)
+        self.chronological.setChecked(str(self.settings.value("export/chronological")) == "true")
+        self.chronological.toggled.connect(
+            lambda on: self.settings.setValue("export/chronological", "true" if on else "false"))
+        file_menu.addAction(self.chronological)
+        file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.file_menu = file_menu
         edit = bar.addMenu("&Edit")
@@ -195,10 +216,23 @@ class MainWindow(QMainWindow):
         self._action(edit, "&Copy Entry as Text", self.copy_current, QKeySequence.StandardKey.Copy,
                      Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.pane.addActions(edit.actions()[-1:])
+        self.copy_selected_action = self._action(edit, "Copy &Selected as Text", self.copy_selected,
+                                                 "Ctrl+Shift+C")
+        edit.addSeparator()
+        self.bookmark_action = self._action(edit, "&Bookmark / Remove Bookmark",
+                                            self.toggle_current_bookmark, "Ctrl+D")
+        self.note_action = self._action(edit, "Edit Bookmark &Note and Tags…", self.edit_note,
+                                        "Ctrl+Shift+D")
         self.edit_menu = edit
+        context = [self.bookmark_action, self.note_action, self.copy_selected_action,
+                   self.export_action]
+        for view in (self.pane.view, self.hit_view, self.bookmarks_panel.view):
+            view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+            view.addActions(context)
         view = bar.addMenu("&View")
         self._action(view, "&Documents", partial(self._show_tab, 0), "Ctrl+1")
         self._action(view, "&Results", partial(self._show_tab, 1), "Ctrl+2")
+        self._action(view, "&Bookmarks", partial(self._show_tab, 2), "Ctrl+3")
         view.addSeparator()
         self._action(view, "Next Match", partial(self.pane.step_match, True),
                      QKeySequence.StandardKey.FindNext)
@@ -259,6 +293,11 @@ class MainWindow(QMainWindow):
                        self._task_failed)
         self._watch()
         self.update_index()
+        self.refresh_bookmarks()
+        if self.library.bookmarks.recovered:
+            self.status.setText(self.library.bookmarks.recovered)
+            QMessageBox(QMessageBox.Icon.Warning, "Bookmarks", self.library.bookmarks.recovered,
+                        parent=self).open()
 
     def _watch(self) -> None:
         paths = self.watcher.directories() + self.watcher.files()
@@ -335,6 +374,7 @@ class MainWindow(QMainWindow):
                            partial(self._documents_loaded, gen), self._task_failed)
             self._rerun_search()
             self._reload_current()
+            self.refresh_bookmarks()
 
     def _index_failed(self, gen: int, exc: BaseException) -> None:
         self.index_running = False
@@ -494,8 +534,173 @@ class MainWindow(QMainWindow):
 
     def _show_tab(self, index: int) -> None:
         self.tabs.setCurrentIndex(index)
-        view = (self.doc_view, self.hit_view)[index] if index < 2 else self.tabs.currentWidget()
-        view.setFocus()
+        (self.doc_view, self.hit_view, self.bookmarks_panel.view)[index].setFocus()
+
+    # -- bookmarks ---------------------------------------------------------------------
+
+    @Slot()
+    def _focus_changed(self, _old, new) -> None:
+        if new in (self.pane.view, self.hit_view, self.bookmarks_panel.view):
+            self.focus_source = new
+
+    def refresh_bookmarks(self) -> None:
+        """Reload bookmarks, their tags and per-document counts in the background."""
+        lib, gen = self.library, self.generation
+        tag, text = self.bookmarks_panel.filters()
+
+        def load():
+            everything = lib.bookmark_list()
+            shown = lib.bookmark_list(tag, text) if (tag or text) else everything
+            return everything, shown, lib.bookmarks.tags(), lib.bookmarks.counts_by_document()
+
+        self.tasks.run(load, partial(self._bookmarks_loaded, gen), self._task_failed)
+
+    def _bookmarks_loaded(self, gen: int, loaded) -> None:
+        if gen != self.generation:
+            return
+        everything, shown, tags, counts = loaded
+        self.bookmarked = {b.entry_id: b for b in everything}
+        self.bookmarks_panel.set_bookmarks(shown, tags)
+        self.pane.set_bookmarked(set(self.bookmarked))
+        self.doc_model.set_bookmark_counts(counts)
+        self.doc_view.itemDelegate().clear_cache()
+        self.doc_view.doItemsLayout()
+
+    def _current_target(self) -> tuple[str, str] | None:
+        """Return (entry id, label) of the entry the reader is pointing at."""
+        source = self.focus_source
+        if source is self.hit_view:
+            hit = self.hit_view.currentIndex().data(ItemRole)
+            return (hit.id, hit.headline or hit.title) if hit else None
+        if source is self.bookmarks_panel.view:
+            mark = self.bookmarks_panel.view.currentIndex().data(ItemRole)
+            return (mark.entry_id, mark.headline or mark.title) if mark else None
+        entry = self.pane.current_entry()
+        return (entry.id, entry.headline or "Introduction") if entry else None
+
+    def toggle_current_bookmark(self) -> None:
+        target = self._current_target()
+        if target:
+            self._toggle(target[0])
+
+    @Slot(object)
+    def toggle_bookmark(self, entry: Entry) -> None:
+        self._toggle(entry.id)
+
+    def _toggle(self, entry_id: str) -> None:
+        lib = self.library
+        if entry_id in self.bookmarked:
+            self.bookmarked.pop(entry_id)
+            self.tasks.run(partial(lib.bookmarks.remove, entry_id), self._bookmark_changed,
+                           self._bookmark_failed)
+            self.status.setText("Removed the bookmark.")
+        else:
+            self.tasks.run(partial(lib.bookmark, entry_id), self._bookmark_changed,
+                           self._bookmark_failed)
+            self.status.setText("Bookmarked. Ctrl+Shift+D adds a note and tags.")
+
+    def _bookmark_changed(self, _result=None) -> None:
+        self.refresh_bookmarks()
+
+    def _bookmark_failed(self, exc: BaseException) -> None:
+        self.status.setText(f"The bookmark could not be saved: {exc}")
+        self.refresh_bookmarks()
+
+    def edit_note(self) -> None:
+        """Edit the note and tags of the pointed-at entry (bookmarking it first if needed)."""
+        target = self._current_target()
+        if target is None:
+            return
+        entry_id, label = target
+        mark = self.bookmarked.get(entry_id)
+        dialog = NoteDialog(label, mark.note if mark else "", mark.tags if mark else (), self)
+        if dialog.exec() != NoteDialog.DialogCode.Accepted:
+            return
+        note, tags = dialog.values()
+        lib = self.library
+
+        def save():
+            if lib.bookmarks.get(entry_id) is None:
+                lib.bookmark(entry_id)
+            return lib.bookmarks.update(entry_id, note=note, tags=tags)
+
+        self.tasks.run(save, self._bookmark_changed, self._bookmark_failed)
+
+    @Slot(object)
+    def open_bookmark(self, mark: Bookmark) -> None:
+        """Open a bookmark's entry in its thread, or its saved copy if it left the archive."""
+        if mark.in_archive:
+            self.open_document(mark.document, mark.entry_id)
+            return
+        paragraphs = tuple(p for p in mark.text.split("\n\n") if p.strip())
+        entry = Entry(mark.entry_id, mark.headline, paragraphs, (), 0)
+        copy = Document(mark.document, f"{mark.title} — saved copy, no longer in the archive",
+                        "liveblog", mark.date, False, (entry,))
+        self.pane.show_document(copy, mark.entry_id)
+
+    # -- export and copy -----------------------------------------------------------------
+
+    def _collect(self, then) -> None:
+        """Gather the selected items of the list the reader worked in last, then call `then`."""
+        source, lib = self.focus_source, self.library
+        if source is self.hit_view:
+            rows = sorted(i.row() for i in self.hit_view.selectionModel().selectedIndexes())
+            ids = [self.hit_model.items[r].id for r in rows]
+            self.tasks.run(partial(lib.export_items, ids), then, self._export_failed)
+        elif source is self.bookmarks_panel.view:
+            marks = self.bookmarks_panel.selected()
+            self.tasks.run(partial(lib.bookmark_items, marks), then, self._export_failed)
+        else:
+            doc = self.pane.document
+            entries = self.pane.selected_entries() or (
+                [self.pane.current_entry()] if self.pane.current_entry() else [])
+            then([export.from_entry(doc, e, self.bookmarked.get(e.id)) for e in entries]
+                 if doc else [])
+
+    def export_selected(self) -> None:
+        """Write the selected entries, hits or bookmarks to a .txt or .md file."""
+        self._collect(self._export_items)
+
+    def copy_selected(self) -> None:
+        """Put the selected entries, hits or bookmarks on the clipboard as text."""
+        self._collect(self._copy_items)
+
+    def _ordered(self, items: list[export.ExportItem]) -> list[export.ExportItem]:
+        return export.chronological(items) if self.chronological.isChecked() else items
+
+    def _copy_items(self, items: list[export.ExportItem]) -> None:
+        if not items:
+            self.status.setText("Select entries, hits or bookmarks to copy.")
+            return
+        QApplication.clipboard().setText(export.to_text(self._ordered(items)))
+        self.status.setText(f"Copied {len(items)} entries as text.")
+
+    def _export_items(self, items: list[export.ExportItem]) -> None:
+        if not items:
+            self.status.setText("Select entries, hits or bookmarks to export "
+                                "(Ctrl/Shift+click for several).")
+            return
+        start = str(self.settings.value("export/folder") or Path.home())
+        path, chosen = QFileDialog.getSaveFileName(
+            self, f"Export {len(items)} Entries", str(Path(start) / "liveblog-export.txt"),
+            "Text (*.txt);;Markdown (*.md)")
+        if not path:
+            return
+        target = Path(path)
+        if target.suffix.lower() not in (".txt", ".md"):
+            target = target.with_suffix(".md" if chosen.startswith("Markdown") else ".txt")
+        fmt = "md" if target.suffix.lower() == ".md" else "txt"
+        text = export.render(self._ordered(items), fmt)
+        self.settings.setValue("export/folder", str(target.parent))
+        self.tasks.run(partial(Library.write_export, target, text, True),
+                       partial(self._exported, target, len(items)), self._export_failed)
+
+    def _exported(self, target: Path, count: int, _result=None) -> None:
+        self.status.setText(f"Exported {count} entries to {target}.")
+
+    def _export_failed(self, exc: BaseException) -> None:
+        self.status.setText(f"Export failed: {exc}")
+        QMessageBox(QMessageBox.Icon.Warning, "Export failed", str(exc), parent=self).open()
 
     # -- dialogs -----------------------------------------------------------------------
 

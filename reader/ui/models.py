@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
 from reader.library import DocumentInfo
-from reader.model import Entry, Hit
+from reader.model import Bookmark, Entry, Hit
 
 ItemRole = Qt.ItemDataRole.UserRole + 1
 SortDateRole = Qt.ItemDataRole.UserRole + 2
@@ -132,4 +132,24 @@ class EntryListModel(_ListModel):
             return entry.id in self.bookmarked
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return entry.plain_text()[:500]
+        return None
+
+
+class BookmarkListModel(_ListModel):
+    """Bookmarks, newest first."""
+
+    def row_of(self, entry_id: str) -> int:
+        """Return the row of a bookmarked entry id, or -1."""
+        return next((i for i, b in enumerate(self.items) if b.entry_id == entry_id), -1)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not self._valid(index):
+            return None
+        mark: Bookmark = self.items[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return mark.headline or mark.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return mark.note or mark.title
+        if role == ItemRole:
+            return mark
         return None

@@ -1,0 +1,113 @@
+"""The Bookmarks panel (filter by text and tag) and the dialog for a bookmark's note and tags."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QListView,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader.model import Bookmark
+from reader.ui.delegates import BookmarkDelegate
+from reader.ui.models import BookmarkListModel, ItemRole
+
+ALL_TAGS = "All tags"
+
+
+class BookmarksPanel(QWidget):
+    """Lists bookmarks; emits `opened` when one is activated and `filter_changed` to reload."""
+
+    opened = Signal(object)  # Bookmark
+    filter_changed = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.model = BookmarkListModel(self)
+        self.text = QLineEdit(placeholderText="Filter bookmarks by text or note")
+        self.text.setClearButtonEnabled(True)
+        self.tag = QComboBox()
+        self.tag.addItem(ALL_TAGS)
+        self.view = QListView(objectName="bookmarks")
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(BookmarkDelegate(self.view))
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.view.setResizeMode(QListView.ResizeMode.Adjust)
+        self.view.setWordWrap(True)
+        self.view.activated.connect(self._activated)
+        self.view.doubleClicked.connect(self._activated)
+        self.timer = QTimer(self, singleShot=True, interval=150)
+        self.timer.timeout.connect(self.filter_changed)
+        self.text.textChanged.connect(self.timer.start)
+        self.tag.currentIndexChanged.connect(self.timer.start)
+        row = QHBoxLayout()
+        row.addWidget(self.text, 1)
+        row.addWidget(self.tag)
+        col = QVBoxLayout(self)
+        col.setContentsMargins(4, 6, 4, 4)
+        col.addLayout(row)
+        col.addWidget(self.view, 1)
+
+    def filters(self) -> tuple[str | None, str | None]:
+        """Return (tag, text) to filter by."""
+        tag = self.tag.currentText()
+        return (None if tag == ALL_TAGS else tag), (self.text.text().strip() or None)
+
+    def set_bookmarks(self, marks: list[Bookmark], tags: list[str]) -> None:
+        """Show bookmarks and offer the tags in use."""
+        current = self.tag.currentText()
+        self.tag.blockSignals(True)
+        self.tag.clear()
+        self.tag.addItems([ALL_TAGS, *tags])
+        self.tag.setCurrentIndex(max(0, self.tag.findText(current)))
+        self.tag.blockSignals(False)
+        self.model.set_items(marks)
+        self.view.itemDelegate().clear_cache()
+
+    def selected(self) -> list[Bookmark]:
+        """Return the selected bookmarks in list order."""
+        rows = sorted(i.row() for i in self.view.selectionModel().selectedIndexes())
+        return [self.model.items[r] for r in rows]
+
+    def _activated(self, index) -> None:
+        mark = index.data(ItemRole)
+        if mark is not None:
+            self.opened.emit(mark)
+
+
+class NoteDialog(QDialog):
+    """Edit a bookmark's note and tags."""
+
+    def __init__(self, title: str, note: str, tags: tuple[str, ...], parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Bookmark: note and tags")
+        self.note = QPlainTextEdit(note)
+        self.note.setTabChangesFocus(True)
+        self.tags = QLineEdit(", ".join(tags), placeholderText="comma-separated, e.g. mariupol, bronnen")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow("Entry:", QLineEdit(title, readOnly=True))
+        form.addRow("Note:", self.note)
+        form.addRow("Tags:", self.tags)
+        col = QVBoxLayout(self)
+        col.addLayout(form)
+        col.addWidget(buttons)
+        self.resize(520, 300)
+        self.note.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def values(self) -> tuple[str, list[str]]:
+        """Return the note and the tags as typed."""
+        return self.note.toPlainText().strip(), [t for t in self.tags.text().split(",") if t.strip()]
