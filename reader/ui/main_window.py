@@ -570,10 +570,10 @@ class MainWindow(QMainWindow):
         """Return (entry id, label) of the entry the reader is pointing at."""
         source = self.focus_source
         if source is self.hit_view:
-            hit = self.hit_view.currentIndex().data(ItemRole)
+            hit = self.hit_model.item(self.hit_view.currentIndex().row())
             return (hit.id, hit.headline or hit.title) if hit else None
         if source is self.bookmarks_panel.view:
-            mark = self.bookmarks_panel.view.currentIndex().data(ItemRole)
+            mark = self.bookmarks_panel.model.item(self.bookmarks_panel.view.currentIndex().row())
             return (mark.entry_id, mark.headline or mark.title) if mark else None
         entry = self.pane.current_entry()
         return (entry.id, entry.headline or "Introduction") if entry else None

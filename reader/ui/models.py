@@ -127,7 +127,7 @@ class EntryListModel(_ListModel):
         if role == ItemRole:
             return entry
         if role == MarkedRole:
-            return self.marked.get(entry.id)
+            return entry.id in self.marked
         if role == BookmarkedRole:
             return entry.id in self.bookmarked
         if role == Qt.ItemDataRole.AccessibleTextRole:

@@ -28,13 +28,15 @@ class _Job(QRunnable):
     def run(self) -> None:
         try:
             if self.with_progress:
-                result = self.fn(lambda value: self.signals.progress.emit(self.task_id, value))
+                result = self.fn(lambda value: self.signals.progress.emit(self.task_id, (value,)))
             else:
                 result = self.fn()
         except BaseException as exc:  # reported on the GUI thread, never lost
-            self.signals.failed.emit(self.task_id, exc)
+            self.signals.failed.emit(self.task_id, (exc,))
         else:
-            self.signals.done.emit(self.task_id, result)
+            # always a tuple: a bare None through a queued object signal trips a PySide6
+            # refcount bug (a fatal "deallocating None" at exit)
+            self.signals.done.emit(self.task_id, (result,))
 
 
 class TaskRunner(QObject):
@@ -71,16 +73,16 @@ class TaskRunner(QObject):
     def _done(self, task_id: int, result: object) -> None:
         on_done, _, _ = self._callbacks.pop(task_id, (None, None, None))
         if on_done is not None:
-            on_done(result)
+            on_done(result[0])
 
     @Slot(int, object)
     def _failed(self, task_id: int, exc: object) -> None:
         _, on_error, _ = self._callbacks.pop(task_id, (None, None, None))
         if on_error is not None:
-            on_error(exc)
+            on_error(exc[0])
 
     @Slot(int, object)
     def _progress(self, task_id: int, value: object) -> None:
         _, _, on_progress = self._callbacks.get(task_id, (None, None, None))
         if on_progress is not None:
-            on_progress(value)
+            on_progress(value[0])
