@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
         self.search_bar = SearchBar()
         self.search_bar.search.connect(self.run_search)
         self.search_bar.cleared.connect(self.clear_search)
+        self.search_bar.down.connect(self._into_results)
 
         self.doc_model = DocumentListModel(self)
         self.doc_proxy = QSortFilterProxyModel(self)
@@ -464,6 +465,13 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(1)
         self.tasks.run(lambda: lib.search(text, RESULT_LIMIT, sort, document),
                        partial(self._search_done, seq), self._search_failed)
+
+    @Slot()
+    def _into_results(self) -> None:
+        self.tabs.setCurrentIndex(1)
+        self.hit_view.setFocus()
+        if not self.hit_view.currentIndex().isValid() and self.hit_model.rowCount():
+            self.hit_view.setCurrentIndex(self.hit_model.index(0))
 
     def _rerun_search(self, *_args) -> None:
         if self.search_bar.text().strip():

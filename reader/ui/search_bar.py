@@ -14,6 +14,7 @@ class SearchBar(QLineEdit):
 
     search = Signal(str)
     cleared = Signal()
+    down = Signal()  # the reader wants to move into the results
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -51,6 +52,6 @@ class SearchBar(QLineEdit):
             self.cleared.emit()
             return
         if event.key() == Qt.Key.Key_Down:
-            self.focusNextChild()
+            self.down.emit()
             return
         super().keyPressEvent(event)

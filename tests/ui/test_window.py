@@ -184,3 +184,17 @@ def test_gui_stays_responsive_while_indexing(qtbot, make_window, tmp_path):
     assert "2,000 entries indexed" in window.status.text()
     result = search(qtbot, window, "Kyiv")
     assert result.total > 0 and "Kiev" in result.variants.get("Kyiv", {})
+
+
+def test_keyboard_only_search_to_entry(qtbot, make_window):
+    window = make_window(BUNDLED)
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.search_bar.hasFocus()
+    qtbot.keyClicks(window.search_bar, "Frederiksen")
+    qtbot.keyClick(window.search_bar, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.result is not None and window.result.query == "Frederiksen")
+    qtbot.keyClick(window.search_bar, Qt.Key.Key_Down)
+    assert window.hit_view.hasFocus()
+    qtbot.keyClick(window.hit_view, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.pane.current_entry() is not None
+                    and (window.pane.current_entry().headline or "").startswith("Denemarken"))
