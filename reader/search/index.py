@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.index import LockError
 
 from reader import archive
@@ -26,8 +26,12 @@ from reader.search.querying import build_keymap, run
 
 SCHEMA_VERSION = 1 + 100 * ANALYSIS_VERSION
 MANIFEST = "reader-manifest.json"
-BATCH_ENTRIES = 2000
+FIRST_BATCH = 500  # entries in the first commit: searchable early
+BATCH_ENTRIES = 2_000
 WRITER_TIMEOUT = 3.0
+# One process. procs=2 with multisegment built twice as fast, but after a kill -9 its orphaned
+# workers keep the write lock (inherited file descriptor) and the index stays "busy".
+WRITER_OPTIONS: dict = {"limitmb": 128}
 
 
 # What reading a damaged index raises (programming errors are not among them).
@@ -76,10 +80,12 @@ def make_schema() -> Schema:
     return Schema(
         id=ID(unique=True, stored=True),
         path=ID(stored=True),
-        title=TEXT(analyzer=stem, stored=True),
-        headline=TEXT(analyzer=stem, stored=True, field_boost=2.0),
-        body=TEXT(analyzer=stem, stored=True),
-        captions=TEXT(analyzer=stem, stored=True),
+        title=TEXT(analyzer=stem),
+        doc_title=STORED(),
+        headline=TEXT(analyzer=stem, stored=True, field_boost=1.5),
+        content=TEXT(analyzer=stem),  # headline, body and captions: the default search field
+        body=STORED(),
+        captions=STORED(),
         exact=TEXT(analyzer=exact_analyzer(), phrase=False),
         date=KEYWORD(),
         date_sort=ID(stored=True, sortable=True),
@@ -99,10 +105,13 @@ def entry_fields(doc: Document) -> list[dict]:
     rows = []
     for e in doc.entries:
         captions = e.caption_text
+        # the title is indexed once per document (on its first entry); title: queries widen
+        # to the document's entries by path, which saves a posting per entry and title word
+        title = doc.title if e is doc.entries[0] else ""
+        content = "\n".join(filter(None, (e.headline, e.body, captions)))
         rows.append(dict(
-            id=e.id, path=doc.path, title=doc.title, headline=e.headline or "",
-            body=e.body, captions=captions,
-            exact=" ".join(filter(None, (e.headline, e.body, captions))),
+            id=e.id, path=doc.path, title=title, doc_title=doc.title, headline=e.headline or "",
+            content=content, body=e.body, captions=captions, exact=content,
             date=_date_terms(doc.date), date_sort=doc.date or "", position=e.position,
         ))
     return rows
@@ -308,7 +317,7 @@ class SearchIndex:
 
     def _writer(self, ix):
         try:
-            return ix.writer(timeout=WRITER_TIMEOUT, limitmb=128)
+            return ix.writer(timeout=WRITER_TIMEOUT, **WRITER_OPTIONS)
         except LockError:
             raise IndexBusy("the index is busy: another Liveblog Reader is updating it") from None
 
@@ -335,9 +344,10 @@ class SearchIndex:
         pending = 0
         entries_done = 0
         searchable = directory == self.final
+        batch = min(FIRST_BATCH, BATCH_ENTRIES) if not searchable else BATCH_ENTRIES
 
         def commit() -> None:
-            nonlocal writer, pending, searchable
+            nonlocal writer, pending, searchable, batch
             if writer is not None:
                 writer.commit()
                 writer = None
@@ -345,6 +355,7 @@ class SearchIndex:
                 self._generation += 1
                 searchable = True
             pending = 0
+            batch = BATCH_ENTRIES
 
         if removed:
             writer = self._writer(ix)
@@ -382,7 +393,7 @@ class SearchIndex:
                 report.added += 1
             pending += len(doc.entries)
             entries_done += len(doc.entries)
-            if pending >= BATCH_ENTRIES:
+            if pending >= batch:
                 commit()
             if progress:
                 progress(Progress(done, len(todo), entries_done, searchable))

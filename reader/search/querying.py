@@ -13,13 +13,14 @@ from reader.search import syntax
 from reader.search.analysis import Variants, exact_terms, fold, stem_terms, translit_key
 from reader.search.highlight import snippet
 
-DEFAULT_FIELDS = ("headline", "body", "captions")
+DEFAULT_FIELDS = ("content", "headline")
 MAX_EXPANSION = 128
 MIN_TRANSLIT = 5
 
 
 @dataclass
 class _Context:
+    searcher: object
     reader: object
     variants: Variants
     keymap: dict[str, list[str]]
@@ -47,8 +48,10 @@ def _terms_query(fields: tuple[str, ...], terms: list[str]) -> wq.Query | None:
     if not terms:
         return None
     if len(terms) == 1:
-        return wq.Or([wq.Term(f, terms[0]) for f in fields])
-    return wq.Or([wq.Phrase(f, terms) for f in fields])
+        queries = [wq.Term(f, terms[0]) for f in fields]
+    else:  # a phrase: the headline is part of content, so content alone finds it
+        queries = [wq.Phrase(f, terms) for f in fields if f != "headline" or len(fields) == 1]
+    return queries[0] if len(queries) == 1 else wq.Or(queries)
 
 
 def _word(node: syntax.Word, ctx: _Context) -> wq.Query | None:
@@ -59,6 +62,8 @@ def _word(node: syntax.Word, ctx: _Context) -> wq.Query | None:
         return _prefix(node, ctx)
     if node.mode == "fuzzy":
         return _fuzzy(node, ctx)
+    if node.field == "title":
+        return _title(stem_terms(node.text), ctx)
     fields = _fields(node.field)
     terms = stem_terms(node.text)
     if not terms:
@@ -84,6 +89,16 @@ def _word(node: syntax.Word, ctx: _Context) -> wq.Query | None:
     return parts[0] if len(parts) == 1 else wq.Or(parts)
 
 
+def _title(terms: list[str], ctx: _Context) -> wq.Query:
+    """Match every entry of the documents whose title has these words (titles are indexed once)."""
+    if not terms:
+        return wq.NullQuery
+    q = wq.Term("title", terms[0]) if len(terms) == 1 else wq.Phrase("title", terms)
+    ctx.stem.update(terms)
+    paths = {ctx.searcher.stored_fields(d)["path"] for d in ctx.searcher.docs_for_query(q)}
+    return wq.Or([wq.Term("path", p) for p in sorted(paths)]) if paths else wq.NullQuery
+
+
 def _expanded(fieldname: str, words: list[str], ctx: _Context, what: str) -> wq.Query | None:
     if not words:
         return wq.NullQuery
@@ -97,7 +112,7 @@ def _expanded(fieldname: str, words: list[str], ctx: _Context, what: str) -> wq.
 
 def _prefix(node: syntax.Word, ctx: _Context) -> wq.Query | None:
     prefix = fold(node.text)
-    fieldname = "exact" if node.field in (None, "body", "captions") else node.field
+    fieldname = "exact" if node.field in (None, "content") else node.field
     if fieldname != "exact":
         return wq.Prefix(fieldname, prefix)
     words = []
@@ -123,6 +138,8 @@ def _compile(node: syntax.Node, ctx: _Context) -> wq.Query | None:
     if isinstance(node, syntax.Phrase):
         if node.field == "date":
             return wq.Term("date", node.words)
+        if node.field == "title":
+            return _title(stem_terms(node.words), ctx)
         terms = stem_terms(node.words)
         ctx.stem.update(terms)
         return _terms_query(_fields(node.field), terms)
@@ -167,7 +184,7 @@ def run(searcher, text: str, variants: Variants, keymap: dict[str, list[str]], l
         sort: str = "relevance", document: str | None = None) -> SearchResult:
     """Answer a query; every whoosh object stays inside this call."""
     parsed = syntax.parse(text)
-    ctx = _Context(searcher.reader(), variants, keymap, notes=list(parsed.notes))
+    ctx = _Context(searcher, searcher.reader(), variants, keymap, notes=list(parsed.notes))
     q = _compile(parsed.node, ctx) if parsed.node is not None else None
     if q is None or q is wq.NullQuery:
         message = " ".join(dict.fromkeys(ctx.notes)) or None
@@ -180,19 +197,22 @@ def run(searcher, text: str, variants: Variants, keymap: dict[str, list[str]], l
         kwargs["sortedby"] = MultiFacet([FieldFacet("date_sort", reverse=True),
                                          FieldFacet("position")])
     results = searcher.search(q, **kwargs)
-    total = len(results)
+    # one pass over every match gives the exact total and the variant counts
+    matched_docs = results.docs() if results.has_exact_length() else set(
+        searcher.docs_for_query(wq.And([q, flt]) if flt is not None else q))
+    total = len(matched_docs)
     hits = []
     for hit in results:
         stored = hit.fields()
         source = " ".join(filter(None, (stored.get("body"), stored.get("captions"))))
         snip, spans = snippet(source or stored.get("headline", ""), ctx.stem, ctx.exact)
         hits.append(Hit(
-            id=stored["id"], document=stored["path"], title=stored.get("title", ""),
+            id=stored["id"], document=stored["path"], title=stored.get("doc_title", ""),
             headline=stored.get("headline") or None, date=stored.get("date_sort") or None,
             position=stored.get("position", 0), score=_score(hit.score),
             snippet=snip, spans=tuple(spans),
         ))
-    matched = _variant_counts(searcher, results, ctx, variants) if ctx.spellings else {}
+    matched = _variant_counts(searcher, matched_docs, ctx, variants) if ctx.spellings else {}
     suggestion = _suggest(searcher, text, parsed.node) if total < 3 else None
     return SearchResult(
         text, total, tuple(hits), variants=matched,
@@ -202,14 +222,14 @@ def run(searcher, text: str, variants: Variants, keymap: dict[str, list[str]], l
     )
 
 
-def _variant_counts(searcher, results, ctx: _Context, variants: Variants) -> dict:
-    docs = set(results.docs())
+def _variant_counts(searcher, docs, ctx: _Context, variants: Variants) -> dict:
+    """Count, per other spelling, the hits that contain it."""
+    docs = set(docs)
     out: dict[str, dict[str, int]] = {}
     for typed, others in ctx.spellings.items():
         counts = {}
         for other in others:
-            found = searcher.docs_for_query(wq.Term("exact", other))
-            n = len(docs.intersection(found))
+            n = len(docs.intersection(searcher.docs_for_query(wq.Term("exact", other))))
             if n:
                 counts[variants.display(other)] = n
         if counts:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-FIELDS = {"headline": "headline", "title": "title", "body": "body", "caption": "captions",
-          "captions": "captions", "date": "date", "kop": "headline", "titel": "title"}
+FIELDS = {"headline": "headline", "title": "title", "body": "content", "caption": "content",
+          "captions": "content", "text": "content", "date": "date", "kop": "headline",
+          "titel": "title"}
 MAX_ATOMS = 64
 MAX_DEPTH = 8
 MIN_PREFIX = 3

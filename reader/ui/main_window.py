@@ -760,7 +760,8 @@ class MainWindow(QMainWindow):
 
 def _result_summary(result: SearchResult, indexing: bool) -> str:
     noun = "hit" if result.total == 1 else "hits"
-    parts = [f"<b>{result.total:,} {noun}</b>"]
+    about = "" if result.total_exact else "at least "
+    parts = [f"<b>{about}{result.total:,} {noun}</b>"]
     if result.total > len(result.hits) and result.hits:
         parts[0] += f" (showing {len(result.hits)})"
     for _typed, others in result.variants.items():
