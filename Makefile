@@ -33,7 +33,7 @@ test-slow: $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m slow
 
 bench: $(TEST_STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m reader.bench run --size $(or $(BENCH_SIZE),full)
+	QT_QPA_PLATFORM=offscreen $(PY) -m reader.bench run --size $(or $(BENCH_SIZE),full) --runs $(or $(BENCH_RUNS),3)
 
 screenshots: $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m reader.ui.screenshots docs

@@ -7,9 +7,9 @@ import contextlib
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QLockFile, QSettings, Qt
 from PySide6.QtGui import QIcon, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from reader import defaults
 from reader.library import Library
@@ -85,9 +85,19 @@ def main(argv: list[str] | None = None) -> int:
     if archive_dir is not None and not archive_dir.is_dir():
         print(f"liveblog-reader: archive folder not found: {archive_dir}", file=sys.stderr)
         return 2
-    window = build_window(archive_dir, defaults.data_dir(args.data_dir))
+    data = defaults.data_dir(args.data_dir)
+    data.mkdir(parents=True, exist_ok=True)
+    lock = QLockFile(str(data / "window.lock"))
+    lock.setStaleLockTime(0)  # a lock left by a killed process is detected by its pid
+    if not lock.tryLock(200):
+        QMessageBox.information(None, "Liveblog Reader",
+                                "Liveblog Reader is already open with this data folder.\n"
+                                f"({data})")
+        return 0
+    window = build_window(archive_dir, data)
     window.show()
     window.start()
     code = app.exec()
     window.tasks.wait(10_000)
+    lock.unlock()
     return code
