@@ -220,3 +220,63 @@ def test_bundled_archive_is_untouched_by_indexing(tmp_path):
     assert {p.name: p.read_bytes() for p in BUNDLED.iterdir()} == before
     assert not any(p.name.startswith(("index", "reader")) for p in BUNDLED.iterdir())
     shutil.rmtree(tmp_path / "data")
+
+
+def test_big_and_awkward_files(tmp_path):
+    folder = tmp_path / "awkward"
+    folder.mkdir()
+    paragraph = "Een lange alinea over de oorlog in Oekraïne en de stad Kiev die eindigt. " * 40
+    big = "liveblog\nNOS Nieuws\n\nGroot • Blog\n\n" + "".join(
+        f"Bericht nummer {n}\n\n{paragraph}\n\n" for n in range(7000))
+    (folder / "groot.txt").write_text(big, encoding="utf-8")  # about 20 MB
+    (folder / "regel.txt").write_text("Kop\n\n" + "woord " * 350_000 + "einde.\n", encoding="utf-8")
+    many = folder / "veel"
+    many.mkdir()
+    for n in range(1500):
+        (many / f"{n:04d}.txt").write_text(f"Kop {n}\n\nTekst over zeppelin nummer {n} die eindigt.\n",
+                                           encoding="utf-8")
+    lib = new_library(folder, tmp_path / "data")
+    report = lib.update_index()
+    assert report.files == 1502 and report.problems == []
+    assert report.entries == 7000 + 1 + 1500
+    assert lib.search('"bericht nummer 6999"').total == 1
+    assert lib.search("einde").total == 1
+    assert lib.search("zeppelin", limit=5).total == 1500
+
+
+def test_file_deleted_or_rewritten_during_build(tmp_path):
+    generate(tmp_path / "gen", files=10, entries=50, source=BUNDLED)
+    files = sorted((tmp_path / "gen").rglob("*.txt"))
+    lib = new_library(tmp_path / "gen", tmp_path / "data")
+    done = []
+
+    def progress(p):
+        if not done:
+            done.append(p)
+            files[0].unlink()  # one goes away mid-build
+            files[1].write_text(NEW_FILE, encoding="utf-8")  # one is rewritten
+    report = lib.update_index(progress=progress)
+    final = lib.update_index()  # the next sync settles what changed underneath
+    assert final.entries == lib.index.searcher().doc_count()
+    assert lib.search("zeppelin").total == 1
+    assert not any(p.path == files[0].relative_to(tmp_path / "gen").as_posix()
+                   for p in final.problems)
+    del report
+
+
+def test_unreadable_file_is_reported(tmp_path):
+    import os
+
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    (folder / "ok.txt").write_text(NEW_FILE, encoding="utf-8")
+    secret = folder / "geheim.txt"
+    secret.write_text(NEW_FILE, encoding="utf-8")
+    secret.chmod(0)
+    try:
+        if os.access(secret, os.R_OK):
+            pytest.skip("running as a user who can read anything")
+        report = new_library(folder, tmp_path / "data").update_index()
+        assert [(p.path, p.reason) for p in report.problems] == [("geheim.txt", "no permission to read it")]
+    finally:
+        secret.chmod(0o600)

@@ -41,6 +41,16 @@ def highlight_color(palette: QPalette) -> str:
     return "#e6b800" if is_dark(palette) else "#ffe066"
 
 
+class OfflineDocument(QTextDocument):
+    """A text document that never loads a resource (image, stylesheet, link target)."""
+
+    requested: list[str] = []  # every resource anything asked for: stays empty
+
+    def loadResource(self, kind: int, url) -> None:
+        OfflineDocument.requested.append(url.toString())
+        return None
+
+
 class RichDelegate(QStyledItemDelegate):
     """Paint each row as a laid-out QTextDocument, cached per row and width."""
 
@@ -65,7 +75,7 @@ class RichDelegate(QStyledItemDelegate):
         if doc is None:
             if len(self._cache) > 4000:
                 self._cache.clear()
-            doc = QTextDocument()
+            doc = OfflineDocument()
             doc.setUndoRedoEnabled(False)
             font = option.font
             font.setPointSizeF(self.point_size)
