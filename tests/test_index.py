@@ -280,3 +280,24 @@ def test_unreadable_file_is_reported(tmp_path):
         assert [(p.path, p.reason) for p in report.problems] == [("geheim.txt", "no permission to read it")]
     finally:
         secret.chmod(0o600)
+
+
+HOLD_WRITER = """
+import sys, time
+from whoosh import index
+w = index.open_dir(sys.argv[1]).writer()
+print("holding", flush=True)
+time.sleep(60)
+"""
+
+
+def test_lock_of_a_killed_writer_is_not_stale(library, archive_copy):
+    proc = subprocess.Popen([sys.executable, "-c", HOLD_WRITER, str(library.index.final)],
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "holding"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    proc.stdout.close()
+    assert any("LOCK" in p.name for p in library.index.final.iterdir())  # the file is left over
+    (archive_copy / "new.txt").write_text(NEW_FILE, encoding="utf-8")
+    assert library.update_index().added == 1

@@ -70,6 +70,16 @@ def build_window(archive_dir: Path | None, data_dir: Path) -> MainWindow:
     return window
 
 
+def instance_lock(data_dir: Path) -> QLockFile | None:
+    """Take the one-window-per-data-dir lock; None if another window holds it.
+
+    A lock left behind by a killed process is recognised (by its pid) and taken over.
+    """
+    lock = QLockFile(str(data_dir / "window.lock"))
+    lock.setStaleLockTime(0)
+    return lock if lock.tryLock(200) else None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Open the window; return the exit status."""
     parser = argparse.ArgumentParser(prog="liveblog-reader-gui")
@@ -87,9 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     data = defaults.data_dir(args.data_dir)
     data.mkdir(parents=True, exist_ok=True)
-    lock = QLockFile(str(data / "window.lock"))
-    lock.setStaleLockTime(0)  # a lock left by a killed process is detected by its pid
-    if not lock.tryLock(200):
+    lock = instance_lock(data)
+    if lock is None:
         QMessageBox.information(None, "Liveblog Reader",
                                 "Liveblog Reader is already open with this data folder.\n"
                                 f"({data})")
