@@ -101,33 +101,9 @@ result = lib.search("Kiev", limit=20)
 print(json.dumps({"seconds": time.perf_counter() - t0, "hits": result.total, "needed_sync": needs}))
 """
 
-WINDOW = """
-import json, sys, time
-t0 = time.perf_counter()
-from pathlib import Path
-from PySide6.QtWidgets import QApplication
-from PySide6.QtCore import QEventLoop, QTimer
-app = QApplication([])
-from reader.ui.app import build_window
-window = build_window(Path(sys.argv[1]), Path(sys.argv[2]))
-window.show()
-window.start()
-loop = QEventLoop()
-poll = QTimer(interval=5)
-poll.timeout.connect(lambda: window.doc_model.rowCount() > 0 and loop.quit())
-poll.start()
-loop.exec()
-shown = time.perf_counter() - t0
-wait = QEventLoop()
-done = QTimer(interval=50)
-done.timeout.connect(lambda: not window.index_running and wait.quit())
-done.start()
-wait.exec()
-rss = int(open("/proc/self/status").read().split("VmRSS:")[1].split()[0]) / 1024
-print(json.dumps({"seconds": shown, "idle_rss_mb": rss, "documents": window.doc_model.rowCount()}))
-window.close()
-window.tasks.wait()
-"""
+
+
+WINDOW = "from reader.ui.startup_probe import main; main()"
 
 
 def bench_parse(folder: Path, size_mb: float, runs: int) -> dict:
