@@ -288,8 +288,7 @@ def document_json(doc: Document) -> dict:
 def result_json(result: SearchResult) -> dict:
     """Return the JSON shape of a search result."""
     return {
-        "query": result.query, "total": result.total, "total_exact": result.total_exact,
-        "variants": result.variants,
+        "query": result.query, "total": result.total, "variants": result.variants,
         "message": result.message, "suggestion": result.suggestion,
         "hits": [{"id": h.id, "document": h.document, "title": h.title, "headline": h.headline,
                   "date": h.date, "score": h.score, "snippet": mark(h.snippet, h.spans),
@@ -308,8 +307,7 @@ def _print_result(result: SearchResult) -> None:
     if result.message:
         print(f"note: {result.message}")
     noun = "hit" if result.total == 1 else "hits"
-    about = "" if result.total_exact else "at least "
-    print(f"{about}{result.total} {noun} for {result.query!r}")
+    print(f"{result.total} {noun} for {result.query!r}")
     for typed, others in result.variants.items():
         also = ", ".join(f"{name} ({n})" for name, n in others.items())
         print(f"{typed}: also matched {also}")

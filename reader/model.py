@@ -94,7 +94,6 @@ class SearchResult:
     suggestion: str | None = None
     terms: tuple[str, ...] = ()  # analysed query terms, for highlighting in the pane
     partial: bool = False  # the index was still being built when this answered
-    total_exact: bool = True  # False: `total` is a lower bound ("at least")
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,13 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
-    QListView,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from reader.model import Bookmark
-from reader.ui.delegates import BookmarkDelegate
+from reader.ui.delegates import BookmarkDelegate, card_list
 from reader.ui.models import BookmarkListModel, ItemRole
 
 ALL_TAGS = "All tags"
@@ -37,13 +36,10 @@ class BookmarksPanel(QWidget):
         self.text.setClearButtonEnabled(True)
         self.tag = QComboBox()
         self.tag.addItem(ALL_TAGS)
-        self.view = QListView(objectName="bookmarks")
+        self.view = card_list("bookmarks")
         self.view.setModel(self.model)
         self.view.setItemDelegate(BookmarkDelegate(self.view))
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.view.setResizeMode(QListView.ResizeMode.Adjust)
-        self.view.setWordWrap(True)
         self.view.activated.connect(self._activated)
         self.view.doubleClicked.connect(self._activated)
         self.timer = QTimer(self, singleShot=True, interval=150)

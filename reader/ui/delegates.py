@@ -7,7 +7,13 @@ from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QEvent, QModelIndex, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QPainter, QPalette, QTextDocument
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+)
 
 from reader.library import DocumentInfo
 from reader.model import Bookmark, Entry, Hit
@@ -16,6 +22,18 @@ from reader.ui.models import BookmarkedRole, ItemRole, MarkedRole
 MARGIN = 6
 PAD = 12
 STAR = 22
+
+
+def card_list(name: str) -> QListView:
+    """Return a list view set up for variable-height cards painted by these delegates."""
+    view = QListView()
+    view.setObjectName(name)
+    view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+    view.setResizeMode(QListView.ResizeMode.Adjust)
+    view.setUniformItemSizes(False)
+    view.setWordWrap(True)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    return view
 
 
 def mark_html(text: str, spans: Iterable[tuple[int, int]], color: str) -> str:

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListView,
     QMainWindow,
     QMessageBox,
     QProgressBar,
@@ -33,7 +32,7 @@ from reader.library import Library
 from reader.model import Bookmark, Document, Entry, Hit, Problem, SearchResult
 from reader.search import IndexBusy, IndexReport, Progress
 from reader.ui.bookmarks_panel import BookmarksPanel, NoteDialog
-from reader.ui.delegates import DocumentDelegate, HitDelegate
+from reader.ui.delegates import DocumentDelegate, HitDelegate, card_list
 from reader.ui.models import DocumentListModel, HitListModel, ItemRole, SortDateRole, SortTitleRole
 from reader.ui.reading_pane import ReadingPane
 from reader.ui.search_bar import SearchBar
@@ -53,17 +52,6 @@ SHORTCUTS = [
     ("Ctrl+C", "Copy the current entry as text"), ("Ctrl+= / Ctrl+- / Ctrl+0", "Zoom in / out / reset"),
     ("Ctrl+R", "Newest first / oldest first"), ("Ctrl+Q", "Quit"),
 ]
-
-
-def _list_view(name: str) -> QListView:
-    view = QListView()
-    view.setObjectName(name)
-    view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-    view.setResizeMode(QListView.ResizeMode.Adjust)
-    view.setUniformItemSizes(False)
-    view.setWordWrap(True)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    return view
 
 
 class MainWindow(QMainWindow):
@@ -115,7 +103,7 @@ class MainWindow(QMainWindow):
         self.doc_sort = QComboBox()
         self.doc_sort.addItems(["Newest first", "Oldest first", "Title A–Z"])
         self.doc_sort.currentIndexChanged.connect(self._sort_documents)
-        self.doc_view = _list_view("documents")
+        self.doc_view = card_list("documents")
         self.doc_view.setModel(self.doc_proxy)
         self.doc_view.setItemDelegate(DocumentDelegate(self.doc_view))
         self.doc_view.selectionModel().currentChanged.connect(self._document_chosen)
@@ -130,7 +118,7 @@ class MainWindow(QMainWindow):
         col.addWidget(self.doc_view, 1)
 
         self.hit_model = HitListModel(self)
-        self.hit_view = _list_view("results")
+        self.hit_view = card_list("results")
         self.hit_view.setModel(self.hit_model)
         self.hit_view.setItemDelegate(HitDelegate(self.hit_view))
         self.hit_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -760,8 +748,7 @@ class MainWindow(QMainWindow):
 
 def _result_summary(result: SearchResult, indexing: bool) -> str:
     noun = "hit" if result.total == 1 else "hits"
-    about = "" if result.total_exact else "at least "
-    parts = [f"<b>{about}{result.total:,} {noun}</b>"]
+    parts = [f"<b>{result.total:,} {noun}</b>"]
     if result.total > len(result.hits) and result.hits:
         parts[0] += f" (showing {len(result.hits)})"
     for _typed, others in result.variants.items():

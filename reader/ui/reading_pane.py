@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -214,7 +214,3 @@ class ReadingPane(QWidget):
 def _texts(entry: Entry) -> list[str]:
     return [t for t in (entry.headline, *entry.paragraphs, *(c.text for c in entry.captions)) if t]
 
-
-def visible(view: QListView, index: QModelIndex) -> bool:
-    """Return True when the row is (at least partly) inside the viewport."""
-    return view.visualRect(index).intersects(view.viewport().rect())
