@@ -209,7 +209,7 @@ def run(size: str, runs: int, out: Path) -> dict:
         warm = [_child(WARM, str(folder), str(work / "data-0")) for _ in range(runs)]
         r["warm_open_seconds"] = _median([w["seconds"] for w in warm])
         r["queries"] = bench_queries(folder, work / "data-0", repeats=5)
-        cold = [_child(WINDOW, str(folder), str(work / f"window-{i}")) for i in range(runs)]
+        cold = [_child(WINDOW, str(folder), str(work / f"window-{i}"), "cold") for i in range(runs)]
         warm_w = [_child(WINDOW, str(folder), str(work / "data-0")) for _ in range(runs)]
         r["window"] = {"cold_seconds": _median([c["seconds"] for c in cold]),
                        "warm_seconds": _median([w["seconds"] for w in warm_w]),
