@@ -248,6 +248,17 @@ def scan(root: Path) -> Iterator[str]:
     yield from sorted(found)
 
 
+def folders(root: Path, limit: int = 500) -> list[Path]:
+    """Return root and its visible sub-folders (at most `limit`), e.g. to watch for changes."""
+    found = [root]
+    for dirpath, dirnames, _ in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        found.extend(Path(dirpath) / d for d in dirnames)
+        if len(found) >= limit:
+            break
+    return found[:limit]
+
+
 def load(root: Path) -> tuple[list[Document], list[Problem]]:
     """Parse every text file under root; unreadable ones become Problems, the rest Documents."""
     documents, problems = [], []

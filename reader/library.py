@@ -16,7 +16,6 @@ from reader.search import (
     SearchIndex,
     Variants,
     match_spans,
-    query,
 )
 
 
@@ -136,11 +135,11 @@ class Library:
                document: str | None = None) -> SearchResult:
         """Answer a query; a damaged index is rebuilt once and the query asked again."""
         try:
-            return query(self.index, text, self.variants, limit, sort, document)
+            return self.index.query(text, self.variants, limit, sort, document)
         except IndexDamaged as exc:
             self.index.close()
             self.index.update(rebuild=True)
-            result = query(self.index, text, self.variants, limit, sort, document)
+            result = self.index.query(text, self.variants, limit, sort, document)
             note = f"The index was damaged ({exc}) and has been rebuilt."
             return replace(result, message=" ".join(filter(None, (note, result.message))))
 

@@ -225,6 +225,7 @@ def test_scan_is_recursive_and_skips_hidden(tmp_path: Path):
     (tmp_path / ".hidden.txt").write_text(SAMPLE, encoding="utf-8")
     (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff")
     assert list(archive.scan(tmp_path)) == ["2022/april/blog.txt"]
+    assert archive.folders(tmp_path) == [tmp_path, tmp_path / "2022", tmp_path / "2022" / "april"]
 
 
 def test_date_prefix_on_a_liveblog():

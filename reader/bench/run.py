@@ -121,17 +121,20 @@ def bench_queries(folder: Path, data: Path, repeats: int) -> dict:
 
     lib = Library(folder, data, defaults.variant_files(data))
     lib.search("warm up", limit=20)
-    out = {}
-    for cls, queries in QUERIES.items():
-        sort = "date" if cls == "date-sorted" else "relevance"
-        times = []
-        for q in queries:
-            for _ in range(repeats):
-                t = time.perf_counter()
-                lib.search(q, limit=20, sort=sort)  # snippets of the top 20 included
-                times.append((time.perf_counter() - t) * 1000)
-        out[cls] = {"p50_ms": _median(times), "p95_ms": _pct(times, 0.95), "max_ms": max(times)}
-    return out
+    return {cls: _latencies(  # snippets of the top 20 included
+        lambda q, s=("date" if cls == "date-sorted" else "relevance"): lib.search(q, 20, s),
+        queries, repeats) for cls, queries in QUERIES.items()}
+
+
+def _latencies(ask, queries: list[str], repeats: int) -> dict:
+    """Time ask(query) for each query, `repeats` times; return p50, p95 and max in ms."""
+    times = []
+    for q in queries:
+        for _ in range(repeats):
+            t = time.perf_counter()
+            ask(q)
+            times.append((time.perf_counter() - t) * 1000)
+    return {"p50_ms": _median(times), "p95_ms": _pct(times, 0.95), "max_ms": max(times)}
 
 
 def bench_sync(folder: Path, data: Path, runs: int) -> dict:
@@ -170,19 +173,15 @@ def bench_fts5(folder: Path, repeats: int) -> dict:
         for d in docs for e in d.entries))
     con.commit()
     build = time.perf_counter() - t
-    out = {"build_seconds": build}
+    def ask(q: str, order: str) -> None:
+        con.execute(f"SELECT id, snippet(e, 3, '«', '»', '…', 20) FROM e "
+                    f"WHERE e MATCH ? ORDER BY {order} LIMIT 20", (q,)).fetchall()
+        con.execute("SELECT count(*) FROM e WHERE e MATCH ?", (q,)).fetchone()
+
+    out: dict = {"build_seconds": build}
     for cls, queries in FTS.items():
         order = "date DESC" if cls == "date-sorted" else "rank"
-        times = []
-        for q in queries:
-            for _ in range(repeats):
-                t = time.perf_counter()
-                rows = con.execute(f"SELECT id, snippet(e, 3, '«', '»', '…', 20) FROM e "
-                                   f"WHERE e MATCH ? ORDER BY {order} LIMIT 20", (q,)).fetchall()
-                con.execute("SELECT count(*) FROM e WHERE e MATCH ?", (q,)).fetchone()
-                times.append((time.perf_counter() - t) * 1000)
-                del rows
-        out[cls] = {"p50_ms": _median(times), "p95_ms": _pct(times, 0.95), "max_ms": max(times)}
+        out[cls] = _latencies(lambda q, o=order: ask(q, o), queries, repeats)
     return out
 
 

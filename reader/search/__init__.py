@@ -10,10 +10,9 @@ from reader.search.index import (
     Progress,
     ProgressFn,
     SearchIndex,
-    query,
 )
 
 __all__ = [
     "IndexBusy", "IndexDamaged", "IndexReport", "Manifest", "Progress", "ProgressFn", "SearchIndex",
-    "Variants", "mark", "match_spans", "query",
+    "Variants", "mark", "match_spans",
 ]

@@ -182,7 +182,6 @@ class SearchIndex:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._generation = 0  # bumped on every commit and rename; searchers reopen
-        self.damage: str | None = None
 
     # -- opening ---------------------------------------------------------
 
@@ -259,6 +258,24 @@ class SearchIndex:
             local.directory = directory
         return local.searcher
 
+    def query(self, text: str, variants, limit: int = 20, sort: str = "relevance",
+              document: str | None = None) -> SearchResult:
+        """Answer a query from this thread's searcher; raise IndexDamaged if the index fails."""
+        searcher = self.searcher()
+        if searcher is None:
+            return SearchResult(text, 0, (), message="The index is not built yet.", partial=True)
+        local = self._local
+        if getattr(local, "keymap_for", None) is not searcher:
+            local.keymap = build_keymap(searcher.reader())
+            local.keymap_for = searcher
+        try:
+            result = run(searcher, text, variants, local.keymap, limit, sort, document)
+        except RecursionError:
+            return SearchResult(text, 0, (), message="The query is too complex; simplify it.")
+        except DAMAGE as exc:
+            raise IndexDamaged(f"{type(exc).__name__}: {exc}") from exc
+        return replace(result, partial=True) if local.directory == self.partial else result
+
     def close(self) -> None:
         """Close this thread's searcher."""
         searcher = getattr(self._local, "searcher", None)
@@ -302,7 +319,6 @@ class SearchIndex:
             ix.close()
             if target == self.partial:
                 self._promote()
-            self.damage = None
         report.seconds = time.perf_counter() - started
         return report
 
@@ -405,24 +421,3 @@ class SearchIndex:
         report.entries = sum(f["entries"] for f in manifest.files.values())
         report.problems = [Problem(rel, p["reason"]) for rel, p in sorted(manifest.problems.items())]
 
-
-def query(index: SearchIndex, text: str, variants, limit: int = 20, sort: str = "relevance",
-          document: str | None = None) -> SearchResult:
-    """Answer a query from this thread's searcher; raise IndexDamaged if the index fails."""
-    searcher = index.searcher()
-    if searcher is None:
-        return SearchResult(text, 0, (), message="The index is not built yet.", partial=True)
-    local = index._local
-    if getattr(local, "keymap_for", None) is not searcher:
-        local.keymap = build_keymap(searcher.reader())
-        local.keymap_for = searcher
-    try:
-        result = run(searcher, text, variants, local.keymap, limit, sort, document)
-    except RecursionError:
-        return SearchResult(text, 0, (), message="The query is too complex; simplify it.")
-    except DAMAGE as exc:
-        index.damage = f"{type(exc).__name__}: {exc}"
-        raise IndexDamaged(index.damage) from exc
-    if local.directory == index.partial:
-        result = replace(result, partial=True)
-    return result

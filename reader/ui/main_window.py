@@ -292,9 +292,12 @@ class MainWindow(QMainWindow):
         paths = self.watcher.directories() + self.watcher.files()
         if paths:
             self.watcher.removePaths(paths)
-        folders = [str(self.library.archive_dir)]
-        folders += [str(p) for p in self.library.archive_dir.rglob("*") if p.is_dir()][:500]
-        self.watcher.addPaths(folders)
+        self.tasks.run(partial(archive.folders, self.library.archive_dir),
+                       partial(self._watch_folders, self.generation), self._task_failed)
+
+    def _watch_folders(self, gen: int, folders: list[Path]) -> None:
+        if gen == self.generation:
+            self.watcher.addPaths([str(f) for f in folders])
 
     @Slot()
     def _archive_changed(self, _path: str = "") -> None:

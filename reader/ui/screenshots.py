@@ -37,11 +37,7 @@ def shoot(target: Path) -> list[Path]:
     target.mkdir(parents=True, exist_ok=True)
     saved = []
     with tempfile.TemporaryDirectory() as data:
-        window = build_window(defaults.BUNDLED_ARCHIVE, Path(data))
-        window.resize(1360, 860)
-        window.show()
-        window.start()
-        _settle(window)
+        window = _open(Path(data))
         window.open_document(LIVEBLOG)
         _settle(window)
         lib = window.library
@@ -55,11 +51,7 @@ def shoot(target: Path) -> list[Path]:
         window.pane.go_to(lib.search("Frederiksen").hits[0].id)
         _settle(window)
         saved.append(_save(window, target / "screenshot-thread.png"))
-        window.search_bar.set_query("Mariupol")
-        _settle(window)
-        hit = next(h for h in window.result.hits if h.document == LIVEBLOG)
-        window.open_document(hit.document, hit.id)
-        _settle(window)
+        _search_and_open(window, "Mariupol")
         saved.append(_save(window, target / "screenshot-search.png"))
         window.tabs.setCurrentIndex(2)
         _settle(window)
@@ -68,20 +60,30 @@ def shoot(target: Path) -> list[Path]:
         window.tasks.wait()
         app.setPalette(dark_palette())
         app.setStyleSheet(app.styleSheet())  # re-polish with the new palette
-        dark = build_window(defaults.BUNDLED_ARCHIVE, Path(data))
-        dark.resize(1360, 860)
-        dark.show()
-        dark.start()
-        _settle(dark)
-        dark.search_bar.set_query("Kyiv")
-        _settle(dark)
-        hit = next(h for h in dark.result.hits if h.document == LIVEBLOG)
-        dark.open_document(hit.document, hit.id)
-        _settle(dark)
+        dark = _open(Path(data))
+        _search_and_open(dark, "Kyiv")
         saved.append(_save(dark, target / "screenshot-dark.png"))
         dark.close()
         dark.tasks.wait()
     return saved
+
+
+def _open(data: Path):
+    window = build_window(defaults.BUNDLED_ARCHIVE, data)
+    window.resize(1360, 860)
+    window.show()
+    window.start()
+    _settle(window)
+    return window
+
+
+def _search_and_open(window, text: str) -> None:
+    """Search, then open the first liveblog hit in the pane."""
+    window.search_bar.set_query(text)
+    _settle(window)
+    hit = next(h for h in window.result.hits if h.document == LIVEBLOG)
+    window.open_document(hit.document, hit.id)
+    _settle(window)
 
 
 def _save(window, path: Path) -> Path:
