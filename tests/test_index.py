@@ -101,7 +101,8 @@ def test_entry_lookup(library):
 
 
 def _segment(index_dir: Path) -> Path:
-    return next(p for p in index_dir.iterdir() if p.suffix == ".seg")
+    """A segment's postings file (segments are kept as separate files, not one compound file)."""
+    return next(p for p in index_dir.iterdir() if p.suffix == ".pst")
 
 
 @pytest.mark.parametrize("damage", ["delete_segment", "truncate_segment", "garbage_toc",
@@ -301,3 +302,93 @@ def test_lock_of_a_killed_writer_is_not_stale(library, archive_copy):
     assert any("LOCK" in p.name for p in library.index.final.iterdir())  # the file is left over
     (archive_copy / "new.txt").write_text(NEW_FILE, encoding="utf-8")
     assert library.update_index().added == 1
+
+
+def _segments(index_dir: Path) -> set[str]:
+    names = {p.name.split(".")[0] for p in index_dir.iterdir() if p.name.startswith("MAIN_")}
+    return names - {"MAIN_WRITELOCK"}
+
+
+def test_chunked_build_in_worker_processes_matches_a_serial_build(tmp_path, monkeypatch):
+    from reader.search import building
+
+    generate(tmp_path / "gen", files=90, entries=50, source=BUNDLED)  # about 2.5 MB: chunks
+    chunked = new_library(tmp_path / "gen", tmp_path / "chunked")
+    seen = []
+    report = chunked.update_index(progress=seen.append)
+    assert (report.entries, report.added, report.problems) == (4500, 90, [])
+    assert len(_segments(chunked.index.final)) >= 3  # the first batch and two or more chunks
+    assert not (chunked.index.root / "work").exists()
+    assert seen[-1].files_done == 90 and all(p.searchable for p in seen[10:])
+
+    monkeypatch.setattr(building, "CHUNK_MIN_BYTES", 10**9)  # everything written by this process
+    serial = new_library(tmp_path / "gen", tmp_path / "serial")
+    serial.update_index()
+    assert chunked.index.searcher().doc_count() == serial.index.searcher().doc_count() == 4500
+    for query in ("Kiev", "Mariupol", '"Russische troepen"', "oekr*", "date:2022-03", "Marioepl~"):
+        a, b = chunked.search(query, limit=10_000), serial.search(query, limit=10_000)
+        assert a.total == b.total > 0 and a.variants == b.variants
+        assert {h.id for h in a.hits} == {h.id for h in b.hits}
+    a, b = chunked.search("leger", 30, sort="date"), serial.search("leger", 30, sort="date")
+    assert [(h.date, h.position) for h in a.hits] == [(h.date, h.position) for h in b.hits]
+    assert chunked.document_infos() == serial.document_infos()
+
+    # a later sync of one changed file works on the chunked index as on any other
+    target = sorted((tmp_path / "gen").rglob("*.txt"))[40]
+    target.write_text(target.read_text(encoding="utf-8") + "\nZeppelin\n\nEen zeppelin boven Kiev.\n",
+                      encoding="utf-8")
+    report = chunked.update_index()
+    assert (report.changed, report.entries) == (1, 4501)
+    assert chunked.search("zeppelin").total == 1 and chunked.index.searcher().doc_count() == 4501
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(pid):
+            found.add(int(status.parent.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        return "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+
+
+def _wait_for(condition, seconds: float) -> bool:
+    """Poll a condition about other processes until it holds or the deadline passes."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc to see processes")
+def test_killed_chunked_build_leaves_no_workers_and_resumes(tmp_path):
+    generate(tmp_path / "gen", files=120, entries=50, source=BUNDLED)
+    data = tmp_path / "data"
+    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(tmp_path / "gen"), str(data)],
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "indexing"
+    workers: set[int] = set()
+    assert _wait_for(lambda: len(workers.update(_children(proc.pid)) or workers) >= 2, 60)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    proc.stdout.close()
+    assert _wait_for(lambda: not any(_running(w) for w in workers), 20), \
+        "worker processes outlived the killed build"
+    lib = new_library(tmp_path / "gen", data)
+    report = lib.update_index()  # not "busy": no orphan holds the lock
+    assert report.entries == 120 * 50
+    assert lib.index.searcher().doc_count() == 120 * 50
+    assert not (lib.index.root / "work").exists() or not any((lib.index.root / "work").iterdir())

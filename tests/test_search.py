@@ -154,6 +154,8 @@ def test_did_you_mean(bundled_library):
     assert result.total == 0
     assert result.suggestion == "olietanker"
     assert bundled_library.search("olietanker").suggestion is None
+    # stop words are not indexed; they are never "corrected" into other words
+    assert bundled_library.search("olietankr het").suggestion == "olietanker het"
 
 
 def test_hit_fields(bundled_library):

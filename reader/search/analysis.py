@@ -11,7 +11,7 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
 # Bumped whenever an analyzer changes in a way that changes indexed terms.
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3
 
 _TOKEN = r"\w+(?:\.?\w+)*"
 
@@ -30,16 +30,18 @@ _stemmer = stemmer_for_language("nl")
 
 
 def _term(word: str, stem: bool) -> str | None:
-    """Return the indexed form of one word (None for a stop word), cached."""
+    """Return the indexed form of one word (None for a stop word), cached.
+
+    Stop words are dropped from both fields: they were a third of all postings and never searched.
+    """
     cache = _caches[stem]
     term = cache.get(word, _caches)
     if term is _caches:
         folded = fold(word)
-        if stem:
-            stop = folded in DUTCH_STOPS or (len(folded) == 1 and folded.isalpha())
-            term = None if stop else _stemmer(folded)
+        if folded in DUTCH_STOPS or (len(folded) == 1 and folded.isalpha()):
+            term = None
         else:
-            term = folded
+            term = _stemmer(folded) if stem else folded
         if len(cache) > _CACHE_LIMIT:
             cache.clear()
         cache[word] = term
@@ -102,7 +104,7 @@ def stem_analyzer() -> DutchTokenizer:
 
 
 def exact_analyzer() -> DutchTokenizer:
-    """Return the analyzer of the unstemmed field: tokenize, lowercase, fold accents."""
+    """Return the analyzer of the unstemmed field: tokenize, lowercase, fold accents, drop stop words."""
     return DutchTokenizer(stem=False)
 
 
@@ -122,7 +124,7 @@ def stem_terms(text: str) -> list[str]:
 
 
 def exact_terms(text: str) -> list[str]:
-    """Return the unstemmed, accent-folded words of text."""
+    """Return the unstemmed, accent-folded words of text, stop words removed."""
     return [t.text for t in _exact()(text)]
 
 

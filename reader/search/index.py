@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import json
 import os
 import pickle
@@ -10,28 +10,28 @@ import shutil
 import struct
 import threading
 import time
+import weakref
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.index import LockError
 
 from reader import archive
-from reader.model import Document, Problem, SearchResult
-from reader.search.analysis import ANALYSIS_VERSION, exact_analyzer, stem_analyzer
+from reader.model import Problem, SearchResult
+from reader.search import building
 from reader.search.querying import build_keymap, run
+from reader.search.schema import SCHEMA_VERSION, entry_fields, make_schema
 
-SCHEMA_VERSION = 1 + 100 * ANALYSIS_VERSION
 MANIFEST = "reader-manifest.json"
 FIRST_BATCH = 500  # entries in the first commit: searchable early
-BATCH_ENTRIES = 2_000
+BATCH_ENTRIES = 2_000  # entries per commit when the parent process writes (small syncs)
 WRITER_TIMEOUT = 3.0
-# One process. procs=2 with multisegment built twice as fast, but after a kill -9 its orphaned
-# workers keep the write lock (inherited file descriptor) and the index stays "busy".
-WRITER_OPTIONS: dict = {"limitmb": 128}
+# Segments stay as separate files: whoosh copies a compound segment's postings into memory
+# in every reader it opens (150 MB per searcher at 100,000 entries); separate files are read in place.
+WRITER_OPTIONS: dict = {"limitmb": 128, "compound": False}
 
 
 # What reading a damaged index raises (programming errors are not among them).
@@ -72,54 +72,6 @@ class IndexReport:
 
 
 ProgressFn = Callable[[Progress], None]
-
-
-def make_schema() -> Schema:
-    """Return the index schema: one Whoosh document per entry."""
-    stem = stem_analyzer()
-    return Schema(
-        id=ID(unique=True, stored=True),
-        path=ID(stored=True),
-        title=TEXT(analyzer=stem),
-        doc_title=STORED(),
-        headline=TEXT(analyzer=stem, stored=True, field_boost=1.5),
-        content=TEXT(analyzer=stem),  # headline, body and captions: the default search field
-        body=STORED(),
-        captions=STORED(),
-        exact=TEXT(analyzer=exact_analyzer(), phrase=False),
-        date=KEYWORD(),
-        date_sort=ID(stored=True, sortable=True),
-        position=NUMERIC(stored=True, sortable=True),
-    )
-
-
-def _date_terms(date: str | None) -> str:
-    if not date:
-        return ""
-    parts = date.split("-")
-    return " ".join("-".join(parts[: i + 1]) for i in range(len(parts)))
-
-
-def entry_fields(doc: Document) -> list[dict]:
-    """Return the Whoosh field dicts for every entry of a document."""
-    rows = []
-    for e in doc.entries:
-        captions = e.caption_text
-        # the title is indexed once per document (on its first entry); title: queries widen
-        # to the document's entries by path, which saves a posting per entry and title word
-        title = doc.title if e is doc.entries[0] else ""
-        content = "\n".join(filter(None, (e.headline, e.body, captions)))
-        rows.append(dict(
-            id=e.id, path=doc.path, title=title, doc_title=doc.title, headline=e.headline or "",
-            content=content, body=e.body, captions=captions, exact=content,
-            date=_date_terms(doc.date), date_sort=doc.date or "", position=e.position,
-        ))
-    return rows
-
-
-def _doc_meta(doc: Document) -> dict:
-    return {"title": doc.title, "kind": doc.kind, "date": doc.date, "closed": doc.closed,
-            "site": doc.site, "entries": len(doc.entries)}
 
 
 class Manifest:
@@ -167,8 +119,22 @@ def _check(directory: Path, manifest: Manifest) -> None:
     for name, size in manifest.segments.items():
         if name not in present:
             raise IndexDamaged(f"index file {name} is missing")
-        if (name.endswith(".toc") or name.endswith(".seg")) and present[name] != size:
+        if present[name] != size:  # whoosh never rewrites a segment or TOC file
             raise IndexDamaged(f"index file {name} has changed size")
+
+
+def _raised_in_whoosh(exc: BaseException) -> bool:
+    """Return True when exc was raised by whoosh's own code (reading a file), not ours."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and str(tb.tb_frame.f_globals.get("__name__", "")).startswith("whoosh.")
+
+
+def _release(reader) -> None:
+    """Close a reader's files unless it was closed already."""
+    if not getattr(reader, "is_closed", False):
+        reader.close()
 
 
 class SearchIndex:
@@ -254,6 +220,8 @@ class SearchIndex:
                 local.searcher = whoosh_index.open_dir(str(directory)).searcher()
             except Exception as exc:
                 raise IndexDamaged(f"{type(exc).__name__}: {exc}") from None
+            # a searcher dropped without close() (its thread ended) closes its files when collected
+            weakref.finalize(local.searcher, _release, local.searcher.reader())
             local.generation = self._generation
             local.directory = directory
         return local.searcher
@@ -273,6 +241,11 @@ class SearchIndex:
         except RecursionError:
             return SearchResult(text, 0, (), message="The query is too complex; simplify it.")
         except DAMAGE as exc:
+            raise IndexDamaged(f"{type(exc).__name__}: {exc}") from exc
+        except Exception as exc:
+            if not _raised_in_whoosh(exc):
+                raise
+            # whoosh raises plain Exception on garbage it reads ("Block tag error")
             raise IndexDamaged(f"{type(exc).__name__}: {exc}") from exc
         return replace(result, partial=True) if local.directory == self.partial else result
 
@@ -333,7 +306,7 @@ class SearchIndex:
 
     def _writer(self, ix):
         try:
-            return ix.writer(timeout=WRITER_TIMEOUT, **WRITER_OPTIONS)
+            return building.Writer(ix, timeout=WRITER_TIMEOUT, **WRITER_OPTIONS)
         except LockError:
             raise IndexBusy("the index is busy: another Liveblog Reader is updating it") from None
 
@@ -356,68 +329,139 @@ class SearchIndex:
                 todo.append(rel)
         todo.sort(key=lambda r: current[r][1], reverse=True)  # newest first
         report.files = len(current)
-        writer = None
-        pending = 0
-        entries_done = 0
-        searchable = directory == self.final
-        batch = min(FIRST_BATCH, BATCH_ENTRIES) if not searchable else BATCH_ENTRIES
-
-        def commit() -> None:
-            nonlocal writer, pending, searchable, batch
-            if writer is not None:
-                writer.commit()
-                writer = None
-                manifest.write(directory)
-                self._generation += 1
-                searchable = True
-            pending = 0
-            batch = BATCH_ENTRIES
-
-        if removed:
-            writer = self._writer(ix)
-            for rel in removed:
-                writer.delete_by_term("path", rel)
-                del manifest.files[rel]
-            report.removed = len(removed)
-        for done, rel in enumerate(todo, 1):
-            size, mtime = current[rel]
-            known = manifest.files.get(rel)
-            try:
-                data = archive.read_bytes(self.archive_dir, rel)
-                digest = hashlib.sha1(data).hexdigest()
-                if known and known["sha1"] == digest:
-                    known.update(size=size, mtime=mtime)
-                    continue
-                doc = archive.parse_bytes(data, rel)
-            except archive.ArchiveError as exc:
-                manifest.problems[rel] = {"size": size, "mtime": mtime, "reason": str(exc)}
-                if known:
-                    writer = writer or self._writer(ix)
-                    writer.delete_by_term("path", rel)
-                    del manifest.files[rel]
-                    report.removed += 1
-                continue
-            manifest.problems.pop(rel, None)
-            writer = writer or self._writer(ix)
-            writer.delete_by_term("path", rel)
-            for row in entry_fields(doc):
-                writer.add_document(**row)
-            manifest.files[rel] = {"size": size, "mtime": mtime, "sha1": digest, **_doc_meta(doc)}
-            if known:
-                report.changed += 1
-            else:
-                report.added += 1
-            pending += len(doc.entries)
-            entries_done += len(doc.entries)
-            if pending >= batch:
-                commit()
-            if progress:
-                progress(Progress(done, len(todo), entries_done, searchable))
-        commit()
+        sync = _Sync(self, ix, directory, manifest, report, progress, len(todo))
+        for rel in removed:
+            sync.remove(rel)
+        # the parent writes the first files itself, so the newest are searchable at once;
+        # the rest go to worker processes in chunks when there is enough of it
+        rest = todo
+        if not sync.searchable:
+            while rest and sync.entries_done < FIRST_BATCH:
+                sync.index_here(rest[0], current[rest[0]])
+                rest = rest[1:]
+            sync.commit()
+        if sum(max(current[r][0], 0) for r in rest) >= 2 * building.CHUNK_MIN_BYTES:
+            sync.index_in_chunks([(r, *current[r]) for r in rest])
+        else:
+            for rel in rest:
+                sync.index_here(rel, current[rel])
+        sync.commit()
         if todo and progress:
-            progress(Progress(len(todo), len(todo), entries_done, True))
+            progress(Progress(len(todo), len(todo), sync.entries_done, True))
         if todo or removed:
             manifest.write(directory)
         report.entries = sum(f["entries"] for f in manifest.files.values())
         report.problems = [Problem(rel, p["reason"]) for rel, p in sorted(manifest.problems.items())]
 
+
+class _Sync:
+    """One update's writing state: the open writer, batch commits, manifest and report bookkeeping."""
+
+    def __init__(self, index: SearchIndex, ix, directory: Path, manifest: Manifest,
+                 report: IndexReport, progress: ProgressFn | None, files_total: int):
+        self.index, self.ix, self.directory = index, ix, directory
+        self.manifest, self.report, self.progress = manifest, report, progress
+        self.files_total = files_total
+        self.files_done = self.entries_done = self.pending = 0
+        self._writer = self._searcher = None
+        self.searchable = directory == index.final
+
+    def writer(self):
+        if self._writer is None:
+            self._writer = self.index._writer(self.ix)
+            self._searcher = None
+        return self._writer
+
+    def delete(self, rel: str) -> None:
+        """Delete a file's entries (one searcher per writer: whoosh would open one per call)."""
+        writer = self.writer()
+        if self._searcher is None:
+            self._searcher = writer.searcher()
+        writer.delete_by_term("path", rel, searcher=self._searcher)
+
+    def commit(self, adopted: list | None = None) -> None:
+        """Commit what is pending (and segments written elsewhere); the index can be searched."""
+        if self._writer is None and adopted:
+            self.writer()
+        if self._writer is not None:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+            if adopted:  # whoosh's documented hook for choosing the segments of the new TOC
+                self._writer.commit(mergetype=lambda _writer, segments: segments + adopted)
+            else:
+                self._writer.commit()
+            self._writer = None
+            self.manifest.write(self.directory)
+            self.index._generation += 1
+            self.searchable = True
+        self.pending = 0
+
+    def remove(self, rel: str) -> None:
+        self.delete(rel)
+        if rel in self.manifest.files:
+            del self.manifest.files[rel]
+            self.report.removed += 1
+
+    def record(self, outcome: building.FileOutcome) -> None:
+        """Note in the manifest and report what indexing one file did (its entries are written)."""
+        manifest, rel = self.manifest, outcome.rel
+        known = manifest.files.get(rel)
+        if outcome.unchanged:
+            known.update(size=outcome.size, mtime=outcome.mtime)
+        elif outcome.problem is not None:
+            manifest.problems[rel] = {"size": outcome.size, "mtime": outcome.mtime,
+                                      "reason": outcome.problem}
+            if known:
+                self.remove(rel)
+        else:
+            manifest.problems.pop(rel, None)
+            manifest.files[rel] = {"size": outcome.size, "mtime": outcome.mtime, "sha1": outcome.sha1,
+                                   **outcome.doc_meta}
+            if known:
+                self.report.changed += 1
+            else:
+                self.report.added += 1
+            self.entries_done += outcome.doc_meta["entries"]
+        self.files_done += 1
+
+    def index_here(self, rel: str, stat: tuple[int, int]) -> None:
+        """Read, parse and write one file in this process."""
+        known = self.manifest.files.get(rel)
+        outcome = building.read_file(self.index.archive_dir, rel, *stat, known and known["sha1"])
+        if outcome.doc is not None:
+            self.delete(rel)
+            writer = self.writer()
+            for row in entry_fields(outcome.doc):
+                writer.add_document(**row)
+            self.pending += len(outcome.doc.entries)
+        self.record(outcome)
+        if self.pending >= (BATCH_ENTRIES if self.searchable else FIRST_BATCH):
+            self.commit()
+        self._report()
+
+    def index_in_chunks(self, files: list[tuple[str, int, int]]) -> None:
+        """Write files as segments in worker processes, adopting each chunk as it is done."""
+        work = self.index.root / "work"
+        building.clean_work(work)
+        work.mkdir(exist_ok=True)
+        items = []
+        for rel, size, mtime in files:
+            known = self.manifest.files.get(rel)
+            items.append((rel, size, mtime, known and known["sha1"]))
+        chunks = building.plan(items, max(1, building.worker_count(len(items))))
+        workers = building.worker_count(len(chunks))
+        for result in building.run_chunks(self.index.archive_dir, chunks, work, workers):
+            self.commit()
+            for outcome in result.outcomes:
+                if outcome.doc_meta is not None:
+                    self.delete(outcome.rel)  # the older copy, if any
+                self.record(outcome)
+            self.commit(building.adopt(result, self.ix))
+            self._report()
+        with contextlib.suppress(OSError):  # not empty: another process's chunks are in it
+            work.rmdir()
+
+    def _report(self) -> None:
+        if self.progress:
+            self.progress(Progress(self.files_done, self.files_total, self.entries_done, self.searchable))

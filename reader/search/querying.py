@@ -171,8 +171,8 @@ def _suggest(searcher, text: str, node: syntax.Node | None) -> str | None:
         if len(folded) < 3 or searcher.doc_frequency("exact", folded) > 0:
             continue
         stems = stem_terms(word.text)
-        if stems and any(searcher.doc_frequency(f, stems[0]) for f in DEFAULT_FIELDS):
-            continue
+        if not stems or any(searcher.doc_frequency(f, stems[0]) for f in DEFAULT_FIELDS):
+            continue  # a stop word (not indexed) or a word the index has
         found = corrector.suggest(folded, limit=1, maxdist=2, prefix=1)
         if found and found[0] != folded:
             suggestion = suggestion.replace(word.text, found[0], 1)
@@ -195,7 +195,7 @@ def run(searcher, text: str, variants: Variants, keymap: dict[str, list[str]], l
     kwargs = {"limit": max(1, limit), "filter": flt}
     if sort == "date":
         kwargs["sortedby"] = MultiFacet([FieldFacet("date_sort", reverse=True),
-                                         FieldFacet("position")])
+                                         FieldFacet("position_sort")])
     results = searcher.search(q, **kwargs)
     # one pass over every match gives the exact total and the variant counts
     matched_docs = results.docs() if results.has_exact_length() else set(
@@ -208,7 +208,7 @@ def run(searcher, text: str, variants: Variants, keymap: dict[str, list[str]], l
         snip, spans = snippet(source or stored.get("headline", ""), ctx.stem, ctx.exact)
         hits.append(Hit(
             id=stored["id"], document=stored["path"], title=stored.get("doc_title", ""),
-            headline=stored.get("headline") or None, date=stored.get("date_sort") or None,
+            headline=stored.get("headline") or None, date=stored.get("doc_date") or None,
             position=stored.get("position", 0), score=_score(hit.score),
             snippet=snip, spans=tuple(spans),
         ))
