@@ -22,7 +22,7 @@ from whoosh.index import LockError
 from reader import archive
 from reader.model import Problem, SearchResult
 from reader.search import building
-from reader.search.querying import build_keymap, run
+from reader.search.querying import Prepared, run
 from reader.search.schema import SCHEMA_VERSION, entry_fields, make_schema
 
 MANIFEST = "reader-manifest.json"
@@ -233,11 +233,10 @@ class SearchIndex:
         if searcher is None:
             return SearchResult(text, 0, (), message="The index is not built yet.", partial=True)
         local = self._local
-        if getattr(local, "keymap_for", None) is not searcher:
-            local.keymap = build_keymap(searcher.reader())
-            local.keymap_for = searcher
+        if getattr(local, "prepared", None) is None or local.prepared.searcher is not searcher:
+            local.prepared = Prepared(searcher)
         try:
-            result = run(searcher, text, variants, local.keymap, limit, sort, document)
+            result = run(searcher, text, variants, local.prepared, limit, sort, document)
         except RecursionError:
             return SearchResult(text, 0, (), message="The query is too complex; simplify it.")
         except DAMAGE as exc:

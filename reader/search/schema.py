@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from whoosh.columns import NumericColumn, VarBytesColumn
+from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from reader.model import Document
 from reader.search.analysis import ANALYSIS_VERSION, exact_analyzer, stem_analyzer
 
-SCHEMA_VERSION = 2 + 100 * ANALYSIS_VERSION
+SCHEMA_VERSION = 3 + 100 * ANALYSIS_VERSION
 
 
 def make_schema() -> Schema:
@@ -27,10 +27,19 @@ def make_schema() -> Schema:
         date=KEYWORD(),  # "2022 2022-03 2022-03-01": date: queries by year, month or day
         doc_date=STORED(),
         position=STORED(),
-        # sort keys: columns only, never searched, so no postings
-        date_sort=COLUMN(VarBytesColumn()),
-        position_sort=COLUMN(NumericColumn("I")),
+        # date order (newest first, then position): a column only, never searched, so no postings
+        chron=COLUMN(NumericColumn("q")),
     )
+
+
+def chron_key(date: str | None, position: int) -> int:
+    """Return a number that sorts entries newest document first, then by position.
+
+    Dates are "YYYY", "YYYY-MM" or "YYYY-MM-DD"; undated documents sort last.
+    """
+    digits = "".join(part.ljust(2, "0") for part in (date or "").split("-"))[:8].ljust(8, "0")
+    day = int(digits) if digits.isdigit() else 0
+    return -day * 1_000_000 + position
 
 
 def _date_terms(date: str | None) -> str:
@@ -53,7 +62,7 @@ def entry_fields(doc: Document) -> list[dict]:
             id=e.id, path=doc.path, title=title, doc_title=doc.title, headline=e.headline or "",
             content=content, body=e.body, captions=captions, exact=content,
             date=_date_terms(doc.date), doc_date=doc.date or "", position=e.position,
-            date_sort=(doc.date or "").encode(), position_sort=e.position,
+            chron=chron_key(doc.date, e.position),
         ))
     return rows
 
