@@ -131,6 +131,13 @@ class Library:
         """Build or sync the index (raises IndexBusy if another process is writing it)."""
         return self.index.update(rebuild=rebuild, progress=progress)
 
+    def stop(self) -> None:
+        """Stop a running index update at the next file or chunk (the program is closing).
+
+        What was committed is kept; the next update carries on from there.
+        """
+        self.index.stop()
+
     def search(self, text: str, limit: int = 20, sort: str = "relevance",
                document: str | None = None) -> SearchResult:
         """Answer a query; a damaged index is rebuilt once and the query asked again."""

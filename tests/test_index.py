@@ -402,3 +402,33 @@ def test_killed_chunked_build_leaves_no_workers_and_resumes(tmp_path):
     assert report.entries == 120 * 50
     assert lib.index.searcher().doc_count() == 120 * 50
     assert not (lib.index.root / "work").exists() or not any((lib.index.root / "work").iterdir())
+
+
+def _workers_of(pid: int) -> set[int]:
+    """Worker processes (multiprocessing spawn children) of a process."""
+    return {c for c in _children(pid)
+            if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes() and _running(c)}
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc to see processes")
+def test_stopped_build_ends_its_workers_and_resumes_later(tmp_path):
+    from reader.search import IndexStopped
+
+    generate(tmp_path / "gen", files=150, entries=50, source=BUNDLED)  # about 4 MB: several chunks
+    lib = new_library(tmp_path / "gen", tmp_path / "data")
+    seen = []
+
+    def progress(p):
+        seen.append(p)
+        if p.files_done > 20:  # a chunk came back from the workers; others are being written
+            lib.stop()
+
+    with pytest.raises(IndexStopped):
+        lib.update_index(progress=progress)
+    assert not _workers_of(os.getpid())
+    assert not lib.index.exists() and seen[-1].files_done < 150
+    with pytest.raises(IndexStopped):  # a stopped index stays stopped
+        lib.update_index()
+    again = new_library(tmp_path / "gen", tmp_path / "data")
+    report = again.update_index()
+    assert report.entries == 150 * 50 and again.index.searcher().doc_count() == 150 * 50

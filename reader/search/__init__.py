@@ -6,6 +6,7 @@ from reader.search.index import (
     IndexBusy,
     IndexDamaged,
     IndexReport,
+    IndexStopped,
     Manifest,
     Progress,
     ProgressFn,
@@ -13,6 +14,6 @@ from reader.search.index import (
 )
 
 __all__ = [
-    "IndexBusy", "IndexDamaged", "IndexReport", "Manifest", "Progress", "ProgressFn", "SearchIndex",
-    "Variants", "mark", "match_spans",
+    "IndexBusy", "IndexDamaged", "IndexReport", "IndexStopped", "Manifest", "Progress", "ProgressFn",
+    "SearchIndex", "Variants", "mark", "match_spans",
 ]

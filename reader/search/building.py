@@ -9,7 +9,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -166,32 +166,56 @@ def worker_count(chunks: int) -> int:
     return n if n >= 2 else 0
 
 
-def run_chunks(archive_dir: Path, chunks: list[Chunk], work: Path, workers: int) -> Iterator[ChunkResult]:
+def run_chunks(archive_dir: Path, chunks: list[Chunk], work: Path, workers: int,
+               stopping: Callable[[], bool] = lambda: False) -> Iterator[ChunkResult]:
     """Write chunks, in worker processes when workers > 0; yield each result as it is ready.
 
     Workers are started with "spawn" (safe beside the GUI's threads) and inherit no index lock.
     If the workers cannot start or one dies (out of memory), the chunks left are written here.
+    When stopping() turns true, the workers are ended and nothing more is yielded.
     """
     folders = [str(work / f"{os.getpid()}-{n}") for n in range(len(chunks))]
     left = dict(enumerate(chunks))
     if workers:
         try:
-            with cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_watch_parent, initargs=(os.getpid(),)) as pool:
-                futures = {pool.submit(write_chunk, str(archive_dir), chunk, folders[n]): n
+            pool = cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                          initializer=_watch_parent, initargs=(os.getpid(),))
+        except (OSError, ImportError):  # no process support here (semaphores missing)
+            pool = None
+        if pool is not None:
+            try:
+                pending = {pool.submit(write_chunk, str(archive_dir), chunk, folders[n]): n
                            for n, chunk in left.items()}
-                try:
-                    for future in cf.as_completed(futures):
+                while pending and not stopping():
+                    done, _ = cf.wait(pending, timeout=0.25, return_when=cf.FIRST_COMPLETED)
+                    for future in done:
                         result = future.result()
-                        del left[futures[future]]
+                        del left[pending.pop(future)]
                         yield result
-                finally:
-                    for future in futures:
-                        future.cancel()
-        except (cf.process.BrokenProcessPool, OSError, ImportError):
-            pass
+            except cf.process.BrokenProcessPool:
+                pass
+            finally:
+                if pending:  # stopped, failed or abandoned: end the workers now
+                    _end(pool)
+                    for n in left:
+                        shutil.rmtree(folders[n], ignore_errors=True)
+                else:
+                    pool.shutdown()
     for n, chunk in sorted(left.items()):
+        if stopping():
+            return
         yield write_chunk(str(archive_dir), chunk, folders[n])
+
+
+def _end(pool: cf.ProcessPoolExecutor) -> None:
+    """Shut a pool down without waiting for chunks still being written."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join()
 
 
 def clean_work(work: Path) -> None:

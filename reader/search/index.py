@@ -47,6 +47,10 @@ class IndexDamaged(Exception):
     """The index on disk cannot be trusted; it will be rebuilt."""
 
 
+class IndexStopped(Exception):
+    """An update was asked to stop (the program is closing); what it committed is kept."""
+
+
 @dataclass(frozen=True)
 class Progress:
     """How far an index build or sync has got."""
@@ -148,6 +152,7 @@ class SearchIndex:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._generation = 0  # bumped on every commit and rename; searchers reopen
+        self._stopping = threading.Event()
 
     # -- opening ---------------------------------------------------------
 
@@ -248,6 +253,10 @@ class SearchIndex:
             raise IndexDamaged(f"{type(exc).__name__}: {exc}") from exc
         return replace(result, partial=True) if local.directory == self.partial else result
 
+    def stop(self) -> None:
+        """Make a running update stop at the next file or chunk, and every later one at once."""
+        self._stopping.set()
+
     def close(self) -> None:
         """Close this thread's searcher."""
         searcher = getattr(self._local, "searcher", None)
@@ -287,8 +296,10 @@ class SearchIndex:
                 ix = whoosh_index.create_in(str(self.partial), make_schema())
                 manifest = Manifest()
                 manifest.write(self.partial)
-            self._sync(ix, target, manifest, report, progress)
-            ix.close()
+            try:
+                self._sync(ix, target, manifest, report, progress)
+            finally:
+                ix.close()
             if target == self.partial:
                 self._promote()
         report.seconds = time.perf_counter() - started
@@ -424,8 +435,15 @@ class _Sync:
             self.entries_done += outcome.doc_meta["entries"]
         self.files_done += 1
 
+    def check_stop(self) -> None:
+        """Commit what is written and raise IndexStopped if the index is being stopped."""
+        if self.index._stopping.is_set():
+            self.commit()
+            raise IndexStopped("indexing was stopped")
+
     def index_here(self, rel: str, stat: tuple[int, int]) -> None:
         """Read, parse and write one file in this process."""
+        self.check_stop()
         known = self.manifest.files.get(rel)
         outcome = building.read_file(self.index.archive_dir, rel, *stat, known and known["sha1"])
         if outcome.doc is not None:
@@ -450,7 +468,8 @@ class _Sync:
             items.append((rel, size, mtime, known and known["sha1"]))
         chunks = building.plan(items, max(1, building.worker_count(len(items))))
         workers = building.worker_count(len(chunks))
-        for result in building.run_chunks(self.index.archive_dir, chunks, work, workers):
+        stopping = self.index._stopping.is_set
+        for result in building.run_chunks(self.index.archive_dir, chunks, work, workers, stopping):
             self.commit()
             for outcome in result.outcomes:
                 if outcome.doc_meta is not None:
@@ -460,6 +479,7 @@ class _Sync:
             self._report()
         with contextlib.suppress(OSError):  # not empty: another process's chunks are in it
             work.rmdir()
+        self.check_stop()
 
     def _report(self) -> None:
         if self.progress:

@@ -272,7 +272,12 @@ def doc_ids(searcher, q: wq.Query) -> set[int]:
     if q is wq.NullQuery:
         return set()
     if isinstance(q, wq.Or):
-        return set().union(*(doc_ids(searcher, c) for c in q.subqueries))
+        children = q.subqueries
+        in_content = {c.text for c in children if isinstance(c, wq.Term) and c.fieldname == "content"}
+        # the headline is part of the content field: its matches add nothing to the set
+        children = [c for c in children if not (isinstance(c, wq.Term) and c.fieldname == "headline"
+                                                and c.text in in_content)]
+        return set().union(*(doc_ids(searcher, c) for c in children))
     if isinstance(q, wq.And):
         keep = [c for c in q.subqueries if not isinstance(c, wq.Not)]
         drop = [c.query for c in q.subqueries if isinstance(c, wq.Not)]

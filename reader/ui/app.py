@@ -107,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     window.start()
     code = app.exec()
+    window.library.stop()  # an unfinished build resumes next time
     window.tasks.wait(10_000)
     lock.unlock()
     return code

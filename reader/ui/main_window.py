@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from reader import archive, export
 from reader.library import Library
 from reader.model import Bookmark, Document, Entry, Hit, Problem, SearchResult
-from reader.search import IndexBusy, IndexReport, Progress
+from reader.search import IndexBusy, IndexReport, IndexStopped, Progress
 from reader.ui.bookmarks_panel import BookmarksPanel, NoteDialog
 from reader.ui.delegates import DocumentDelegate, HitDelegate, card_list
 from reader.ui.models import DocumentListModel, HitListModel, ItemRole, SortDateRole, SortTitleRole
@@ -374,6 +374,8 @@ class MainWindow(QMainWindow):
         if isinstance(exc, IndexBusy):
             self.status.setText(f"{exc}. Searching what is there; will retry.")
             QTimer.singleShot(5000, self.update_index)
+        elif isinstance(exc, IndexStopped):
+            self.status.setText("Indexing stopped; it carries on from there at the next start.")
         else:
             self.status.setText(f"Indexing failed: {exc}")
 
