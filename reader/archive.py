@@ -259,12 +259,18 @@ def folders(root: Path, limit: int = 500) -> list[Path]:
     return found[:limit]
 
 
+def iter_load(root: Path) -> Iterator[Document | Problem]:
+    """Parse the text files under root one by one: a Document each, or a Problem if unreadable."""
+    for rel in scan(root):
+        try:
+            yield read_document(root, rel)
+        except ArchiveError as exc:
+            yield Problem(rel, str(exc))
+
+
 def load(root: Path) -> tuple[list[Document], list[Problem]]:
     """Parse every text file under root; unreadable ones become Problems, the rest Documents."""
     documents, problems = [], []
-    for rel in scan(root):
-        try:
-            documents.append(read_document(root, rel))
-        except ArchiveError as exc:
-            problems.append(Problem(rel, str(exc)))
+    for item in iter_load(root):
+        (problems if isinstance(item, Problem) else documents).append(item)
     return documents, problems

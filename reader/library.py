@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -63,13 +64,17 @@ class Library:
         """Parse every file of the archive."""
         return archive.load(self.archive_dir)
 
+    def iter_load(self) -> Iterator[Document | Problem]:
+        """Parse the archive's files one by one (a Document each, or a Problem)."""
+        return archive.iter_load(self.archive_dir)
+
     def document(self, path: str) -> Document:
         """Parse one document by its archive-relative path; raise ArchiveError if unreadable."""
         return archive.read_document(self.archive_dir, path)
 
     def document_infos(self) -> list[DocumentInfo] | None:
-        """Return the document list from the index manifest (no parsing), or None if no index."""
-        manifest = self.index.manifest()
+        """Return the document list from the complete index's manifest (no parsing), else None."""
+        manifest = self.index.manifest() if self.index.exists() else None
         if manifest is None:
             return None
         return [

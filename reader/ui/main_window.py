@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -39,6 +40,7 @@ from reader.ui.search_bar import SearchBar
 from reader.ui.tasks import TaskRunner
 
 RESULT_LIMIT = 200
+FIRST_LISTED = 50  # documents shown before the rest of a first start's parse
 SHORTCUTS = [
     ("Ctrl+F", "Search"), ("Esc", "Clear the search, back to the document"),
     ("Enter", "Open the selected document or hit"), ("↑ ↓  or  j k", "Move between entries"),
@@ -279,7 +281,7 @@ class MainWindow(QMainWindow):
         self.docs.clear()
         self.status.setText(f"Opening {self.library.archive_dir}…")
         self.tasks.run(partial(_document_list, self.library), partial(self._documents_loaded, gen),
-                       self._task_failed)
+                       self._task_failed, partial(self._documents_loaded, gen))
         self._watch()
         self.update_index()
         self.refresh_bookmarks()
@@ -363,7 +365,8 @@ class MainWindow(QMainWindow):
         if report.added or report.changed or report.removed or report.rebuilt:
             self.docs.clear()
             self.tasks.run(partial(_document_list, self.library),
-                           partial(self._documents_loaded, gen), self._task_failed)
+                           partial(self._documents_loaded, gen), self._task_failed,
+                           partial(self._documents_loaded, gen))
             self._rerun_search()
             self._reload_current()
             self.refresh_bookmarks()
@@ -767,13 +770,26 @@ def _result_summary(result: SearchResult, indexing: bool) -> str:
     return " · ".join(parts)
 
 
-def _document_list(library: Library):
-    """(worker) Return the document infos and problems, from the manifest or by parsing."""
+def _document_list(library: Library, report: Callable[[object], None]):
+    """(worker) Return the document infos and problems, from the manifest or by parsing.
+
+    Parsing (a first start) reports the first documents at once, then what it has every
+    quarter second, so a big archive fills the list while it is read.
+    """
     infos = library.document_infos()
     if infos is not None:
         return infos, []
-    docs, problems = library.load()
-    return [library.info(d) for d in docs], problems
+    infos, problems = [], []
+    shown = time.monotonic()
+    for item in library.iter_load():
+        if isinstance(item, Problem):
+            problems.append(item)
+        else:
+            infos.append(library.info(item))
+        if len(infos) + len(problems) == FIRST_LISTED or time.monotonic() - shown > 0.25:
+            report((list(infos), list(problems)))
+            shown = time.monotonic()
+    return infos, problems
 
 
 def _parse(library: Library, path: str):

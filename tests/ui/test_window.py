@@ -203,3 +203,16 @@ def test_keyboard_only_search_to_entry(qtbot, make_window):
     qtbot.keyClick(window.hit_view, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.pane.current_entry() is not None
                     and (window.pane.current_entry().headline or "").startswith("Denemarken"))
+
+
+def test_first_start_lists_documents_while_they_are_read(qtbot, make_window, tmp_path):
+    from reader.ui.main_window import FIRST_LISTED
+
+    generate(tmp_path / "big", files=120, entries=50, source=BUNDLED)  # about 3.4 MB: chunks too
+    window = make_window(tmp_path / "big", wait=False)
+    sizes = []
+    window.doc_model.modelReset.connect(lambda: sizes.append(window.doc_model.rowCount()))
+    qtbot.waitUntil(lambda: not window.index_running and window.doc_model.rowCount() == 120,
+                    timeout=120_000)
+    assert FIRST_LISTED in sizes and sizes.index(FIRST_LISTED) < sizes.index(120)
+    assert "6,000 entries indexed" in window.status.text()
