@@ -195,15 +195,24 @@ lib.update_index(progress=progress)
 """
 
 
-def test_killed_first_build_leaves_a_usable_index(tmp_path):
-    generate(tmp_path / "gen", files=60, entries=50, source=BUNDLED)
-    data = tmp_path / "data"
-    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(tmp_path / "gen"), str(data)],
+def _start_build(folder: Path, data: Path) -> subprocess.Popen:
+    """Start a build in another process; return once it has indexed its first files."""
+    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(folder), str(data)],
                             stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "indexing"
+    return proc
+
+
+def _kill(proc: subprocess.Popen) -> None:
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     proc.stdout.close()
+
+
+def test_killed_first_build_leaves_a_usable_index(tmp_path):
+    generate(tmp_path / "gen", files=60, entries=50, source=BUNDLED)
+    data = tmp_path / "data"
+    _kill(_start_build(tmp_path / "gen", data))
     lib = new_library(tmp_path / "gen", data)
     assert not lib.index.exists()  # nothing pretends to be a complete index
     assert lib.needs_update()
@@ -387,14 +396,10 @@ def _wait_for(condition, seconds: float) -> bool:
 def test_killed_chunked_build_leaves_no_workers_and_resumes(tmp_path):
     generate(tmp_path / "gen", files=120, entries=50, source=BUNDLED)
     data = tmp_path / "data"
-    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(tmp_path / "gen"), str(data)],
-                            stdout=subprocess.PIPE, text=True)
-    assert proc.stdout.readline().strip() == "indexing"
+    proc = _start_build(tmp_path / "gen", data)
     workers: set[int] = set()
     assert _wait_for(lambda: len(workers.update(_children(proc.pid)) or workers) >= 2, 60)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    proc.stdout.close()
+    _kill(proc)
     assert _wait_for(lambda: not any(_running(w) for w in workers), 20), \
         "worker processes outlived the killed build"
     lib = new_library(tmp_path / "gen", data)
