@@ -110,7 +110,6 @@ class ChunkResult:
 
     folder: str
     outcomes: list[FileOutcome]  # docs dropped: the segment holds them
-    entries: int
 
 
 def write_chunk(archive_dir: str, chunk: Chunk, folder: str) -> ChunkResult:
@@ -119,18 +118,17 @@ def write_chunk(archive_dir: str, chunk: Chunk, folder: str) -> ChunkResult:
     os.makedirs(folder)
     ix = whoosh_index.create_in(folder, make_schema())
     writer = Writer(ix, limitmb=WORKER_LIMITMB, compound=False)
-    outcomes, entries = [], 0
+    outcomes = []
     for rel, size, mtime, known in chunk.files:
         outcome = read_file(Path(archive_dir), rel, size, mtime, known)
         if outcome.doc is not None:
             for row in entry_fields(outcome.doc):
                 writer.add_document(**row)
-            entries += len(outcome.doc.entries)
             outcome.doc = None
         outcomes.append(outcome)
     writer.commit(merge=False)
     ix.close()
-    return ChunkResult(folder, outcomes, entries)
+    return ChunkResult(folder, outcomes)
 
 
 def adopt(result: ChunkResult, ix) -> list:
