@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
@@ -17,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.model import Bookmark
-from reader.ui.delegates import BookmarkDelegate, card_list
+from reader.ui.delegates import BookmarkDelegate, card_list, lay_out_panel
 from reader.ui.models import BookmarkListModel, ItemRole
 
 ALL_TAGS = "All tags"
@@ -46,13 +45,7 @@ class BookmarksPanel(QWidget):
         self.timer.timeout.connect(self.filter_changed)
         self.text.textChanged.connect(self.timer.start)
         self.tag.currentIndexChanged.connect(self.timer.start)
-        row = QHBoxLayout()
-        row.addWidget(self.text, 1)
-        row.addWidget(self.tag)
-        col = QVBoxLayout(self)
-        col.setContentsMargins(4, 6, 4, 4)
-        col.addLayout(row)
-        col.addWidget(self.view, 1)
+        lay_out_panel(self, [(self.text, 1), (self.tag, 0)], self.view)
 
     def filters(self) -> tuple[str | None, str | None]:
         """Return (tag, text) to filter by."""

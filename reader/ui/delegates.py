@@ -9,15 +9,18 @@ from PySide6.QtCore import QEvent, QModelIndex, QPointF, QRect, QRectF, QSize, Q
 from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QListView,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from reader.library import DocumentInfo
 from reader.model import Bookmark, Entry, Hit
-from reader.ui.models import BookmarkedRole, ItemRole, MarkedRole
+from reader.ui.models import BookmarkedRole, ItemRole, MarkedRole, n_entries
 
 MARGIN = 6
 PAD = 12
@@ -34,6 +37,22 @@ def card_list(name: str) -> QListView:
     view.setWordWrap(True)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     return view
+
+
+def lay_out_panel(parent: QWidget, row: list[tuple[QWidget | None, int]], *below: QWidget) -> None:
+    """Lay out a side panel: a row of controls ((widget, stretch); None is empty space) over
+    widgets, the last of which (the list) takes the remaining height."""
+    line = QHBoxLayout()
+    for widget, stretch in row:
+        if widget is None:
+            line.addStretch(stretch)
+        else:
+            line.addWidget(widget, stretch)
+    col = QVBoxLayout(parent)
+    col.setContentsMargins(4, 6, 4, 4)
+    col.addLayout(line)
+    for widget in below:
+        col.addWidget(widget, 1 if widget is below[-1] else 0)
 
 
 def mark_html(text: str, spans: Iterable[tuple[int, int]], color: str) -> str:
@@ -168,7 +187,7 @@ class DocumentDelegate(RichDelegate):
     def html(self, index: QModelIndex, palette: QPalette) -> str:
         doc: DocumentInfo = index.data(ItemRole)
         kind = "● Liveblog" if doc.kind == "liveblog" else "▤ Article"
-        bits = [kind, doc.date or "no date", f"{doc.entries} entries"]
+        bits = [kind, doc.date or "no date", n_entries(doc.entries)]
         if doc.closed:
             bits.append("closed")
         marks = index.data(BookmarkedRole)

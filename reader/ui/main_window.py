@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -33,8 +32,15 @@ from reader.library import Library
 from reader.model import Bookmark, Document, Entry, Hit, Problem, SearchResult
 from reader.search import IndexBusy, IndexReport, IndexStopped, Progress
 from reader.ui.bookmarks_panel import BookmarksPanel, NoteDialog
-from reader.ui.delegates import DocumentDelegate, HitDelegate, card_list
-from reader.ui.models import DocumentListModel, HitListModel, ItemRole, SortDateRole, SortTitleRole
+from reader.ui.delegates import DocumentDelegate, HitDelegate, card_list, lay_out_panel
+from reader.ui.models import (
+    DocumentListModel,
+    HitListModel,
+    ItemRole,
+    SortDateRole,
+    SortTitleRole,
+    n_entries,
+)
 from reader.ui.reading_pane import ReadingPane
 from reader.ui.search_bar import SearchBar
 from reader.ui.tasks import TaskRunner
@@ -111,13 +117,7 @@ class MainWindow(QMainWindow):
         self.doc_view.selectionModel().currentChanged.connect(self._document_chosen)
         self.doc_view.activated.connect(self._focus_pane)
         docs_tab = QWidget()
-        row = QHBoxLayout()
-        row.addWidget(self.doc_filter, 1)
-        row.addWidget(self.doc_sort)
-        col = QVBoxLayout(docs_tab)
-        col.setContentsMargins(4, 6, 4, 4)
-        col.addLayout(row)
-        col.addWidget(self.doc_view, 1)
+        lay_out_panel(docs_tab, [(self.doc_filter, 1), (self.doc_sort, 0)], self.doc_view)
 
         self.hit_model = HitListModel(self)
         self.hit_view = card_list("results")
@@ -136,16 +136,8 @@ class MainWindow(QMainWindow):
         self.this_doc = QCheckBox("This document only")
         self.this_doc.toggled.connect(self._rerun_search)
         results_tab = QWidget()
-        row = QHBoxLayout()
-        row.addWidget(self.result_sort)
-        row.addWidget(self.this_doc)
-        row.addStretch(1)
-        col = QVBoxLayout(results_tab)
-        col.setContentsMargins(4, 6, 4, 4)
-        col.addLayout(row)
-        col.addWidget(self.result_info)
-        col.addWidget(self.result_note)
-        col.addWidget(self.hit_view, 1)
+        lay_out_panel(results_tab, [(self.result_sort, 0), (self.this_doc, 0), (None, 1)],
+                      self.result_info, self.result_note, self.hit_view)
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -677,7 +669,7 @@ class MainWindow(QMainWindow):
             self.status.setText("Select entries, hits or bookmarks to copy.")
             return
         QApplication.clipboard().setText(export.to_text(self._ordered(items)))
-        self.status.setText(f"Copied {len(items)} entries as text.")
+        self.status.setText(f"Copied {n_entries(len(items))} as text.")
 
     def _export_items(self, items: list[export.ExportItem]) -> None:
         if not items:
@@ -700,7 +692,7 @@ class MainWindow(QMainWindow):
                        partial(self._exported, target, len(items)), self._export_failed)
 
     def _exported(self, target: Path, count: int, _result=None) -> None:
-        self.status.setText(f"Exported {count} entries to {target}.")
+        self.status.setText(f"Exported {n_entries(count)} to {target}.")
 
     def _export_failed(self, exc: BaseException) -> None:
         self.status.setText(f"Export failed: {exc}")

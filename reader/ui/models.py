@@ -18,6 +18,11 @@ BookmarkedRole = Qt.ItemDataRole.UserRole + 5
 _Index = QModelIndex | QPersistentModelIndex
 
 
+
+def n_entries(n: int) -> str:
+    """Return "1 entry" or "N entries"."""
+    return f"{n:,} entry" if n == 1 else f"{n:,} entries"
+
 class _ListModel(QAbstractListModel):
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -64,7 +69,7 @@ class DocumentListModel(_ListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return doc.title
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{doc.title}\n{doc.kind}, {doc.entries} entries, {doc.date or 'no date'}"
+            return f"{doc.title}\n{doc.kind}, {n_entries(doc.entries)}, {doc.date or 'no date'}"
         if role == ItemRole:
             return doc
         if role == SortDateRole:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from reader.model import Document, Entry
 from reader.ui.delegates import EntryDelegate
-from reader.ui.models import EntryListModel, ItemRole
+from reader.ui.models import EntryListModel, ItemRole, n_entries
 
 ZOOM_STEPS = (0.8, 0.9, 1.0, 1.1, 1.25, 1.4, 1.6, 1.8, 2.0)
 
@@ -91,7 +91,7 @@ class ReadingPane(QWidget):
         """Show a document as a thread; scroll to and select entry_id if given."""
         self.document = doc
         kind = "Liveblog" if doc.kind == "liveblog" else "Article"
-        bits = [kind, doc.date or "no date", f"{len(doc.entries)} entries"]
+        bits = [kind, doc.date or "no date", n_entries(len(doc.entries))]
         if doc.closed:
             bits.append("closed")
         if doc.site:

@@ -35,6 +35,8 @@ def test_window_opens_with_five_documents(make_window):
         in titles
     assert not any(t.endswith(".txt") for t in titles)  # people see titles, never file names
     assert "49 entries indexed" in window.status.text()
+    tips = [window.doc_model.index(r).data(Qt.ItemDataRole.ToolTipRole) for r in range(5)]
+    assert any("article, 1 entry," in t for t in tips) and any("38 entries" in t for t in tips)
 
 
 def test_liveblog_shows_all_entries_in_order_and_order_toggles(qtbot, make_window):
