@@ -12,7 +12,7 @@ from reader.bookmarks import BookmarkError
 from reader.files import WriteError
 from reader.library import Library
 from reader.model import Document, Entry, SearchResult
-from reader.search import IndexBusy, Progress, mark
+from reader.search import IndexBusy, IndexDamaged, Progress, mark
 
 
 class UsageError(Exception):
@@ -92,7 +92,12 @@ def main(argv: list[str] | None = None) -> int:
             from reader.ui.app import main as gui_main  # Qt only when the window is wanted
 
             return gui_main(_gui_args(args))
-        return COMMANDS[args.command](args)
+        try:
+            return COMMANDS[args.command](args)
+        except IndexDamaged as exc:  # found while reading: rebuild once, then do it again
+            print(f"liveblog-reader: the index is damaged ({exc}); rebuilding it", file=sys.stderr)
+            _library(args).update_index(rebuild=True, progress=_progress)
+            return COMMANDS[args.command](args)
     except UsageError as exc:
         print(f"liveblog-reader: {exc}", file=sys.stderr)
         return 2
@@ -123,9 +128,12 @@ def _library(args: argparse.Namespace) -> Library:
         raise UsageError(f"archive folder not found: {archive_dir}")
     data = defaults.data_dir(args.data_dir)
     try:
-        return Library(archive_dir, data, defaults.variant_files(data))
+        library = Library(archive_dir, data, defaults.variant_files(data))
     except OSError as exc:
         raise UsageError(f"cannot use data dir {data}: {exc.strerror or exc}") from None
+    for notice in library.notices():
+        print(f"liveblog-reader: {notice}", file=sys.stderr)
+    return library
 
 
 def _progress(p: Progress) -> None:
@@ -141,7 +149,7 @@ def _ensure_index(library: Library) -> None:
     try:
         report = library.update_index(progress=_progress)
     except IndexBusy:
-        if library.index.directory() is None:
+        if not library.searchable():
             raise
         print("liveblog-reader: the index is being updated elsewhere; searching what is there",
               file=sys.stderr)
@@ -233,11 +241,11 @@ def cmd_bookmarks(args: argparse.Namespace) -> int:
         mark = library.bookmark(args.entry_id, note=args.note, tags=args.tag)
         print(f"bookmarked {mark.entry_id}: {mark.headline or mark.title}")
     elif action == "remove":
-        if not library.bookmarks.remove(args.entry_id):
+        if not library.unbookmark(args.entry_id):
             raise UsageError(f"no bookmark for entry {args.entry_id}")
         print(f"removed the bookmark of {args.entry_id}")
     elif action == "note":
-        library.bookmarks.update(args.entry_id, note=args.text)
+        library.annotate(args.entry_id, note=args.text)
         print(f"noted {args.entry_id}")
     return 0
 

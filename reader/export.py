@@ -18,7 +18,7 @@ class ExportItem:
     date: str | None
     source: str
     paragraphs: tuple[str, ...]
-    captions: tuple[str, ...]
+    captions: tuple[str, ...]  # "[Photo/video] text" (Caption.label), one per caption
     position: int = 0
     kind: str = "liveblog"
     note: str = ""
@@ -28,7 +28,7 @@ class ExportItem:
 
 def from_entry(doc: Document, entry: Entry, bookmark: Bookmark | None = None) -> ExportItem:
     """Return the export item of an entry of a parsed document."""
-    captions = tuple(f"{c.text} ({c.credit})" if c.credit else c.text for c in entry.captions)
+    captions = tuple(f"[{c.label}] {c.text}" for c in entry.captions)
     return ExportItem(entry.id, entry.headline, doc.title, doc.date, doc.path, entry.paragraphs,
                       captions, entry.position, doc.kind,
                       bookmark.note if bookmark else "", bookmark.tags if bookmark else ())
@@ -71,7 +71,7 @@ def to_text(items: Iterable[ExportItem]) -> str:
         lines.append("")
         for p in item.paragraphs:
             lines += [p, ""]
-        lines += [f"[Photo/video] {c}" for c in item.captions]
+        lines += list(item.captions)
         blocks.append("\n".join(lines).rstrip() + "\n")
     return "\n\n".join(blocks)
 

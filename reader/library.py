@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reader import archive, export, files
 from reader.bookmarks import BookmarkError, BookmarkStore
 from reader.model import Bookmark, Document, Entry, Problem, SearchResult
-from reader.search import (
-    IndexDamaged,
-    IndexReport,
-    ProgressFn,
-    SearchIndex,
-    Variants,
-    match_spans,
-)
+from reader.search import IndexReport, ProgressFn, SearchIndex, Variants, match_spans
 
 
 @dataclass(frozen=True)
@@ -45,18 +38,28 @@ class Library:
       archives/<key>/index/          the Whoosh index and its manifest
       archives/<key>/archive-path    which archive folder this is
       bookmarks.sqlite3              bookmarks, for every archive
+
+    Searching never repairs the index: a search on a damaged index raises IndexDamaged and the
+    front end decides when to rebuild (update_index(rebuild=True)).
     """
 
-    def __init__(self, archive_dir: Path, data_dir: Path, variant_files: list[Path] = ()):
+    def __init__(self, archive_dir: Path, data_dir: Path, variant_files: Iterable[Path] = ()):
         self.archive_dir = Path(archive_dir)
         self.data_dir = Path(data_dir)
         self.root = self.data_dir / "archives" / archive_key(self.archive_dir)
         self.root.mkdir(parents=True, exist_ok=True)
         (self.root / "archive-path").write_text(str(self.archive_dir.resolve()), encoding="utf-8")
-        self.index = SearchIndex(self.root, self.archive_dir)
+        self._index = SearchIndex(self.root, self.archive_dir)
         self.variants = Variants.load(*variant_files)
-        self.bookmarks = BookmarkStore(self.data_dir / "bookmarks.sqlite3",
-                                       str(self.archive_dir.resolve()))
+        self._bookmarks = BookmarkStore(self.data_dir / "bookmarks.sqlite3",
+                                        str(self.archive_dir.resolve()))
+
+    def notices(self) -> list[str]:
+        """Return what the reader should be told about opening this library (else nothing)."""
+        found = list(self.variants.problems)
+        if self._bookmarks.recovered:
+            found.append(self._bookmarks.recovered)
+        return found
 
     # -- the archive -------------------------------------------------------
 
@@ -74,7 +77,7 @@ class Library:
 
     def document_infos(self) -> list[DocumentInfo] | None:
         """Return the document list from the complete index's manifest (no parsing), else None."""
-        manifest = self.index.manifest() if self.index.exists() else None
+        manifest = self._index.manifest() if self._index.exists() else None
         if manifest is None:
             return None
         return [
@@ -89,13 +92,9 @@ class Library:
 
     def entry(self, entry_id: str) -> tuple[Document, Entry] | None:
         """Find an entry by id: via the index, or by parsing the archive while there is none."""
-        try:
-            searcher = self.index.searcher()
-        except IndexDamaged:
-            searcher = None
-        if searcher is not None:
-            fields = searcher.document(id=entry_id)
-            paths = [fields["path"]] if fields else []
+        if self._index.directory() is not None:
+            path = self._index.path_of(entry_id)
+            paths = [path] if path else []
         else:
             paths = list(archive.scan(self.archive_dir))
         for rel in paths:
@@ -110,11 +109,15 @@ class Library:
 
     # -- the index ---------------------------------------------------------
 
+    def searchable(self) -> bool:
+        """Return True when there is an index to search (complete, or a build's committed part)."""
+        return self._index.directory() is not None
+
     def needs_update(self) -> bool:
         """Return True if the index is missing or the archive's files changed since it was built."""
-        if self.index.problem() is not None:
+        if self._index.problem() is not None:
             return True
-        manifest = self.index.manifest()
+        manifest = self._index.manifest()
         if manifest is None:
             return True
         known = {**manifest.files, **manifest.problems}
@@ -133,27 +136,28 @@ class Library:
         return current != set(known)
 
     def update_index(self, rebuild: bool = False, progress: ProgressFn | None = None) -> IndexReport:
-        """Build or sync the index (raises IndexBusy if another process is writing it)."""
-        return self.index.update(rebuild=rebuild, progress=progress)
+        """Build or sync the index (raises IndexBusy if another process is updating it)."""
+        return self._index.update(rebuild=rebuild, progress=progress)
 
     def stop(self) -> None:
         """Stop a running index update at the next file or chunk (the program is closing).
 
         What was committed is kept; the next update carries on from there.
         """
-        self.index.stop()
+        self._index.stop()
+
+    def doc_count(self) -> int:
+        """Return how many entries are indexed."""
+        return self._index.doc_count()
 
     def search(self, text: str, limit: int = 20, sort: str = "relevance",
                document: str | None = None) -> SearchResult:
-        """Answer a query; a damaged index is rebuilt once and the query asked again."""
-        try:
-            return self.index.query(text, self.variants, limit, sort, document)
-        except IndexDamaged as exc:
-            self.index.close()
-            self.index.update(rebuild=True)
-            result = self.index.query(text, self.variants, limit, sort, document)
-            note = f"The index was damaged ({exc}) and has been rebuilt."
-            return replace(result, message=" ".join(filter(None, (note, result.message))))
+        """Answer a query; raise IndexDamaged if the index cannot be read (it needs a rebuild)."""
+        return self._index.query(text, self.variants, limit, sort, document)
+
+    def matching_entries(self, text: str, document: str) -> set[str]:
+        """Return the ids of a document's entries that match a query (for marks in a thread)."""
+        return self._index.matching_ids(text, self.variants, document)
 
     @staticmethod
     def match_spans(text: str, result: SearchResult) -> list[tuple[int, int]]:
@@ -164,35 +168,56 @@ class Library:
 
     # -- bookmarks -----------------------------------------------------------
 
-    def bookmark(self, entry_id: str, note: str | None = None, tags=()) -> Bookmark:
+    def bookmark(self, entry_id: str, note: str | None = None, tags: Iterable[str] = ()) -> Bookmark:
         """Bookmark an entry with a snapshot of its text; raise BookmarkError if it is unknown."""
         found = self.entry(entry_id)
         if found is None:
-            existing = self.bookmarks.get(entry_id)
+            existing = self._bookmarks.get(entry_id)
             if existing is None:
                 raise BookmarkError(f"no entry with id {entry_id}")
-            return self.bookmarks.update(entry_id, note=note,
-                                         tags=(*existing.tags, *tags) if tags else None)
+            tags = tuple(tags)
+            return self._bookmarks.update(entry_id, note=note,
+                                          tags=(*existing.tags, *tags) if tags else None)
         doc, entry = found
-        return self.bookmarks.add(entry.id, doc.path, doc.title, entry.headline,
-                                  snapshot_text(entry), doc.date, note, tags)
+        return self._bookmarks.add(entry.id, doc.path, doc.title, entry.headline,
+                                   snapshot_text(entry), doc.date, note, tags)
+
+    def unbookmark(self, entry_id: str) -> bool:
+        """Remove a bookmark; return False if there was none."""
+        return self._bookmarks.remove(entry_id)
+
+    def annotate(self, entry_id: str, note: str | None = None, tags: Iterable[str] | None = None,
+                 ) -> Bookmark:
+        """Set a bookmark's note and/or replace its tags (bookmarking the entry first if needed)."""
+        if self._bookmarks.get(entry_id) is None:
+            self.bookmark(entry_id)
+        return self._bookmarks.update(entry_id, note=note, tags=tags)
+
+    def get_bookmark(self, entry_id: str) -> Bookmark | None:
+        """Return one bookmark, or None."""
+        return self._bookmarks.get(entry_id)
 
     def bookmark_list(self, tag: str | None = None, text: str | None = None) -> list[Bookmark]:
         """Return bookmarks newest first, each marked whether its entry is still in the archive."""
-        marks = self.bookmarks.list(tag, text)
-        try:
-            searcher = self.index.searcher()
-        except IndexDamaged:
-            searcher = None
-        if searcher is None:
+        marks = self._bookmarks.list(tag, text)
+        if not marks or self._index.directory() is None:
             return marks
-        return [replace(b, in_archive=searcher.document(id=b.entry_id) is not None) for b in marks]
+        present = self._index.present([b.entry_id for b in marks])
+        return [replace(b, in_archive=b.entry_id in present) for b in marks]
+
+    def bookmark_tags(self) -> list[str]:
+        """Return every tag in use, sorted."""
+        return self._bookmarks.tags()
+
+    def bookmark_counts(self) -> dict[str, int]:
+        """Return how many bookmarks each document (by path) has."""
+        return self._bookmarks.counts_by_document()
 
     # -- export ----------------------------------------------------------------
 
     def export_items(self, entry_ids: list[str]) -> list[export.ExportItem]:
         """Return export items for entry ids, from the archive or, failing that, bookmark snapshots."""
-        marks = {b.entry_id: b for b in self.bookmarks.list()}
+        marks = {b.entry_id: b for b in self._bookmarks.list()}
         items = []
         for entry_id in entry_ids:
             found = self.entry(entry_id)
@@ -221,4 +246,4 @@ class Library:
 
 def snapshot_text(entry: Entry) -> str:
     """Return the text kept with a bookmark: paragraphs, then captions."""
-    return "\n\n".join((*entry.paragraphs, *(f"[Photo/video] {c.text}" for c in entry.captions)))
+    return "\n\n".join((*entry.paragraphs, *(f"[{c.label}] {c.text}" for c in entry.captions)))

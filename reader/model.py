@@ -12,6 +12,11 @@ class Caption:
     text: str
     credit: str | None = None
 
+    @property
+    def label(self) -> str:
+        """What the caption is called wherever it is shown: "Photo/video", or "Photo · AFP"."""
+        return f"Photo · {self.credit}" if self.credit else "Photo/video"
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -35,9 +40,7 @@ class Entry:
         """Return headline, paragraphs and captions as readable text."""
         parts = [self.headline] if self.headline else []
         parts.extend(self.paragraphs)
-        parts.extend(
-            f"[{c.credit}] {c.text}" if c.credit else f"[foto] {c.text}" for c in self.captions
-        )
+        parts.extend(f"[{c.label}] {c.text}" for c in self.captions)
         return "\n\n".join(parts)
 
 
@@ -78,8 +81,8 @@ class Hit:
     date: str | None
     position: int
     score: float
-    snippet: str  # plain text with matches wrapped in «…»
-    spans: tuple[tuple[int, int], ...] = ()  # match offsets within `snippet`
+    snippet: str  # plain text around the matches (front ends mark them using `spans`)
+    spans: tuple[tuple[int, int], ...] = ()  # (start, end) of each match within `snippet`
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,8 @@ class SearchResult:
     variants: dict[str, dict[str, int]] = field(default_factory=dict)
     message: str | None = None
     suggestion: str | None = None
-    terms: tuple[str, ...] = ()  # analysed query terms, for highlighting in the pane
+    # the analysed query terms, for highlighting: ("stem", term) or ("exact", word) pairs
+    terms: tuple[tuple[str, str], ...] = ()
     partial: bool = False  # the index was still being built when this answered
 
 

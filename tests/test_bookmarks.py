@@ -26,17 +26,25 @@ def test_add_note_tag_remove(library):
     assert (mark.note, mark.tags) == ("gas", ("energie", "denemarken"))
     assert mark.headline == "Denemarken verhoogt gasproductie in Noordzee tijdelijk"
     assert "Frederiksen" in mark.text and mark.created.endswith("Z")
-    library.bookmarks.update(eid, note="gas uit de Noordzee")
+    library.annotate(eid, note="gas uit de Noordzee")
     library.bookmark(eid, tags=["noordzee"])  # adding tags to an existing bookmark
-    mark = library.bookmarks.get(eid)
+    mark = library.get_bookmark(eid)
     assert mark.note == "gas uit de Noordzee" and mark.tags == ("energie", "denemarken", "noordzee")
     assert [b.entry_id for b in library.bookmark_list(tag="Energie")] == [eid]
     assert library.bookmark_list(tag="nope") == []
     assert [b.entry_id for b in library.bookmark_list(text="noordzee")] == [eid]
-    assert library.bookmarks.counts_by_document() == {LIVEBLOG: 1}
-    assert library.bookmarks.remove(eid) is True
-    assert library.bookmarks.remove(eid) is False
+    assert library.bookmark_counts() == {LIVEBLOG: 1}
+    assert library.bookmark_tags() == ["denemarken", "energie", "noordzee"]
+    assert library.unbookmark(eid) is True
+    assert library.unbookmark(eid) is False
     assert library.bookmark_list() == []
+
+
+def test_annotating_an_unmarked_entry_bookmarks_it(library):
+    eid = entry_id(library, "Guterres")
+    mark = library.annotate(eid, note="pauze", tags=["vn"])
+    assert (mark.entry_id, mark.note, mark.tags) == (eid, "pauze", ("vn",))
+    assert [b.entry_id for b in library.bookmark_list()] == [eid]
 
 
 def test_newest_first(library):

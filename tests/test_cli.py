@@ -9,6 +9,8 @@ import sys
 
 import pytest
 
+from reader import archive
+from tests import oracle
 from tests.conftest import BUNDLED, LIVEBLOG
 
 
@@ -25,17 +27,20 @@ def test_parse_json(tmp_path):
     proc = run("parse", str(BUNDLED / LIVEBLOG), data_dir=tmp_path)
     doc = json.loads(proc.stdout)
     assert doc["path"] == LIVEBLOG and doc["kind"] == "liveblog" and doc["closed"] is True
-    assert len(doc["entries"]) == 38 and doc["problems"] == []
+    assert len(doc["entries"]) == len(archive.read_document(BUNDLED, LIVEBLOG).entries)
+    assert doc["problems"] == []
     first = doc["entries"][0]
     assert set(first) >= {"id", "headline", "paragraphs", "captions"}
 
 
 def test_index_then_search_json(tmp_path):
     proc = run("index", data_dir=tmp_path)
-    assert "5 files, 49 entries indexed" in proc.stdout and "0 problems" in proc.stdout
+    files, entries = oracle.file_count(BUNDLED), oracle.entry_count(BUNDLED)
+    assert f"{files} files, {entries} entries indexed" in proc.stdout and "0 problems" in proc.stdout
     out = json.loads(run("search", "Mariupol", "--json", "--limit", "3", data_dir=tmp_path).stdout)
-    assert out["query"] == "Mariupol" and out["total"] == 10 and len(out["hits"]) == 3
-    assert out["variants"] == {"Mariupol": {"Marioepol": 8}}
+    total = len(oracle.with_any(BUNDLED, "Mariupol", "Marioepol"))
+    assert out["query"] == "Mariupol" and out["total"] == total and len(out["hits"]) == 3
+    assert out["variants"] == {"Mariupol": {"Marioepol": len(oracle.with_any(BUNDLED, "Marioepol"))}}
     hit = out["hits"][0]
     assert set(hit) >= {"id", "document", "title", "headline", "date", "score", "snippet"}
     assert "«Marioepol»" in hit["snippet"] or "«Mariupol»" in hit["snippet"]
@@ -45,7 +50,8 @@ def test_index_then_search_json(tmp_path):
 
 def test_search_builds_the_index_when_needed_and_prints_text(tmp_path):
     proc = run("search", "humanitaire corridor", data_dir=tmp_path)
-    assert "4 hits for 'humanitaire corridor'" in proc.stdout
+    both = oracle.with_any(BUNDLED, "humanitaire") & oracle.with_any(BUNDLED, "corridor", "corridors")
+    assert f"{len(both)} hits for 'humanitaire corridor'" in proc.stdout
     assert "«humanitaire» «corridor»" in proc.stdout
     assert (tmp_path / "archives").is_dir()
 
@@ -120,3 +126,13 @@ def test_bookmarks_and_export_from_the_command_line(tmp_path):
                   check=False)
     assert missing.returncode == 2 and "folder does not exist" in missing.stderr
     assert not (tmp_path / "no").exists()
+
+
+def test_search_on_a_damaged_index_rebuilds_it_and_says_so(tmp_path):
+    run("index", data_dir=tmp_path)
+    index_dir = next((tmp_path / "archives").iterdir()) / "index"
+    seg = next(p for p in index_dir.iterdir() if p.suffix == ".pst")
+    seg.write_bytes(b"\x00" * seg.stat().st_size)  # only reading it finds the damage
+    proc = run("search", "Frederiksen", "--json", data_dir=tmp_path)
+    assert "the index is damaged" in proc.stderr and "rebuilding it" in proc.stderr
+    assert json.loads(proc.stdout)["total"] == len(oracle.with_any(BUNDLED, "Frederiksen"))

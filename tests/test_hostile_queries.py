@@ -1,4 +1,5 @@
-"""Property tests: whatever is typed, a search answers (no exception) and answers quickly."""
+"""Property tests: whatever is typed is answered, the valid part still finds its hits, and
+what was ignored is named."""
 
 from __future__ import annotations
 
@@ -18,12 +19,23 @@ queries = st.one_of(
     st.integers(1000, 5000).map(lambda n: " ".join(f"w{i}" for i in range(n))),
 )
 
+# junk around a word, and what the answer must say about it
+BEFORE = {")": "unmatched ')'", "*": "wildcard needs letters", "headline:": "needs a word after it"}
+AFTER = {**BEFORE, "OR": "OR with nothing", "NOT": "NOT with nothing", "(": "unmatched '('",
+         '"': "unmatched quote"}
+AFTER.pop(")")  # after a "(" it would close it
+WORDS = ["Frederiksen", "Marioepol", "Guterres", "corridor", "Kiev"]
 
-def _check(library, text):
+
+def _check(library, text, limit=20):
     t = time.perf_counter()
-    result = library.search(text, limit=20)
+    result = library.search(text, limit=limit)
     elapsed = time.perf_counter() - t
-    assert result.query == text and result.total >= 0
+    assert result.query == text
+    assert len(result.hits) == min(result.total, limit)  # the count and the hits agree
+    assert len({h.id for h in result.hits}) == len(result.hits)
+    if result.total == 0 and text.strip() and not result.terms and "date:" not in text:
+        assert result.message, text  # nothing was left to search for: the answer says why
     return elapsed
 
 
@@ -31,6 +43,20 @@ def _check(library, text):
 @given(text=queries)
 def test_any_query_is_answered(bundled_library, text):
     assert _check(bundled_library, text) < 5.0  # generous: a smoke check, the slow test is strict
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(before=st.lists(st.sampled_from(sorted(BEFORE)), max_size=3),
+       word=st.sampled_from(WORDS),
+       after=st.lists(st.sampled_from(sorted(AFTER)), max_size=4, unique=True))
+def test_junk_around_a_word_is_named_and_the_word_still_found(bundled_library, before, word, after):
+    text = " ".join([*before, word, *after])
+    result = bundled_library.search(text, limit=100)
+    plain = bundled_library.search(word, limit=100)
+    assert {h.id for h in result.hits} == {h.id for h in plain.hits} and result.total == plain.total > 0
+    for junk in (*before, *after):
+        note = {**BEFORE, **AFTER}[junk]
+        assert result.message and note in result.message, (text, result.message)
 
 
 @pytest.mark.slow

@@ -1,79 +1,97 @@
-"""kill -9 at random moments: during a first build, during a sync, during bookmark writes."""
+"""kill -9 at chosen points of builds, syncs and bookmark writes, over and over: nothing is lost."""
 
 from __future__ import annotations
 
-import random
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
 from reader import defaults
 from reader.bench.generate import generate
+from reader.bookmarks import BookmarkStore
 from reader.library import Library
+from tests import oracle
 from tests.conftest import BUNDLED
+from tests.kill_points import ROOT, kill_at
 
-BUILD = """
-import sys
-from pathlib import Path
-from reader.library import Library
-Library(Path(sys.argv[1]), Path(sys.argv[2])).update_index()
-"""
+IN_PROCESS = ["first-batch", "mid-batch", "promotion"]
+WORKERS = ["mid-chunk", "adopting", "promotion"]
+
+
+def _grow(path, n: int) -> None:
+    path.write_text(path.read_text(encoding="utf-8") +
+                    f"\nBericht {n}\n\nNieuwe alinea nummer {n} over Kiev die eindigt.\n", encoding="utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("files, points", [(24, IN_PROCESS), (120, WORKERS)],
+                         ids=["in-process", "worker-processes"])
+def test_killed_builds_and_syncs_always_recover(tmp_path, files, points):
+    folder = tmp_path / "gen"
+    generate(folder, files=files, entries=50, source=BUNDLED)
+    paths = sorted(folder.rglob("*.txt"))
+    data = tmp_path / "data"
+    for round_, point in enumerate(points * 3):
+        lib = Library(folder, data, defaults.variant_files(data))
+        built = lib.searchable()
+        sync = built and point == "mid-batch"  # a sync of changed files, cut off mid-batch
+        if sync:
+            for n in range(3):
+                _grow(paths[(round_ * 7 + n) % len(paths)], round_)
+        kill_at(point, folder, data, rebuild=built and not sync)  # else a first build or a rebuild
+        lib = Library(folder, data, defaults.variant_files(data))
+        report = lib.update_index()
+        expected = oracle.entry_count(folder)
+        assert report.entries == lib.doc_count() == expected  # no duplicates, nothing missing
+        assert lib.search("Kiev OR Kyiv", limit=1).total > 0
+
 
 BOOKMARK = """
-import sys
+import contextlib, sys, time
 from pathlib import Path
 from reader.bookmarks import BookmarkStore
 store = BookmarkStore(Path(sys.argv[1]), "/archive")
-for n in range(100000):
+stop_at, inside = int(sys.argv[2]), sys.argv[3] == "inside"
+transaction = BookmarkStore._transaction
+
+@contextlib.contextmanager
+def pausing(self):
+    with transaction(self) as con:
+        yield con
+        if inside and n == stop_at:  # written, not committed
+            print("in transaction", flush=True)
+            time.sleep(3600)
+
+BookmarkStore._transaction = pausing
+for n in range(stop_at + 1):
     store.add(f"id{n}", "d.txt", "Titel", "Kop", "Tekst " * 50, note=f"notitie {n}")
     print(n, flush=True)
+time.sleep(3600)
 """
 
 
-def _kill_after(args, delay):
-    proc = subprocess.Popen([sys.executable, "-c", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
-    time.sleep(delay)  # a random moment to kill at, not a timing assumption
-    proc.send_signal(signal.SIGKILL)
-    out, _ = proc.communicate()
-    return out
-
-
 @pytest.mark.slow
-def test_killed_builds_and_syncs_always_recover(tmp_path):
-    rng = random.Random(7)
-    folder = tmp_path / "gen"
-    generate(folder, files=30, entries=50, source=BUNDLED)
-    data = tmp_path / "data"
-    files = sorted(folder.rglob("*.txt"))
-    for round_ in range(12):
-        if round_ % 3 == 1:  # change the archive so the next run is a sync, not a build
-            target = files[round_]
-            target.write_text(target.read_text(encoding="utf-8") +
-                              f"\nBericht {round_}\n\nNieuwe alinea nummer {round_} die eindigt.\n",
-                              encoding="utf-8")
-        _kill_after([BUILD, str(folder), str(data)], rng.uniform(0.05, 2.5))
-        lib = Library(folder, data, defaults.variant_files(data))
-        report = lib.update_index()
-        expected = sum(len(d.entries) for d in lib.load()[0])
-        assert report.entries == expected
-        assert lib.index.searcher().doc_count() == expected  # no duplicates, nothing missing
-        assert lib.search("Kiev OR Kyiv", limit=1).total > 0
-        lib.index.close()
-
-
-@pytest.mark.slow
-def test_killed_bookmark_writes_lose_nothing_committed(tmp_path):
-    rng = random.Random(3)
+@pytest.mark.parametrize("inside", [False, True], ids=["between-writes", "inside-a-write"])
+def test_killed_bookmark_writes_lose_nothing_committed(tmp_path, inside):
     path = tmp_path / "bookmarks.sqlite3"
-    for _ in range(6):
-        out = _kill_after([BOOKMARK, str(path)], rng.uniform(0.3, 1.5))
-        committed = {f"id{line.split()[0]}" for line in out.splitlines() if line.strip()}
-        from reader.bookmarks import BookmarkStore
-
+    written: set[str] = set()
+    for round_, stop_at in enumerate((3, 40, 7, 120)):
+        proc = subprocess.Popen([sys.executable, "-c", BOOKMARK, str(path), str(stop_at),
+                                 "inside" if inside else "after"], stdout=subprocess.PIPE, text=True,
+                                cwd=ROOT)
+        lines = []
+        while (line := proc.stdout.readline().strip()) not in ("in transaction", str(stop_at)):
+            lines.append(line)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        proc.stdout.close()
+        committed = {f"id{n}" for n in lines} | ({f"id{stop_at}"} if not inside else set())
+        written |= committed
         store = BookmarkStore(path, "/archive")
-        assert store.recovered is None
-        assert committed <= store.ids()
+        assert store.recovered is None, round_
+        ids = store.ids()
+        assert written <= ids
+        if inside:  # the write that was cut off is not half there: it is not there at all
+            assert f"id{stop_at}" not in ids or f"id{stop_at}" in written

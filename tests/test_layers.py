@@ -1,30 +1,96 @@
-"""Architecture rules: the core never imports Qt, and only the search package imports whoosh."""
+"""Architecture rules: dependencies point one way, the core never imports Qt, only reader/search
+imports whoosh, no whoosh object leaves it, and front ends use Library only."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+from reader import export
+from reader.library import Library
+from tests.conftest import LIVEBLOG
+
 ROOT = Path(__file__).resolve().parent.parent
-CORE = ["reader.model", "reader.archive", "reader.search", "reader.library", "reader.cli",
-        "reader.export", "reader.bookmarks", "reader.defaults"]
+CORE = ["reader.model", "reader.text", "reader.archive", "reader.search", "reader.library", "reader.cli",
+        "reader.export", "reader.bookmarks", "reader.defaults", "reader.files"]
+# module -> what it may not import (dependencies point ui, cli -> library -> core -> model)
+FORBIDDEN = {
+    "reader/model.py": ("reader.archive", "reader.search", "reader.bookmarks", "reader.export",
+                        "reader.library", "reader.cli", "reader.ui"),
+    "reader/search/": ("reader.library", "reader.cli", "reader.ui", "reader.bookmarks", "reader.export"),
+    "reader/archive.py": ("reader.search", "reader.library", "reader.cli", "reader.ui"),
+    "reader/bookmarks.py": ("reader.search", "reader.library", "reader.cli", "reader.ui"),
+    "reader/export.py": ("reader.search", "reader.library", "reader.cli", "reader.ui"),
+    "reader/library.py": ("reader.cli", "reader.ui", "whoosh"),
+}
+
+
+def _sources():
+    for path in sorted((ROOT / "reader").rglob("*.py")):
+        yield path.relative_to(ROOT).as_posix(), path.read_text(encoding="utf-8")
 
 
 def test_core_does_not_import_qt():
-    modules = [m for m in CORE if (ROOT / (m.replace(".", "/") + ".py")).exists()
-               or (ROOT / m.replace(".", "/")).is_dir()]
-    code = ("import sys\n" + "".join(f"import {m}\n" for m in modules)
+    code = ("import sys\n" + "".join(f"import {m}\n" for m in CORE)
             + "assert not [m for m in sys.modules if m.startswith('PySide6')], 'Qt imported'\n")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
 def test_only_search_imports_whoosh_and_only_ui_imports_qt():
-    for path in (ROOT / "reader").rglob("*.py"):
-        rel = path.relative_to(ROOT).as_posix()
-        text = path.read_text(encoding="utf-8")
+    for rel, text in _sources():
         if re.search(r"^\s*(from|import) whoosh", text, re.M):
             assert rel.startswith("reader/search/"), rel
         if re.search(r"^\s*(from|import) PySide6", text, re.M):
             assert rel.startswith("reader/ui/"), rel
+
+
+def test_dependencies_point_one_way():
+    for rel, text in _sources():
+        imported = set(re.findall(r"^\s*(?:from|import) ([\w.]+)", text, re.M))
+        for prefix, banned in FORBIDDEN.items():
+            if rel.startswith(prefix):
+                wrong = {m for m in imported if m.startswith(banned)}
+                assert not wrong, f"{rel} imports {wrong}"
+
+
+def test_front_ends_use_library_only():
+    """The window and the command line never reach behind Library to its index or bookmark store."""
+    for rel, text in _sources():
+        if rel.startswith(("reader/ui/", "reader/cli.py")):
+            assert not re.search(r"\b(library|lib)\._?(index|bookmarks)\b", text), rel
+            assert not re.search(r"\._(index|bookmarks)\b", text), rel
+            assert "searcher(" not in text, rel
+
+
+def _whoosh_objects(value, seen=None) -> list:
+    seen = seen if seen is not None else set()
+    if id(value) in seen:
+        return []
+    seen.add(id(value))
+    if type(value).__module__.startswith("whoosh"):
+        return [value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [w for f in dataclasses.fields(value) for w in _whoosh_objects(getattr(value, f.name), seen)]
+    if isinstance(value, dict):
+        return [w for k, v in value.items() for w in (*_whoosh_objects(k, seen), *_whoosh_objects(v, seen))]
+    if isinstance(value, list | tuple | set | frozenset):
+        return [w for v in value for w in _whoosh_objects(v, seen)]
+    return []
+
+
+def test_no_whoosh_object_leaves_the_search_package(library: Library):
+    result = library.search("Mariupol", limit=5)
+    hit = result.hits[0]
+    library.bookmark(hit.id, note="n", tags=["t"])
+    answers = [
+        result, library.search("Kiev", limit=3, sort="date", document=LIVEBLOG),
+        library.entry(hit.id), library.document_infos(), library.bookmark_list(),
+        library.matching_entries("Kiev", LIVEBLOG), library.doc_count(), library.update_index(),
+        library.export_items([hit.id]), library.bookmark_items(library.bookmark_list()),
+        library.bookmark_tags(), library.bookmark_counts(), library.notices(), library.load(),
+    ]
+    assert all(isinstance(item, export.ExportItem) for item in answers[8])
+    assert _whoosh_objects(answers) == []

@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
 from whoosh.analysis import Token, Tokenizer
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
+from reader.text import fold
+
 # Bumped whenever an analyzer changes in a way that changes indexed terms.
 ANALYSIS_VERSION = 3
 
 _TOKEN = r"\w+(?:\.?\w+)*"
-
-
-def fold(text: str) -> str:
-    """Return text lowercased with accents removed (Oekraïne -> oekraine)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 DUTCH_STOPS = frozenset(fold(w) for w in stopwords_for_language("nl"))
@@ -166,6 +161,7 @@ class Variants:
     """
 
     def __init__(self, groups: list[tuple[str, ...]] | None = None):
+        self.problems: list[str] = []  # variant files that exist but could not be read, and why
         self.groups: list[tuple[str, ...]] = []
         self._by_word: dict[str, int] = {}
         self._by_key: dict[str, int] = {}
@@ -190,12 +186,22 @@ class Variants:
 
     @classmethod
     def load(cls, *paths: Path) -> Variants:
-        """Read variant lists, later ones extending earlier ones; missing files are skipped."""
+        """Read variant lists, later ones extending earlier ones.
+
+        A missing file is skipped; one that exists but cannot be read is named in `problems`.
+        """
         variants = cls()
         for path in paths:
             try:
                 text = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
+            except FileNotFoundError:
+                continue
+            except UnicodeDecodeError:
+                variants.problems.append(f"{path} is not UTF-8 text; its name variants are not used")
+                continue
+            except OSError as exc:
+                variants.problems.append(f"{path} cannot be read ({exc.strerror or exc}); "
+                                         "its name variants are not used")
                 continue
             for line in text.splitlines():
                 line = line.split("#", 1)[0]

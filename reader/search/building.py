@@ -18,6 +18,7 @@ from whoosh.writing import SegmentWriter
 
 from reader import archive
 from reader.model import Document
+from reader.search import compat
 from reader.search.schema import doc_meta, entry_fields, make_schema
 
 CHUNK_MIN_BYTES = 1_000_000  # below this, a worker's start-up costs more than it saves
@@ -134,7 +135,7 @@ def write_chunk(archive_dir: str, chunk: Chunk, folder: str) -> ChunkResult:
 def adopt(result: ChunkResult, ix) -> list:
     """Move a written chunk's segment files into ix's folder; return its segments for the TOC."""
     chunk_ix = whoosh_index.open_dir(result.folder)
-    segments = chunk_ix._segments()  # as whoosh's own MpWriter hands segments to its parent
+    segments = compat.index_segments(chunk_ix)  # as whoosh's own MpWriter hands them to its parent
     chunk_ix.close()
     target = ix.storage.folder
     for segment in segments:
@@ -181,6 +182,7 @@ def run_chunks(archive_dir: Path, chunks: list[Chunk], work: Path, workers: int,
         except (OSError, ImportError):  # no process support here (semaphores missing)
             pool = None
         if pool is not None:
+            pending: dict = {}
             try:
                 pending = {pool.submit(write_chunk, str(archive_dir), chunk, folders[n]): n
                            for n, chunk in left.items()}
@@ -207,7 +209,7 @@ def run_chunks(archive_dir: Path, chunks: list[Chunk], work: Path, workers: int,
 
 def _end(pool: cf.ProcessPoolExecutor) -> None:
     """Shut a pool down without waiting for chunks still being written."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
+    processes = compat.pool_processes(pool)
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         if process.is_alive():

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import array
 import heapq
-import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
 from reader.model import Hit, SearchResult
-from reader.search import syntax
+from reader.search import compat, syntax
 from reader.search.analysis import Variants, exact_terms, fold, stem_terms, translit_key
 from reader.search.highlight import snippet
 
@@ -58,24 +56,9 @@ class Prepared:
         if self._chron is None:
             keys: list[int] = []
             for sub, _offset in self.searcher.leaf_searchers():
-                keys.extend(_column(sub.reader(), "chron"))
+                keys.extend(compat.column_values(sub.reader(), "chron"))
             self._chron = keys
         return self._chron
-
-
-def _column(reader, fieldname: str) -> list[int]:
-    """A numeric column's values for every document of a segment, read in one go."""
-    column = reader.column_reader(fieldname)
-    count = reader.doc_count_all()
-    try:  # whoosh reads a column one value (one seek and read) at a time
-        raw = column._dbfile.get(column._basepos, column._count * column._fixedlen)
-        values = array.array(column._typecode, raw)
-        if sys.byteorder == "little":
-            values.byteswap()  # whoosh writes columns big-endian
-        values = values.tolist()
-    except AttributeError:
-        values = list(column)
-    return values + [column[d] for d in range(len(values), count)]
 
 
 def _fields(fieldname: str | None) -> tuple[str, ...]:
@@ -139,26 +122,25 @@ def _title(terms: list[str], ctx: _Context) -> wq.Query:
 
 def _expanded(fieldname: str, words: list[str], ctx: _Context, what: str) -> wq.Query | None:
     if not words:
+        ctx.notes.append(f"No word in the archive matches {what}.")
         return wq.NullQuery
     if len(words) > MAX_EXPANSION:
         freq = {w: ctx.reader.doc_frequency(fieldname, w) for w in words}
         words = sorted(words, key=lambda w: -freq[w])[:MAX_EXPANSION]
         ctx.notes.append(f"{what} matches many words; used the {MAX_EXPANSION} most frequent.")
-    ctx.exact.update(words)
+    (ctx.exact if fieldname == "exact" else ctx.stem).update(words)
     return wq.Or([wq.Term(fieldname, w) for w in words])
 
 
 def _prefix(node: syntax.Word, ctx: _Context) -> wq.Query | None:
     prefix = fold(node.text)
     fieldname = "exact" if node.field in (None, "content") else node.field
-    if fieldname != "exact":
-        return wq.Prefix(fieldname, prefix)
     words = []
-    for raw in ctx.reader.expand_prefix("exact", prefix):
+    for raw in ctx.reader.expand_prefix(fieldname, prefix):
         words.append(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
         if len(words) > 20 * MAX_EXPANSION:
             break
-    return _expanded("exact", words, ctx, f"'{node.text}*'")
+    return _expanded(fieldname, words, ctx, f"'{node.text}*'")
 
 
 def _fuzzy(node: syntax.Word, ctx: _Context) -> wq.Query | None:
@@ -218,17 +200,32 @@ def _suggest(searcher, text: str, node: syntax.Node | None) -> str | None:
     return suggestion if changed else None
 
 
-def run(searcher, text: str, variants: Variants, prepared: Prepared, limit: int = 20,
-        sort: str = "relevance", document: str | None = None) -> SearchResult:
-    """Answer a query; every whoosh object stays inside this call."""
+def _compiled(searcher, text: str, variants: Variants, prepared: Prepared):
+    """Parse and compile a query: (parsed, context, whoosh query or None if nothing to search)."""
     parsed = syntax.parse(text)
     ctx = _Context(searcher, searcher.reader(), variants, prepared, notes=list(parsed.notes))
     q = _compile(parsed.node, ctx) if parsed.node is not None else None
-    if q is None or q is wq.NullQuery:
+    return parsed, ctx, (None if q is wq.NullQuery else q)
+
+
+def matching_ids(searcher, text: str, variants: Variants, prepared: Prepared, document: str) -> set[str]:
+    """Return the entry ids of one document that match a query."""
+    _parsed, _ctx, q = _compiled(searcher, text, variants, prepared)
+    if q is None:
+        return set()
+    docs = doc_ids(searcher, wq.And([q, wq.Term("path", document)]))
+    return {searcher.stored_fields(d)["id"] for d in docs}
+
+
+def run(searcher, text: str, variants: Variants, prepared: Prepared, limit: int = 20,
+        sort: str = "relevance", document: str | None = None) -> SearchResult:
+    """Answer a query; every whoosh object stays inside this call."""
+    parsed, ctx, q = _compiled(searcher, text, variants, prepared)
+    if q is None:
         message = " ".join(dict.fromkeys(ctx.notes)) or None
-        if parsed.node is None and not message and text.strip():
+        if not message and not ctx.stem and not ctx.exact and text.strip():
             message = "Nothing to search for."
-        return SearchResult(text, 0, (), message=message)
+        return SearchResult(text, 0, (), message=message, terms=_terms(ctx))
     flt = wq.Term("path", document) if document else None
     # the set of every match gives the exact total and the variant counts
     matched_docs = doc_ids(searcher, wq.And([q, flt]) if flt is not None else q)
@@ -254,10 +251,12 @@ def run(searcher, text: str, variants: Variants, prepared: Prepared, limit: int 
     suggestion = _suggest(searcher, text, parsed.node) if total < 3 else None
     return SearchResult(
         text, total, tuple(hits), variants=matched,
-        message=" ".join(dict.fromkeys(ctx.notes)) or None, suggestion=suggestion,
-        terms=tuple(sorted(("stem", t) for t in ctx.stem)) + tuple(
-            sorted(("exact", t) for t in ctx.exact)),
+        message=" ".join(dict.fromkeys(ctx.notes)) or None, suggestion=suggestion, terms=_terms(ctx),
     )
+
+
+def _terms(ctx: _Context) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(("stem", t) for t in ctx.stem)) + tuple(sorted(("exact", t) for t in ctx.exact))
 
 
 def doc_ids(searcher, q: wq.Query) -> set[int]:
@@ -293,25 +292,12 @@ def _term_ids(searcher, fieldname: str, text: str) -> set[int]:
         reader = sub.reader()
         if (fieldname, text) not in reader:
             continue
-        found = _posting_ids(reader.postings(fieldname, text))
+        found = compat.posting_ids(reader.postings(fieldname, text))
         if reader.has_deletions():
             deleted = reader.is_deleted
             found = [d for d in found if not deleted(d)]
         ids.update(found if not offset else (d + offset for d in found))
     return ids
-
-
-def _posting_ids(matcher) -> list[int]:
-    """Every id of a term's posting list, a block at a time where the matcher has blocks."""
-    if not all(hasattr(matcher, a) for a in ("_read_ids", "_next_block", "_ids", "_i")):
-        return list(matcher.all_ids())  # short lists are stored inline, not in blocks
-    out: list[int] = []
-    while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
-        out.extend(matcher._ids[matcher._i:])
-        matcher._next_block()
-    return out
 
 
 def _variant_counts(searcher, docs: set[int], ctx: _Context, variants: Variants) -> dict:

@@ -135,6 +135,8 @@ class _Parser:
             return None
         node = self.parse_atom(tok, depth)
         if node is None:
+            if negate:
+                self.notes.append("Ignored a NOT with nothing after it.")
             return None
         return Not(node) if negate else node
 
@@ -155,8 +157,11 @@ class _Parser:
             return None
         self.atoms += 1
         fieldname = None
-        match = re.match(r"^([A-Za-z]+):(.+)$", tok)
+        match = re.match(r"^([A-Za-z]+):(.*)$", tok)
         if match and match.group(1).lower() in FIELDS:
+            if not match.group(2):
+                self.notes.append(f"'{tok}' needs a word after it; ignored it.")
+                return None
             fieldname, tok = FIELDS[match.group(1).lower()], match.group(2)
         if tok.startswith('"'):
             words = tok.strip('"').strip()

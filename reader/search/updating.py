@@ -1,0 +1,318 @@
+"""Building and syncing the index: the kill-safe first build, per-file sync, batch commits, chunk adoption."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import LockError
+
+from reader import archive
+from reader.model import Problem
+from reader.search import building
+from reader.search.manifest import IndexDamaged, Manifest
+from reader.search.schema import entry_fields, make_schema
+
+FIRST_BATCH = 500  # entries in the first commit: searchable early
+BATCH_ENTRIES = 2_000  # entries per commit when the parent process writes (small syncs)
+WRITER_TIMEOUT = 3.0
+# Segments stay as separate files: whoosh copies a compound segment's postings into memory
+# in every reader it opens (150 MB per searcher at 100,000 entries); separate files are read in place.
+WRITER_OPTIONS: dict = {"limitmb": 128, "compound": False}
+
+
+class IndexBusy(Exception):
+    """Another process is writing the index."""
+
+
+class IndexStopped(Exception):
+    """An update was asked to stop (the program is closing); what it committed is kept."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far an index build or sync has got."""
+
+    files_done: int
+    files_total: int
+    entries_done: int
+    searchable: bool  # at least one batch is committed and can be searched
+
+
+@dataclass
+class IndexReport:
+    """What an index update did."""
+
+    files: int = 0  # archive files looked at
+    documents: int = 0  # documents in the index
+    entries: int = 0
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    problems: list[Problem] = field(default_factory=list)  # files skipped, with the reason
+    rebuilt: str | None = None  # why the index was rebuilt, if it was
+    seconds: float = 0.0
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+@contextlib.contextmanager
+def update_lock(root: Path, timeout: float) -> Iterator[None]:
+    """Hold the archive's update lock (one updating process at a time); raise IndexBusy after timeout.
+
+    An flock is released by the kernel when its process dies, so a killed update never leaves
+    it held. Worker processes do not take it.
+    """
+    fd = os.open(root / "update.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise IndexBusy("the index is busy: another Liveblog Reader is updating it") from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def open_checked(directory: Path) -> tuple[whoosh_index.Index, Manifest]:
+    """Open an index folder for writing after checking it; raise IndexDamaged if it cannot be trusted."""
+    manifest = Manifest.read(directory)
+    manifest.check(directory)
+    try:
+        ix = whoosh_index.open_dir(str(directory))
+        with ix.searcher() as searcher:
+            searcher.doc_count()
+    except Exception as exc:  # whoosh raises many kinds on damaged files
+        raise IndexDamaged(f"{type(exc).__name__}: {exc}") from None
+    return ix, manifest
+
+
+def update(index, rebuild: bool = False, progress: ProgressFn | None = None) -> IndexReport:
+    """Bring index (a SearchIndex) in line with its archive; build it first if needed."""
+    started = time.perf_counter()
+    with index.write_lock, update_lock(index.root, WRITER_TIMEOUT):
+        report = IndexReport()
+        ix = manifest = None
+        target = index.final
+        if rebuild:
+            report.rebuilt = "a rebuild was requested"
+        elif index.final.exists():
+            try:
+                ix, manifest = open_checked(index.final)
+            except IndexDamaged as exc:
+                report.rebuilt = f"the index was damaged ({exc})"
+        if ix is None and not rebuild and index.partial.exists():
+            try:
+                ix, manifest = open_checked(index.partial)  # resume a build that was cut off
+                target = index.partial
+            except IndexDamaged:
+                ix = None
+        if ix is None:
+            target = index.partial
+            shutil.rmtree(index.partial, ignore_errors=True)
+            index.partial.mkdir(parents=True)
+            ix = whoosh_index.create_in(str(index.partial), make_schema())
+            manifest = Manifest()
+            manifest.write(index.partial)
+        try:
+            _sync(index, ix, target, manifest, report, progress)
+        finally:
+            ix.close()
+        if target == index.partial:
+            promote(index)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def promote(index) -> None:
+    """Make the finished build in index.partial/ the index (the old one is removed)."""
+    old = index.root / "index.old"
+    shutil.rmtree(old, ignore_errors=True)
+    if index.final.exists():
+        os.replace(index.final, old)
+    os.replace(index.partial, index.final)
+    index.changed()
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _sync(index, ix, directory: Path, manifest: Manifest, report: IndexReport,
+          progress: ProgressFn | None) -> None:
+    current = {}
+    for rel in archive.scan(index.archive_dir):
+        try:
+            st = os.stat(index.archive_dir / rel)
+            current[rel] = (st.st_size, st.st_mtime_ns)
+        except OSError:
+            current[rel] = (-1, -1)  # broken link or vanished: read it to report why
+    removed = [rel for rel in manifest.files if rel not in current]
+    for rel in [r for r in manifest.problems if r not in current]:
+        del manifest.problems[rel]
+    todo = []
+    for rel, stat in current.items():
+        known = manifest.files.get(rel) or manifest.problems.get(rel)
+        if known is None or (known["size"], known["mtime"]) != stat:
+            todo.append(rel)
+    todo.sort(key=lambda r: current[r][1], reverse=True)  # newest first
+    report.files = len(current)
+    sync = _Sync(index, ix, directory, manifest, report, progress, len(todo))
+    for rel in removed:
+        sync.remove(rel)
+    # the parent writes the first files itself, so the newest are searchable at once;
+    # the rest go to worker processes in chunks when there is enough of it
+    rest = todo
+    if not sync.searchable:
+        while rest and sync.entries_done < FIRST_BATCH:
+            sync.index_here(rest[0], current[rest[0]])
+            rest = rest[1:]
+        sync.commit()
+    if sum(max(current[r][0], 0) for r in rest) >= 2 * building.CHUNK_MIN_BYTES:
+        sync.index_in_chunks([(r, *current[r]) for r in rest])
+    else:
+        for rel in rest:
+            sync.index_here(rel, current[rel])
+    sync.commit()
+    if todo and progress:
+        progress(Progress(len(todo), len(todo), sync.entries_done, True))
+    if todo or removed:
+        manifest.write(directory)
+    report.documents = len(manifest.files)
+    report.entries = sum(f["entries"] for f in manifest.files.values())
+    report.problems = [Problem(rel, p["reason"]) for rel, p in sorted(manifest.problems.items())]
+
+
+class _Sync:
+    """One update's writing state: the open writer, batch commits, manifest and report bookkeeping."""
+
+    def __init__(self, index, ix, directory: Path, manifest: Manifest,
+                 report: IndexReport, progress: ProgressFn | None, files_total: int):
+        self.index, self.ix, self.directory = index, ix, directory
+        self.manifest, self.report, self.progress = manifest, report, progress
+        self.files_total = files_total
+        self.files_done = self.entries_done = self.pending = 0
+        self._writer = self._searcher = None
+        self.searchable = directory == index.final
+
+    def writer(self):
+        if self._writer is None:
+            try:
+                self._writer = building.Writer(self.ix, timeout=WRITER_TIMEOUT, **WRITER_OPTIONS)
+            except LockError:
+                raise IndexBusy("the index is busy: another Liveblog Reader is updating it") from None
+            self._searcher = None
+        return self._writer
+
+    def delete(self, rel: str) -> None:
+        """Delete a file's entries (one searcher per writer: whoosh would open one per call)."""
+        writer = self.writer()
+        if self._searcher is None:
+            self._searcher = writer.searcher()
+        writer.delete_by_term("path", rel, searcher=self._searcher)
+
+    def commit(self, adopted: list | None = None) -> None:
+        """Commit what is pending (and segments written elsewhere); the index can be searched."""
+        if self._writer is None and adopted:
+            self.writer()
+        if self._writer is not None:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+            if adopted:  # whoosh's documented hook for choosing the segments of the new TOC
+                self._writer.commit(mergetype=lambda _writer, segments: segments + adopted)
+            else:
+                self._writer.commit()
+            self._writer = None
+            self.manifest.write(self.directory)
+            self.index.changed()
+            self.searchable = True
+        self.pending = 0
+
+    def remove(self, rel: str) -> None:
+        self.delete(rel)
+        if rel in self.manifest.files:
+            del self.manifest.files[rel]
+            self.report.removed += 1
+
+    def record(self, outcome: building.FileOutcome) -> None:
+        """Note in the manifest and report what indexing one file did (its entries are written)."""
+        manifest, rel = self.manifest, outcome.rel
+        known = manifest.files.get(rel)
+        if outcome.unchanged:
+            known.update(size=outcome.size, mtime=outcome.mtime)
+        elif outcome.problem is not None:
+            manifest.problems[rel] = {"size": outcome.size, "mtime": outcome.mtime,
+                                      "reason": outcome.problem}
+            if known:
+                self.remove(rel)
+        else:
+            manifest.problems.pop(rel, None)
+            manifest.files[rel] = {"size": outcome.size, "mtime": outcome.mtime, "sha1": outcome.sha1,
+                                   **outcome.doc_meta}
+            if known:
+                self.report.changed += 1
+            else:
+                self.report.added += 1
+            self.entries_done += outcome.doc_meta["entries"]
+        self.files_done += 1
+
+    def check_stop(self) -> None:
+        """Commit what is written and raise IndexStopped if the index is being stopped."""
+        if self.index.stopping():
+            self.commit()
+            raise IndexStopped("indexing was stopped")
+
+    def index_here(self, rel: str, stat: tuple[int, int]) -> None:
+        """Read, parse and write one file in this process."""
+        self.check_stop()
+        known = self.manifest.files.get(rel)
+        outcome = building.read_file(self.index.archive_dir, rel, *stat, known and known["sha1"])
+        if outcome.doc is not None:
+            self.delete(rel)
+            writer = self.writer()
+            for row in entry_fields(outcome.doc):
+                writer.add_document(**row)
+            self.pending += len(outcome.doc.entries)
+        self.record(outcome)
+        if self.pending >= (BATCH_ENTRIES if self.searchable else FIRST_BATCH):
+            self.commit()
+        self._report()
+
+    def index_in_chunks(self, files: list[tuple[str, int, int]]) -> None:
+        """Write files as segments in worker processes, adopting each chunk as it is done."""
+        work = self.index.root / "work"
+        building.clean_work(work)
+        work.mkdir(exist_ok=True)
+        items = []
+        for rel, size, mtime in files:
+            known = self.manifest.files.get(rel)
+            items.append((rel, size, mtime, known and known["sha1"]))
+        chunks = building.plan(items, max(1, building.worker_count(len(items))))
+        workers = building.worker_count(len(chunks))
+        for result in building.run_chunks(self.index.archive_dir, chunks, work, workers,
+                                          self.index.stopping):
+            self.commit()
+            for outcome in result.outcomes:
+                if outcome.doc_meta is not None:
+                    self.delete(outcome.rel)  # the older copy, if any
+                self.record(outcome)
+            self.commit(building.adopt(result, self.ix))
+            self._report()
+        with contextlib.suppress(OSError):  # not empty: another process's chunks are in it
+            work.rmdir()
+        self.check_stop()
+
+    def _report(self) -> None:
+        if self.progress:
+            self.progress(Progress(self.files_done, self.files_total, self.entries_done, self.searchable))

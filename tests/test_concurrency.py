@@ -1,0 +1,70 @@
+"""Reading while the index is written: searches from another thread during builds and syncs
+never claim damage and never fail (commits merge and delete segments under them)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from reader import defaults
+from reader.bench.generate import generate
+from reader.library import Library
+from tests.conftest import BUNDLED
+
+
+def _hammer(lib: Library, stop: threading.Event, answers: list, errors: list) -> None:
+    """Ask everything a window asks, in a loop, until stopped."""
+    while not stop.is_set():
+        try:
+            result = lib.search("Kiev OR leger", limit=5)
+            answers.append(result)
+            if result.hits:
+                lib.entry(result.hits[0].id)
+                lib.matching_entries("Kiev", result.hits[0].document)
+            lib.doc_count()
+            lib.bookmark_list()
+        except Exception as exc:  # noqa: BLE001 - every failure is the finding
+            errors.append(exc)
+
+
+def _while_searching(lib: Library, work) -> tuple[list, list]:
+    stop, answers, errors = threading.Event(), [], []
+    thread = threading.Thread(target=_hammer, args=(lib, stop, answers, errors))
+    thread.start()
+    try:
+        work()
+    finally:
+        stop.set()
+        thread.join()
+    return answers, errors
+
+
+def _grow(paths: list[Path], n: int) -> None:
+    for path in paths:
+        path.write_text(path.read_text(encoding="utf-8") +
+                        f"\nBericht {n}\n\nEen nieuwe alinea nummer {n} over Kiev die eindigt.\n",
+                        encoding="utf-8")
+
+
+@pytest.mark.parametrize("files", [40, 110], ids=["in-process-commits-and-merges", "worker-processes"])
+def test_searching_during_builds_and_syncs_never_fails(tmp_path, files):
+    folder = tmp_path / "gen"
+    generate(folder, files=files, entries=50, source=BUNDLED)
+    paths = sorted(folder.rglob("*.txt"))
+    for run in range(3):
+        lib = Library(folder, tmp_path / f"data-{run}", defaults.variant_files(tmp_path))
+
+        def build_then_sync(lib=lib, run=run):
+            lib.update_index()
+            for n in range(3):  # syncs: small commits merge segments under the searches
+                _grow(paths[(run * 10 + n * 3):(run * 10 + n * 3 + 3)], n)
+                lib.update_index()
+
+        answers, errors = _while_searching(lib, build_then_sync)
+        assert errors == [], [f"{type(e).__name__}: {e}" for e in errors[:3]]
+        assert len(answers) > 10  # the searches really ran alongside
+        assert not [a.message for a in answers if a.message and "damaged" in a.message]
+        final = lib.search("Kiev OR leger", limit=5)
+        assert final.total >= max(a.total for a in answers)
