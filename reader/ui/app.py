@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from reader import defaults
 from reader.library import Library
+from reader.ui.bookmarking import Bookmarks
+from reader.ui.controller import Controller
 from reader.ui.main_window import MainWindow
 from reader.ui.tasks import TaskRunner
 
@@ -63,9 +65,11 @@ def build_window(archive_dir: Path | None, data_dir: Path) -> MainWindow:
         archive_dir = Path(last) if last and Path(str(last)).is_dir() else defaults.BUNDLED_ARCHIVE
     library = make_library(archive_dir, data_dir)
     tasks = TaskRunner()
-    window = MainWindow(library, settings, tasks, lambda folder: make_library(folder, data_dir),
-                        defaults.RESOURCES / "icons")
-    tasks.setParent(window)
+    controller = Controller(library, tasks, lambda folder: make_library(folder, data_dir))
+    bookmarks = Bookmarks(library, tasks)
+    window = MainWindow(controller, bookmarks, tasks, settings, defaults.RESOURCES / "icons")
+    for child in (tasks, controller, bookmarks):
+        child.setParent(window)
     window.setWindowIcon(window.window_icon())
     return window
 
@@ -107,7 +111,6 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     window.start()
     code = app.exec()
-    window.library.stop()  # an unfinished build resumes next time
-    window.tasks.wait(10_000)
+    window.controller.shutdown()  # unfinished builds (of every archive opened) resume next time
     lock.unlock()
     return code

@@ -25,7 +25,8 @@ ALL_TAGS = "All tags"
 class BookmarksPanel(QWidget):
     """Lists bookmarks; emits `opened` when one is activated and `filter_changed` to reload."""
 
-    opened = Signal(object)  # Bookmark
+    chosen = Signal(object)  # Bookmark: show it
+    opened = Signal(object)  # Bookmark: show it and read it (focus moves to the pane)
     filter_changed = Signal()
 
     def __init__(self, parent=None):
@@ -39,8 +40,8 @@ class BookmarksPanel(QWidget):
         self.view.setModel(self.model)
         self.view.setItemDelegate(BookmarkDelegate(self.view))
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.selectionModel().currentChanged.connect(self._current_changed)
         self.view.activated.connect(self._activated)
-        self.view.doubleClicked.connect(self._activated)
         self.timer = QTimer(self, singleShot=True, interval=150)
         self.timer.timeout.connect(self.filter_changed)
         self.text.textChanged.connect(self.timer.start)
@@ -60,13 +61,25 @@ class BookmarksPanel(QWidget):
         self.tag.addItems([ALL_TAGS, *tags])
         self.tag.setCurrentIndex(max(0, self.tag.findText(current)))
         self.tag.blockSignals(False)
+        current = self.view.currentIndex().data(ItemRole)
         self.model.set_items(marks)
         self.view.itemDelegate().clear_cache()
+        row = self.model.row_of(current.entry_id) if current is not None else -1
+        if row >= 0:  # keep the reader's place without opening it again
+            selection = self.view.selectionModel()
+            selection.blockSignals(True)
+            self.view.setCurrentIndex(self.model.index(row))
+            selection.blockSignals(False)
 
     def selected(self) -> list[Bookmark]:
         """Return the selected bookmarks in list order."""
         rows = sorted(i.row() for i in self.view.selectionModel().selectedIndexes())
         return [self.model.items[r] for r in rows]
+
+    def _current_changed(self, current, _previous) -> None:
+        mark = current.data(ItemRole) if current.isValid() else None
+        if mark is not None:
+            self.chosen.emit(mark)
 
     def _activated(self, index) -> None:
         mark = index.data(ItemRole)

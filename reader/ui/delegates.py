@@ -6,7 +6,15 @@ import html
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QEvent, QModelIndex, QPointF, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QPainter, QPalette, QTextDocument
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPalette,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -25,6 +33,8 @@ from reader.ui.models import BookmarkedRole, ItemRole, MarkedRole, n_entries
 MARGIN = 6
 PAD = 12
 STAR = 22
+LARGE = 1.2  # font-size:large in Qt's rich text, relative to the default size
+SMALL = 0.84  # font-size:small
 
 
 def card_list(name: str) -> QListView:
@@ -89,39 +99,72 @@ class OfflineDocument(QTextDocument):
 
 
 class RichDelegate(QStyledItemDelegate):
-    """Paint each row as a laid-out QTextDocument, cached per row and width."""
+    """Paint each row as a laid-out QTextDocument, cached per row and width.
+
+    Laying out rich text costs about a millisecond a row, and a list view asks every row for
+    its size. Rows that have not been painted get a size estimated from their text (microseconds);
+    a painted row is laid out exactly, and if that changes its height the view is told.
+    """
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.point_size = 10.0
         self._cache: dict[tuple, QTextDocument] = {}
+        self._estimates: dict[tuple, int] = {}
+        self._metrics: dict[float, tuple[float, float]] = {}
 
     def clear_cache(self) -> None:
         """Forget laid-out rows (after a zoom, a palette or a query change)."""
         self._cache.clear()
+        self._estimates.clear()
 
     def html(self, index: QModelIndex, palette: QPalette) -> str:
+        raise NotImplementedError
+
+    def blocks(self, index: QModelIndex) -> list[tuple[str, float, int]]:
+        """Return the row's text as (text, font scale, space below in px) blocks, for estimates."""
         raise NotImplementedError
 
     def cache_key(self, index: QModelIndex) -> object:
         return index.data(ItemRole)
 
+    def _key(self, index: QModelIndex, width: int) -> tuple:
+        return (id(index.model()), index.row(), self.cache_key(index), width, self.point_size)
+
     def _document(self, index: QModelIndex, option: QStyleOptionViewItem, width: int) -> QTextDocument:
-        key = (id(index.model()), index.row(), self.cache_key(index), width, self.point_size)
+        key = self._key(index, width)
         doc = self._cache.get(key)
         if doc is None:
             if len(self._cache) > 4000:
                 self._cache.clear()
             doc = OfflineDocument()
             doc.setUndoRedoEnabled(False)
-            font = option.font
+            font = QFont(option.font)
             font.setPointSizeF(self.point_size)
             doc.setDefaultFont(font)
             doc.setDocumentMargin(0)
             doc.setHtml(self.html(index, option.palette))
             doc.setTextWidth(max(50, width))
             self._cache[key] = doc
+            estimate = self._estimates.pop(key, None)
+            if estimate is not None and estimate != int(doc.size().height()):
+                self.sizeHintChanged.emit(index)
         return doc
+
+    def _estimate(self, index: QModelIndex, font: QFont, width: int) -> int:
+        metrics = self._metrics.get(self.point_size)
+        if metrics is None:
+            sized = QFont(font)
+            sized.setPointSizeF(self.point_size)
+            fm = QFontMetricsF(sized)
+            metrics = self._metrics[self.point_size] = (fm.averageCharWidth() * 1.08, fm.lineSpacing())
+        char, line = metrics
+        height = 0.0
+        for text, scale, below in self.blocks(index):
+            per_line = max(1, int(width / (char * scale)))
+            lines = sum(max(1, -(-len(part) // per_line)) for part in text.split("\n")) if text else 0
+            height += lines * line * scale + below
+        return int(height)
 
     def _text_width(self, option: QStyleOptionViewItem) -> int:
         view = self.parent()
@@ -132,9 +175,18 @@ class RichDelegate(QStyledItemDelegate):
         return 0
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
-        self.initStyleOption(option, index)
-        doc = self._document(index, option, self._text_width(option))
-        return QSize(self._text_width(option), int(doc.size().height()) + 2 * (MARGIN + PAD) - 6)
+        width = self._text_width(option)
+        key = self._key(index, width)
+        doc = self._cache.get(key)
+        if doc is not None:
+            height = int(doc.size().height())
+        else:
+            height = self._estimates.get(key)
+            if height is None:
+                if len(self._estimates) > 50_000:
+                    self._estimates.clear()
+                height = self._estimates[key] = self._estimate(index, option.font, max(50, width))
+        return QSize(width, height + 2 * (MARGIN + PAD) - 6)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         self.initStyleOption(option, index)
@@ -181,6 +233,10 @@ def _muted(palette: QPalette) -> str:
 class DocumentDelegate(RichDelegate):
     """A document row: kind, title, date, entry count, closed, bookmarks."""
 
+    def blocks(self, index: QModelIndex) -> list[tuple[str, float, int]]:
+        doc: DocumentInfo = index.data(ItemRole)
+        return [(doc.title, 1.05, 0), ("x" * 40, SMALL, 0)]
+
     def cache_key(self, index: QModelIndex) -> object:
         return (index.data(ItemRole), index.data(BookmarkedRole))
 
@@ -200,6 +256,11 @@ class DocumentDelegate(RichDelegate):
 
 class HitDelegate(RichDelegate):
     """A search hit: headline, document and date, snippet with the matches highlighted."""
+
+    def blocks(self, index: QModelIndex) -> list[tuple[str, float, int]]:
+        hit: Hit = index.data(ItemRole)
+        return [(hit.headline or "", 1.05, 0), (f"{hit.title} · {hit.date}", SMALL, 0),
+                (hit.snippet, 1.0, 3)]
 
     def html(self, index: QModelIndex, palette: QPalette) -> str:
         hit: Hit = index.data(ItemRole)
@@ -227,6 +288,13 @@ class EntryDelegate(RichDelegate):
     def cache_key(self, index: QModelIndex) -> object:
         return (index.data(ItemRole), self.terms_version)
 
+    def blocks(self, index: QModelIndex) -> list[tuple[str, float, int]]:
+        entry: Entry = index.data(ItemRole)
+        out = [(entry.headline, LARGE, 6)] if entry.headline else []
+        out += [(p, 1.0, 8) for p in entry.paragraphs]
+        out += [(f"{c.label}  {c.text}", SMALL, 6) for c in entry.captions]
+        return out
+
     def html(self, index: QModelIndex, palette: QPalette) -> str:
         entry: Entry = index.data(ItemRole)
         color = highlight_color(palette)
@@ -241,7 +309,7 @@ class EntryDelegate(RichDelegate):
         parts.extend(f"<p style='margin:0 0 8px 0'>{fmt(p)}</p>" for p in entry.paragraphs)
         muted = _muted(palette)
         for c in entry.captions:
-            label = f"Photo · {c.credit}" if c.credit else "Photo/video"
+            label = c.label
             parts.append(f"<p style='margin:2px 0 4px 12px; font-size:small; color:{muted}'>"
                          f"<span style='font-style:normal; font-weight:600'>▣ {html.escape(label)}"
                          f"</span>&nbsp; <i>{fmt(c.text)}</i></p>")
@@ -277,6 +345,17 @@ class EntryDelegate(RichDelegate):
 
 class BookmarkDelegate(RichDelegate):
     """A bookmark: headline, document, when, tags, note, and whether it is still in the archive."""
+
+    def blocks(self, index: QModelIndex) -> list[tuple[str, float, int]]:
+        mark: Bookmark = index.data(ItemRole)
+        out = [(mark.headline or mark.title, 1.05, 0), (mark.title + " · saved 2022-01-01 00:00", SMALL, 0)]
+        if mark.tags:
+            out.append((" ".join(mark.tags), 1.0, 0))
+        if mark.note:
+            out.append((mark.note, 1.0, 3))
+        if not mark.in_archive:
+            out.append(("No longer in the archive", 1.0, 0))
+        return out
 
     def html(self, index: QModelIndex, palette: QPalette) -> str:
         mark: Bookmark = index.data(ItemRole)

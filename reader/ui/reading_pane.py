@@ -45,7 +45,6 @@ class ReadingPane(QWidget):
         self.newest_first = True
         self.zoom = 1.0
         self.base_point_size = QGuiApplication.font().pointSizeF() or 10.0
-        self._spans_for = None
 
         self.header = QLabel()
         self.header.setObjectName("threadHeader")
@@ -109,23 +108,22 @@ class ReadingPane(QWidget):
     def _fill(self) -> None:
         entries = self.document.entries if self.document else ()
         self.model.set_items(entries if self.newest_first else tuple(reversed(entries)))
-        self._apply_marks()
 
     def set_highlighter(self, spans_for) -> None:
-        """Set the function giving highlight spans for a text (None: no query)."""
-        self._spans_for = spans_for
+        """Set the function giving highlight spans for a text (None: no query).
+
+        It runs for the cards that are painted only; which entries match at all comes from
+        the index (set_marks), worked out off the GUI thread.
+        """
         self.delegate.spans_for = spans_for or (lambda text: [])
         self.delegate.terms_version += 1
-        self._apply_marks()
+        if spans_for is None:
+            self.model.set_marks(())
+        self.view.viewport().update()
 
-    def _apply_marks(self) -> None:
-        marks = {}
-        if self._spans_for is not None:
-            for entry in self.model.items:
-                if any(self._spans_for(t) for t in _texts(entry)):
-                    marks[entry.id] = [(0, 0)]
-        self.model.set_marks(marks)
-        self.view.doItemsLayout()
+    def set_marks(self, entry_ids) -> None:
+        """Mark the entries that match the query (the bar beside a card; F3 steps through them)."""
+        self.model.set_marks(entry_ids)
 
     def set_bookmarked(self, ids: set[str]) -> None:
         """Mark which entries carry a filled star."""
@@ -209,8 +207,4 @@ class ReadingPane(QWidget):
         super().changeEvent(event)
         if event.type() == event.Type.PaletteChange:
             self.delegate.clear_cache()
-
-
-def _texts(entry: Entry) -> list[str]:
-    return [t for t in (entry.headline, *entry.paragraphs, *(c.text for c in entry.captions)) if t]
 

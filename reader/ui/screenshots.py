@@ -20,7 +20,7 @@ def _settle(window, ms: int = 300) -> None:
     deadline = QTimer(singleShot=True, interval=20_000)
     deadline.timeout.connect(loop.quit)
     poll = QTimer(interval=20)
-    poll.timeout.connect(lambda: window.tasks.pending() == 0 and not window.index_running
+    poll.timeout.connect(lambda: window.tasks.pending() == 0 and not window.controller.updating()
                          and loop.quit())
     deadline.start()
     poll.start()
@@ -57,14 +57,14 @@ def shoot(target: Path) -> list[Path]:
         _settle(window)
         saved.append(_save(window, target / "screenshot-bookmarks.png"))
         window.close()
-        window.tasks.wait()
+        window.controller.shutdown()
         app.setPalette(dark_palette())
         app.setStyleSheet(app.styleSheet())  # re-polish with the new palette
         dark = _open(Path(data))
         _search_and_open(dark, "Kyiv")
         saved.append(_save(dark, target / "screenshot-dark.png"))
         dark.close()
-        dark.tasks.wait()
+        dark.controller.shutdown()
     return saved
 
 

@@ -1,4 +1,4 @@
-"""The search field: debounced as-you-type queries, Enter to search now, Esc to clear."""
+"""The search field: debounced as-you-type queries, Enter to search now, Down into the results."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ DEBOUNCE_MS = 150
 
 
 class SearchBar(QLineEdit):
-    """Emits `search` with the text once typing pauses (or on Enter), `cleared` on Esc."""
+    """Emits `search` with the text once typing pauses (or on Enter), `cleared` when emptied."""
 
     search = Signal(str)
     cleared = Signal()
@@ -45,12 +45,12 @@ class SearchBar(QLineEdit):
         self.setText(text)
         self._fire()
 
+    def clear(self) -> None:
+        """Empty the field without searching (the window's Esc action)."""
+        self.timer.stop()
+        super().clear()
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape:
-            self.timer.stop()
-            self.clear()
-            self.cleared.emit()
-            return
         if event.key() == Qt.Key.Key_Down:
             self.down.emit()
             return

@@ -1,17 +1,22 @@
-"""The one helper for background work: run a function on the thread pool, get the result on the GUI thread.
+"""The one helper for background work: run a function on a thread pool, get the result on the GUI thread.
 
 Do not touch widgets in the function you pass: it runs on a worker thread. The callbacks
 (`on_done`, `on_error`, `on_progress`) run on the GUI thread and should be bound methods of
-GUI objects.
+GUI-thread objects.
 """
 
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+
+# Index updates mostly wait for worker processes and the disk; searches, parses and bookmark
+# reads must not queue behind them (or behind an old archive's build that is stopping).
+POOL_THREADS = max(4, (os.cpu_count() or 2) + 2)
 
 
 class _Signals(QObject):
@@ -20,12 +25,22 @@ class _Signals(QObject):
     progress = Signal(int, object)
 
 
+class _Token:
+    """Shared between the runner and a job: a job cancelled before it starts never calls its function."""
+
+    cancelled = False
+
+
 class _Job(QRunnable):
-    def __init__(self, task_id: int, fn: Callable, signals: _Signals, with_progress: bool):
+    def __init__(self, task_id: int, fn: Callable, signals: _Signals, with_progress: bool,
+                 token: _Token):
         super().__init__()
         self.task_id, self.fn, self.signals, self.with_progress = task_id, fn, signals, with_progress
+        self.token = token
 
     def run(self) -> None:
+        if self.token.cancelled:
+            return
         try:
             if self.with_progress:
                 result = self.fn(lambda value: self.signals.progress.emit(self.task_id, (value,)))
@@ -44,10 +59,15 @@ class TaskRunner(QObject):
 
     def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None):
         super().__init__(parent)
-        self.pool = pool or QThreadPool.globalInstance()
+        if pool is None:
+            pool = QThreadPool(self)
+            pool.setMaxThreadCount(POOL_THREADS)
+        self.pool = pool
         self._ids = itertools.count(1)
+        self._tokens: dict[int, _Token] = {}
         self._callbacks: dict[int, tuple[Callable | None, Callable | None, Callable | None]] = {}
-        self._signals = _Signals()
+        # a child made after the pool: when the runner goes, the pool waits for its jobs first
+        self._signals = _Signals(self)
         self._signals.done.connect(self._done, Qt.ConnectionType.QueuedConnection)
         self._signals.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
         self._signals.progress.connect(self._progress, Qt.ConnectionType.QueuedConnection)
@@ -58,8 +78,16 @@ class TaskRunner(QObject):
         """Run fn() (or fn(report) when on_progress is given) on the pool; return the task id."""
         task_id = next(self._ids)
         self._callbacks[task_id] = (on_done, on_error, on_progress)
-        self.pool.start(_Job(task_id, fn, self._signals, on_progress is not None))
+        token = self._tokens[task_id] = _Token()
+        self.pool.start(_Job(task_id, fn, self._signals, on_progress is not None, token))
         return task_id
+
+    def cancel(self, task_id: int) -> None:
+        """Forget a task: if it has not started it never will, and its callbacks never run."""
+        token = self._tokens.get(task_id)
+        if token is not None:
+            token.cancelled = True
+        self._forget(task_id)
 
     def pending(self) -> int:
         """Return how many tasks have not reported back yet."""
@@ -69,15 +97,19 @@ class TaskRunner(QObject):
         """Wait for the pool's running tasks (at shutdown); return True if all finished."""
         return self.pool.waitForDone(msecs)
 
+    def _forget(self, task_id: int) -> tuple[Callable | None, Callable | None, Callable | None]:
+        self._tokens.pop(task_id, None)
+        return self._callbacks.pop(task_id, (None, None, None))
+
     @Slot(int, object)
     def _done(self, task_id: int, result: object) -> None:
-        on_done, _, _ = self._callbacks.pop(task_id, (None, None, None))
+        on_done, _, _ = self._forget(task_id)
         if on_done is not None:
             on_done(result[0])
 
     @Slot(int, object)
     def _failed(self, task_id: int, exc: object) -> None:
-        _, on_error, _ = self._callbacks.pop(task_id, (None, None, None))
+        _, on_error, _ = self._forget(task_id)
         if on_error is not None:
             on_error(exc[0])
 

@@ -25,10 +25,10 @@ def make_window(qtbot, tmp_path: Path):
         window.start()
         windows.append(window)
         if wait:
-            qtbot.waitUntil(lambda: not window.index_running and window.doc_model.rowCount() > 0,
-                            timeout=60_000)
+            qtbot.waitUntil(lambda: not window.controller.updating()
+                            and window.documents.model.rowCount() > 0, timeout=60_000)
         return window
 
     yield make
     for window in windows:
-        window.tasks.wait(60_000)
+        window.controller.shutdown(60_000)

@@ -11,7 +11,7 @@ from tests.ui.test_window import open_liveblog, search
 
 
 def wait_bookmarks(qtbot, window, n):
-    qtbot.waitUntil(lambda: len(window.bookmarked) == n and window.tasks.pending() == 0)
+    qtbot.waitUntil(lambda: len(window.bookmarks.by_id) == n and window.tasks.pending() == 0)
 
 
 def test_ctrl_d_star_and_panel(qtbot, make_window):
@@ -30,9 +30,9 @@ def test_ctrl_d_star_and_panel(qtbot, make_window):
     star = window.pane.delegate.star_rect(card).center()
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=star)
     wait_bookmarks(qtbot, window, 2)
-    panel = window.bookmarks_panel
+    panel = window.marks_panel
     assert [b.entry_id for b in panel.model.items] == [window.pane.model.item(0).id, third.id]
-    assert window.doc_model.bookmark_counts == {LIVEBLOG: 2}
+    assert window.documents.model.bookmark_counts == {LIVEBLOG: 2}
     # Ctrl+D again removes
     view.setFocus()
     view.setCurrentIndex(window.pane.model.index(2))
@@ -50,19 +50,19 @@ def test_ctrl_d_star_and_panel(qtbot, make_window):
 def test_bookmark_a_search_hit_and_filter_by_tag(qtbot, make_window):
     window = make_window(BUNDLED)
     search(qtbot, window, "Frederiksen")
-    window.hit_view.setFocus()
-    window.hit_view.setCurrentIndex(window.hit_model.index(0))
-    qtbot.keyClick(window.hit_view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    window.results.view.setFocus()
+    window.results.view.setCurrentIndex(window.results.model.index(0))
+    qtbot.keyClick(window.results.view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     wait_bookmarks(qtbot, window, 1)
-    eid = window.hit_model.item(0).id
-    window.library.bookmarks.update(eid, note="gas", tags=["energie"])
+    eid = window.results.model.item(0).id
+    window.library.annotate(eid, note="gas", tags=["energie"])
     window.refresh_bookmarks()
-    qtbot.waitUntil(lambda: window.bookmarks_panel.tag.count() == 2)
-    window.bookmarks_panel.tag.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: window.marks_panel.tag.count() == 2)
+    window.marks_panel.tag.setCurrentIndex(1)
     qtbot.waitUntil(lambda: window.tasks.pending() == 0)
-    qtbot.waitUntil(lambda: [b.entry_id for b in window.bookmarks_panel.model.items] == [eid])
-    html = window.bookmarks_panel.view.itemDelegate().html(
-        window.bookmarks_panel.model.index(0), window.palette())
+    qtbot.waitUntil(lambda: [b.entry_id for b in window.marks_panel.model.items] == [eid])
+    html = window.marks_panel.view.itemDelegate().html(
+        window.marks_panel.model.index(0), window.palette())
     assert "#energie" in html and "gas" in html
 
 
@@ -96,12 +96,12 @@ def test_multi_select_and_ctrl_e_export(qtbot, make_window, tmp_path, monkeypatc
 def test_export_selected_hits_and_copy(qtbot, make_window, tmp_path, monkeypatch):
     window = make_window(BUNDLED)
     search(qtbot, window, "Kiev")
-    window.hit_view.setFocus()
-    selection = window.hit_view.selectionModel()
+    window.results.view.setFocus()
+    selection = window.results.view.selectionModel()
     for row in (0, 2):
-        selection.select(window.hit_model.index(row), QItemSelectionModel.SelectionFlag.Select)
-    chosen = [window.hit_model.item(0), window.hit_model.item(2)]
-    qtbot.keyClick(window.hit_view, Qt.Key.Key_C,
+        selection.select(window.results.model.index(row), QItemSelectionModel.SelectionFlag.Select)
+    chosen = [window.results.model.item(0), window.results.model.item(2)]
+    qtbot.keyClick(window.results.view, Qt.Key.Key_C,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(lambda: "Copied 2 entries" in window.status.text())
     copied = QGuiApplication.clipboard().text()
@@ -109,7 +109,7 @@ def test_export_selected_hits_and_copy(qtbot, make_window, tmp_path, monkeypatch
     target = tmp_path / "hits"
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *a, **k: (str(target), "Text (*.txt)")))
-    window.export_selected()
+    window.entries.export_selected()
     qtbot.waitUntil(lambda: (tmp_path / "hits.txt").exists() and window.tasks.pending() == 0)
     assert (tmp_path / "hits.txt").read_text(encoding="utf-8").count("Entry: ") == 2
 
@@ -121,7 +121,7 @@ def test_export_to_a_missing_folder_says_so(qtbot, make_window, tmp_path, monkey
     target = tmp_path / "gone" / "x.txt"
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *a, **k: (str(target), "Text (*.txt)")))
-    window.export_selected()
+    window.entries.export_selected()
     qtbot.waitUntil(lambda: "Export failed" in window.status.text())
     assert "folder does not exist" in window.status.text()
     assert not target.parent.exists()

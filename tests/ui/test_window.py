@@ -12,9 +12,8 @@ from tests.test_archive import LIVEBLOG_HEADLINES
 
 
 def open_liveblog(qtbot, window):
-    row = window.doc_model.row_of(LIVEBLOG)
-    index = window.doc_proxy.mapFromSource(window.doc_model.index(row))
-    window.doc_view.setCurrentIndex(index)
+    row = window.documents.model.row_of(LIVEBLOG)
+    window.documents.view.setCurrentIndex(window.documents.model.index(row))
     qtbot.waitUntil(lambda: window.pane.document is not None
                     and window.pane.document.path == LIVEBLOG)
 
@@ -29,13 +28,13 @@ def search(qtbot, window, text):
 
 def test_window_opens_with_five_documents(make_window):
     window = make_window(BUNDLED)
-    assert window.doc_model.rowCount() == 5
-    titles = {window.doc_model.item(r).title for r in range(5)}
+    assert window.documents.model.rowCount() == 5
+    titles = {window.documents.model.item(r).title for r in range(5)}
     assert "'Staalcomplex Marioepol nagenoeg verwoest' • VN-chef stelt vierdaags staakt-het-vuren voor" \
         in titles
     assert not any(t.endswith(".txt") for t in titles)  # people see titles, never file names
     assert "49 entries indexed" in window.status.text()
-    tips = [window.doc_model.index(r).data(Qt.ItemDataRole.ToolTipRole) for r in range(5)]
+    tips = [window.documents.model.index(r).data(Qt.ItemDataRole.ToolTipRole) for r in range(5)]
     assert any("article, 1 entry," in t for t in tips) and any("38 entries" in t for t in tips)
 
 
@@ -55,15 +54,15 @@ def test_search_mariupol_opens_hit_scrolled_and_highlighted(qtbot, make_window):
     result = search(qtbot, window, "Mariupol")
     docs = {h.document for h in result.hits}
     assert {"000_d2297999e083d57d.txt", "002_147de22630910095.txt"} <= docs  # both spellings
-    assert "also matched: Marioepol (8)" in window.result_info.text()
+    assert "also matched: Marioepol (8)" in window.results.info.text()
     assert window.tabs.currentIndex() == 1
     # the last liveblog hit: far down the thread, so opening it must scroll
     row = max(i for i, h in enumerate(result.hits) if h.document == LIVEBLOG
               and h.position > 20)
     hit = result.hits[row]
-    window.hit_view.setFocus()
-    window.hit_view.setCurrentIndex(window.hit_model.index(row))
-    qtbot.keyClick(window.hit_view, Qt.Key.Key_Return)
+    window.results.view.setFocus()
+    window.results.view.setCurrentIndex(window.results.model.index(row))
+    qtbot.keyClick(window.results.view, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.pane.current_entry() is not None
                     and window.pane.current_entry().id == hit.id)
     view = window.pane.view
@@ -97,17 +96,17 @@ def test_escape_clears_search_and_returns_to_documents(qtbot, make_window):
     search(qtbot, window, "Kiev")
     qtbot.keyClick(window.search_bar, Qt.Key.Key_Escape)
     assert window.search_bar.text() == "" and window.tabs.currentIndex() == 0
-    assert window.hit_model.rowCount() == 0
+    assert window.results.model.rowCount() == 0
 
 
 def test_query_problem_is_a_short_message(qtbot, make_window):
     window = make_window(BUNDLED)
     search(qtbot, window, '"humanitaire corridor')
-    assert window.result_note.isVisible()
-    assert "unmatched quote" in window.result_note.text()
+    assert window.results.note.isVisible()
+    assert "unmatched quote" in window.results.note.text()
     search(qtbot, window, "olietankr")
-    assert "did you mean" in window.result_info.text()
-    window._link("suggest:olietanker")
+    assert "did you mean" in window.results.info.text()
+    window.results._link("suggest:olietanker")
     qtbot.waitUntil(lambda: window.result.query == "olietanker")
     assert window.result.total == 1
 
@@ -181,10 +180,10 @@ def test_gui_stays_responsive_while_indexing(qtbot, make_window, tmp_path):
     ticks = []
     timer = QTimer()
     timer.setInterval(10)
-    timer.timeout.connect(lambda: ticks.append(window.index_running))
+    timer.timeout.connect(lambda: ticks.append(window.controller.updating()))
     window = make_window(tmp_path / "big", wait=False)
     timer.start()
-    qtbot.waitUntil(lambda: window.index_running is False and window.doc_model.rowCount() == 40,
+    qtbot.waitUntil(lambda: not window.controller.updating() and window.documents.model.rowCount() == 40,
                     timeout=120_000)
     timer.stop()
     assert sum(1 for running in ticks if running) >= 10  # the event loop ran during indexing
@@ -201,20 +200,30 @@ def test_keyboard_only_search_to_entry(qtbot, make_window):
     qtbot.keyClick(window.search_bar, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.result is not None and window.result.query == "Frederiksen")
     qtbot.keyClick(window.search_bar, Qt.Key.Key_Down)
-    assert window.hit_view.hasFocus()
-    qtbot.keyClick(window.hit_view, Qt.Key.Key_Return)
+    assert window.results.view.hasFocus()
+    qtbot.keyClick(window.results.view, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.pane.current_entry() is not None
                     and (window.pane.current_entry().headline or "").startswith("Denemarken"))
 
 
-def test_first_start_lists_documents_while_they_are_read(qtbot, make_window, tmp_path):
-    from reader.ui.main_window import FIRST_LISTED
+def test_first_start_lists_documents_while_they_are_read(qtbot, make_window, tmp_path, monkeypatch):
+    """Rows are inserted as files are read (no resets), and only painted rows are laid out."""
+    from reader.ui.controller import FIRST_LISTED
+    from reader.ui.delegates import DocumentDelegate
 
+    laid_out = []
+    html = DocumentDelegate.html
+    monkeypatch.setattr(DocumentDelegate, "html", lambda self, *a: laid_out.append(1) or html(self, *a))
     generate(tmp_path / "big", files=120, entries=50, source=BUNDLED)  # about 3.4 MB: chunks too
     window = make_window(tmp_path / "big", wait=False)
-    sizes = []
-    window.doc_model.modelReset.connect(lambda: sizes.append(window.doc_model.rowCount()))
-    qtbot.waitUntil(lambda: not window.index_running and window.doc_model.rowCount() == 120,
+    model = window.documents.model
+    resets, sizes = [], []
+    model.modelReset.connect(lambda: resets.append(model.rowCount()))
+    model.rowsInserted.connect(lambda *_: sizes.append(model.rowCount()))
+    qtbot.waitUntil(lambda: not window.controller.updating() and model.rowCount() == 120,
                     timeout=120_000)
-    assert FIRST_LISTED in sizes and sizes.index(FIRST_LISTED) < sizes.index(120)
+    assert sizes[:FIRST_LISTED] == list(range(1, FIRST_LISTED + 1)) and sizes[-1] == 120
+    assert resets == []  # the list grew row by row and the final list (the same) was not reset
+    visible = window.documents.view.viewport().height() // 40 + 2  # cards are taller than 40 px
+    assert 0 < len(laid_out) <= 3 * visible  # every row has a size, few were laid out as rich text
     assert "6,000 entries indexed" in window.status.text()

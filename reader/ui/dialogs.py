@@ -1,0 +1,60 @@
+"""The window's small dialogs: keyboard shortcuts (built from the actions), archive problems, about."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from pathlib import Path
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from reader.model import Problem
+
+# Keys that lists and the pane handle themselves (they are not menu actions).
+MOVING = [
+    ("Enter", "Open the selected document, hit or bookmark and read it"),
+    ("↑ ↓  or  j k", "Move between documents, hits or entries"),
+    ("Down (in the search field)", "Move into the results"),
+    ("Ctrl/Shift+click", "Select several"),
+]
+
+
+def shortcut_rows(actions: Iterable[QAction]) -> list[tuple[str, str]]:
+    """Return (keys, what) for every action that has a shortcut, in menu order."""
+    rows = []
+    for action in actions:
+        keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
+        if keys:
+            rows.append((" / ".join(keys), action.text().replace("&", "").rstrip("…")))
+    return rows
+
+
+def show_shortcuts(parent: QWidget, actions: Iterable[QAction]) -> None:
+    """List every shortcut of the window's actions, then the keys lists handle themselves."""
+    rows = "".join(f"<tr><td><b>{html.escape(k)}</b>&nbsp;&nbsp;</td><td>{html.escape(v)}</td></tr>"
+                   for k, v in [*shortcut_rows(actions), *MOVING])
+    box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard Shortcuts", f"<table>{rows}</table>",
+                      parent=parent)
+    box.open()
+
+
+def show_problems(parent: QWidget, problems: list[Problem]) -> None:
+    """Say which files were skipped, and why."""
+    if not problems:
+        QMessageBox.information(parent, "Archive Problems", "Every file of the archive was read.")
+        return
+    rows = "".join(f"<li><b>{html.escape(p.path)}</b>: {html.escape(p.reason)}</li>" for p in problems)
+    QMessageBox.warning(parent, "Archive Problems", f"These files were skipped:<ul>{rows}</ul>")
+
+
+def show_about(parent: QWidget, archive_dir: Path, data_dir: Path) -> None:
+    """Name the program, its promise, and the folders in use."""
+    from reader import __version__
+
+    QMessageBox.about(parent, "About Liveblog Reader",
+                      f"<h3>Liveblog Reader {__version__}</h3>"
+                      "<p>Read, search, bookmark and export an offline archive of news "
+                      "liveblogs.</p><p>Nothing is ever loaded from the network.</p>"
+                      f"<p>Archive: {html.escape(str(archive_dir))}<br>"
+                      f"Data: {html.escape(str(data_dir))}</p>")

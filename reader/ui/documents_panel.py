@@ -1,0 +1,108 @@
+"""The Documents tab: the archive's documents as cards, filtered by title and sorted."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Signal, Slot
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
+
+from reader.library import DocumentInfo
+from reader.ui.delegates import DocumentDelegate, card_list, lay_out_panel
+from reader.ui.models import ORDERS, DocumentListModel, ItemRole
+
+ORDER_NAMES = ("Newest first", "Oldest first", "Title A–Z")
+
+
+class DocumentsPanel(QWidget):
+    """Emits `chosen` when the current document changes, `opened` when one is activated."""
+
+    chosen = Signal(str)  # path: show it
+    opened = Signal(str)  # path: show it and read it (focus moves to the pane)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.model = DocumentListModel(self)
+        self.filter = QLineEdit(placeholderText="Filter documents by title")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self._filter)
+        self.order = QComboBox()
+        self.order.addItems(ORDER_NAMES)
+        self.order.currentIndexChanged.connect(self._order)
+        self.empty = QLabel("No documents match.", objectName="emptyNote", visible=False)
+        self.view = card_list("documents")
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(DocumentDelegate(self.view))
+        self.view.selectionModel().currentChanged.connect(self._current_changed)
+        self.view.activated.connect(self._activated)
+        lay_out_panel(self, [(self.filter, 1), (self.order, 0)], self.empty, self.view)
+
+    def set_documents(self, infos: list[DocumentInfo]) -> None:
+        """Show these documents (keeping the current one current); the same list is left alone."""
+        if infos == self.model.documents():
+            return
+        current = self.current_path()
+        self.model.set_items(infos)
+        self._after_change(current)
+
+    def add_documents(self, more: list[DocumentInfo]) -> None:
+        """Add documents to the list (a first start lists them while files are read)."""
+        self.model.add_items(more)
+        self.empty.setVisible(False)
+
+    def current_path(self) -> str | None:
+        """Return the path of the current document, or None."""
+        doc = self.view.currentIndex().data(ItemRole)
+        return doc.path if doc is not None else None
+
+    def select(self, path: str) -> None:
+        """Make a document current without emitting `chosen`."""
+        row = self.model.row_of(path)
+        if row < 0:
+            return
+        index = self.model.index(row)
+        selection = self.view.selectionModel()
+        selection.blockSignals(True)
+        selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        selection.blockSignals(False)
+        self.view.viewport().update()
+        self.view.scrollTo(index)
+
+    def set_bookmark_counts(self, counts: dict[str, int]) -> None:
+        """Show how many bookmarks each document has."""
+        self.model.set_bookmark_counts(counts)
+        self.view.itemDelegate().clear_cache()
+        self.view.doItemsLayout()
+
+    def order_index(self) -> int:
+        return self.order.currentIndex()
+
+    def set_order_index(self, index: int) -> None:
+        self.order.setCurrentIndex(max(0, min(index, len(ORDERS) - 1)))
+
+    def _after_change(self, current: str | None) -> None:
+        self.empty.setVisible(self.model.rowCount() == 0 and self.model.total() > 0)
+        if current:
+            self.select(current)
+
+    @Slot(str)
+    def _filter(self, text: str) -> None:
+        current = self.current_path()
+        self.model.set_filter(text)
+        self._after_change(current)
+
+    @Slot(int)
+    def _order(self, index: int) -> None:
+        current = self.current_path()
+        self.model.set_order(ORDERS[index])
+        self._after_change(current)
+
+    @Slot(QModelIndex, QModelIndex)
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        doc = current.data(ItemRole) if current.isValid() else None
+        if doc is not None:
+            self.chosen.emit(doc.path)
+
+    @Slot(QModelIndex)
+    def _activated(self, index: QModelIndex) -> None:
+        doc = index.data(ItemRole)
+        if doc is not None:
+            self.opened.emit(doc.path)

@@ -1,0 +1,114 @@
+"""The Results tab: a query's hit count, other spellings, notes, and the hits as cards."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal, Slot
+from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QComboBox, QLabel, QWidget
+
+from reader.model import Hit, SearchResult
+from reader.ui.delegates import HitDelegate, card_list, lay_out_panel
+from reader.ui.models import HitListModel, ItemRole
+
+
+class ResultsPanel(QWidget):
+    """Emits `chosen` when the current hit changes, `opened` when one is activated."""
+
+    chosen = Signal(object)  # Hit: show it
+    opened = Signal(object)  # Hit: show it and read it (focus moves to the pane)
+    options_changed = Signal()  # sort or "this document only" changed: ask again
+    suggestion = Signal(str)  # a "did you mean" link was followed
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.model = HitListModel(self)
+        self.view = card_list("results")
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(HitDelegate(self.view))
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.selectionModel().currentChanged.connect(self._current_changed)
+        self.view.activated.connect(self._activated)
+        self.info = QLabel(objectName="resultInfo", wordWrap=True)
+        self.info.setTextFormat(Qt.TextFormat.RichText)
+        self.info.linkActivated.connect(self._link)
+        self.note = QLabel(objectName="queryNote", wordWrap=True, visible=False)
+        self.sort = QComboBox()
+        self.sort.addItems(["Relevance", "Newest first"])
+        self.sort.currentIndexChanged.connect(self.options_changed)
+        self.this_doc = QCheckBox("This document only")
+        self.this_doc.toggled.connect(self.options_changed)
+        lay_out_panel(self, [(self.sort, 0), (self.this_doc, 0), (None, 1)],
+                      self.info, self.note, self.view)
+
+    def sort_order(self) -> str:
+        return "date" if self.sort.currentIndex() == 1 else "relevance"
+
+    def show_result(self, result: SearchResult, indexing: bool) -> None:
+        """Show a query's answer; the first hit becomes current without being opened."""
+        self.model.set_items(result.hits)
+        self.view.itemDelegate().clear_cache()
+        self.info.setText(summary(result, indexing))
+        self.note.setText(result.message or "")
+        self.note.setVisible(bool(result.message))
+        if result.hits:
+            selection = self.view.selectionModel()
+            selection.blockSignals(True)
+            selection.setCurrentIndex(self.model.index(0), QItemSelectionModel.SelectionFlag.NoUpdate)
+            selection.blockSignals(False)
+
+    def show_failure(self, reason: str) -> None:
+        self.note.setText(f"The search failed: {reason}")
+        self.note.setVisible(True)
+
+    def clear(self) -> None:
+        self.model.set_items(())
+        self.info.setText("")
+        self.note.setVisible(False)
+
+    def enter(self) -> None:
+        """Move the keyboard into the hits (the first one is shown)."""
+        self.view.setFocus()
+        if self.model.rowCount():
+            index = self.view.currentIndex()
+            self.view.setCurrentIndex(index if index.isValid() else self.model.index(0))
+            self.chosen.emit(self.view.currentIndex().data(ItemRole))
+
+    def selected(self) -> list[Hit]:
+        """Return the selected hits in list order."""
+        rows = sorted(i.row() for i in self.view.selectionModel().selectedIndexes())
+        return [self.model.items[r] for r in rows]
+
+    @Slot(QModelIndex, QModelIndex)
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        hit = current.data(ItemRole) if current.isValid() else None
+        if hit is not None:
+            self.chosen.emit(hit)
+
+    @Slot(QModelIndex)
+    def _activated(self, index: QModelIndex) -> None:
+        hit = index.data(ItemRole)
+        if hit is not None:
+            self.opened.emit(hit)
+
+    @Slot(str)
+    def _link(self, href: str) -> None:
+        if href.startswith("suggest:"):
+            self.suggestion.emit(href[len("suggest:"):])
+
+
+def summary(result: SearchResult, indexing: bool) -> str:
+    """Return the rich-text line above the hits: count, other spellings, did you mean."""
+    noun = "hit" if result.total == 1 else "hits"
+    parts = [f"<b>{result.total:,} {noun}</b>"]
+    if result.total > len(result.hits) and result.hits:
+        parts[0] += f" (showing {len(result.hits)})"
+    for _typed, others in result.variants.items():
+        also = ", ".join(f"{html.escape(n)} ({c})" for n, c in others.items())
+        parts.append(f"also matched: {also}")
+    if result.suggestion:
+        s = html.escape(result.suggestion, quote=True)
+        parts.append(f"did you mean <a href='suggest:{s}'>{html.escape(result.suggestion)}</a>?")
+    if result.partial or indexing:
+        parts.append("<i>indexing — results so far</i>")
+    return " · ".join(parts)

@@ -1,0 +1,49 @@
+"""The status bar's content: a message line and the index build's progress."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
+
+from reader.search import IndexReport, Progress
+
+
+class IndexStatus:
+    """Puts messages and index progress into a window's status bar."""
+
+    def __init__(self, bar: QStatusBar):
+        self.label = QLabel(objectName="status")
+        self.progress = QProgressBar(maximumWidth=220, visible=False)
+        bar.addWidget(self.label, 1)
+        bar.addPermanentWidget(self.progress)
+        self.running = False
+
+    def text(self) -> str:
+        return self.label.text()
+
+    @Slot(str)
+    def show(self, text: str) -> None:
+        self.label.setText(text)
+
+    @Slot(bool)
+    def indexing(self, running: bool) -> None:
+        self.running = running
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(running)
+
+    @Slot(object)
+    def index_progress(self, p: Progress) -> None:
+        self.progress.setRange(0, max(1, p.files_total))
+        self.progress.setValue(p.files_done)
+        note = " — search works on what is indexed so far" if p.searchable else ""
+        self.show(f"Indexing: {p.files_done:,} of {p.files_total:,} files, {p.entries_done:,} entries{note}")
+
+    @Slot(object)
+    def index_done(self, report: IndexReport) -> None:
+        text = f"{report.files:,} files, {report.entries:,} entries indexed"
+        if report.rebuilt and "requested" not in report.rebuilt:
+            text += f" (rebuilt: {report.rebuilt})"
+        if report.problems:
+            text += f" — {len(report.problems)} files skipped (Help → Archive Problems)"
+        self.show(text)
+        self.label.setToolTip("\n".join(f"{p.path}: {p.reason}" for p in report.problems))
