@@ -139,6 +139,10 @@ class Library:
         """Build or sync the index (raises IndexBusy if another process is updating it)."""
         return self._index.update(rebuild=rebuild, progress=progress)
 
+    def index_summary(self) -> IndexReport:
+        """Return what the index holds (documents, entries, files skipped) without updating it."""
+        return self._index.summary()
+
     def stop(self) -> None:
         """Stop a running index update at the next file or chunk (the program is closing).
 

@@ -7,8 +7,6 @@ import hashlib
 import multiprocessing
 import os
 import shutil
-import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +16,7 @@ from whoosh.writing import SegmentWriter
 
 from reader import archive
 from reader.model import Document
+from reader.processes import exit_with_parent
 from reader.search import compat
 from reader.search.schema import doc_meta, entry_fields, make_schema
 
@@ -147,17 +146,6 @@ def adopt(result: ChunkResult, ix) -> list:
     return segments
 
 
-def _watch_parent(parent: int) -> None:
-    """In a worker: exit as soon as the process that started it is gone (even after kill -9)."""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.2)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
-
-
 def worker_count(chunks: int) -> int:
     """Return how many worker processes to use for this many chunks (0: write inline)."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
@@ -178,7 +166,7 @@ def run_chunks(archive_dir: Path, chunks: list[Chunk], work: Path, workers: int,
     if workers:
         try:
             pool = cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                          initializer=_watch_parent, initargs=(os.getpid(),))
+                                          initializer=exit_with_parent, initargs=(os.getpid(),))
         except (OSError, ImportError):  # no process support here (semaphores missing)
             pool = None
         if pool is not None:

@@ -126,6 +126,14 @@ class SearchIndex:
         """
         return updating.update(self, rebuild, progress)
 
+    def summary(self) -> IndexReport:
+        """Return what the searchable index holds, as the report of an update that changed nothing."""
+        manifest = self.manifest()
+        if manifest is None:
+            return IndexReport()
+        report = IndexReport(files=len(manifest.files) + len(manifest.problems))
+        return updating.summarize(manifest, report)
+
     def changed(self) -> None:
         """Note a commit or promotion made by this process: searchers reopen."""
         self._generation += 1

@@ -188,9 +188,15 @@ def _sync(index, ix, directory: Path, manifest: Manifest, report: IndexReport,
         progress(Progress(len(todo), len(todo), sync.entries_done, True))
     if todo or removed:
         manifest.write(directory)
+    summarize(manifest, report)
+
+
+def summarize(manifest: Manifest, report: IndexReport) -> IndexReport:
+    """Fill in what the index holds by the manifest: documents, entries, files skipped and why."""
     report.documents = len(manifest.files)
     report.entries = sum(f["entries"] for f in manifest.files.values())
     report.problems = [Problem(rel, p["reason"]) for rel, p in sorted(manifest.problems.items())]
+    return report
 
 
 class _Sync:

@@ -9,6 +9,7 @@ newer one replaces the waiting one, and only the newest answer is delivered.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from functools import partial
@@ -21,6 +22,7 @@ from reader.library import DocumentInfo, Library
 from reader.model import Problem, SearchResult
 from reader.search import IndexBusy, IndexDamaged, IndexReport, IndexStopped, Progress
 from reader.ui.tasks import TaskRunner
+from reader.update_process import update_in_child
 
 FIRST_LISTED = 50  # documents listed before the rest of a first start's parse
 LIST_EVERY = 0.25  # seconds between additions to the list while files are read
@@ -58,6 +60,7 @@ class Controller(QObject):
         self.ready = False  # the index can be searched
         self._docs: dict[str, object] = {}
         self._updating: dict[int, Library] = {}  # running update (a ticket) -> its library
+        self._stops: dict[int, threading.Event] = {}  # running update -> set it to stop the update
         self._tickets = 0
         self._queued: str | None = None  # "sync" or "rebuild", waiting for the running update
         self._damaged: str | None = None
@@ -91,8 +94,7 @@ class Controller(QObject):
         """Switch to another archive folder; a build of the one left behind is stopped."""
         if self.open_library is None:
             return
-        if self.updating():
-            self.library.stop()
+        self._stop_updates(self.library)
         self.library = self.open_library(folder)
         self._queued = None
         self._damaged = None
@@ -104,9 +106,14 @@ class Controller(QObject):
     def shutdown(self, msecs: int = 10_000) -> None:
         """Stop every running build (they resume at the next start) and wait for the workers."""
         self.sync_timer.stop()
-        for library in {id(lib): lib for lib in (self.library, *self._updating.values())}.values():
-            library.stop()
+        self._stop_updates()
         self.tasks.wait(msecs)
+
+    def _stop_updates(self, library: Library | None = None) -> None:
+        """Stop the running updates of one library (None: of all); what they committed is kept."""
+        for ticket, lib in self._updating.items():
+            if library is None or lib is library:
+                self._stops[ticket].set()
 
     def _list_documents(self) -> None:
         gen = self.generation
@@ -184,13 +191,15 @@ class Controller(QObject):
         self._tickets += 1
         ticket = self._tickets
         self._updating[ticket] = lib
-        self.tasks.run(lambda report: lib.update_index(rebuild=rebuild, progress=report),
+        stop = self._stops[ticket] = threading.Event()
+        self.tasks.run(partial(_update, lib, rebuild, stop=stop),
                        partial(self._updated, ticket), partial(self._update_failed, ticket),
                        partial(self._update_progress, ticket))
         self.indexing.emit(True)
 
     def _finished(self, ticket: int) -> bool:
         """Note that an update ended; return True if it was the current archive's."""
+        self._stops.pop(ticket, None)
         current = self._updating.pop(ticket, None) is self.library
         if current:
             self.indexing.emit(False)
@@ -312,6 +321,14 @@ class Controller(QObject):
             self._on_damage(str(exc))
         else:
             self.status.emit(f"Something went wrong: {exc}")
+
+
+def _update(library: Library, rebuild: bool, report: Callable[[Progress], None],
+            stop: threading.Event) -> IndexReport:
+    """(worker) Update the index in a child process when anything changed (or on a rebuild)."""
+    if not rebuild and not library.needs_update():
+        return library.index_summary()
+    return update_in_child(library, rebuild, report, stop)
 
 
 def _document_list(library: Library, report: Callable[[object], None]):
