@@ -10,7 +10,6 @@ newer one replaces the waiting one, and only the newest answer is delivered.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -18,14 +17,12 @@ from pathlib import Path
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal, Slot
 
 from reader import archive
+from reader.background import list_in_child, update_in_child
 from reader.library import DocumentInfo, Library
 from reader.model import Problem, SearchResult
 from reader.search import IndexBusy, IndexDamaged, IndexReport, IndexStopped, Progress
 from reader.ui.tasks import TaskRunner
-from reader.update_process import update_in_child
 
-FIRST_LISTED = 50  # documents listed before the rest of a first start's parse
-LIST_EVERY = 0.25  # seconds between additions to the list while files are read
 SYNC_DELAY_MS = 1000  # after a file changes, wait this long for more changes
 BUSY_RETRY_MS = 5000
 
@@ -62,6 +59,7 @@ class Controller(QObject):
         self._updating: dict[int, Library] = {}  # running update (a ticket) -> its library
         self._stops: dict[int, threading.Event] = {}  # running update -> set it to stop the update
         self._tickets = 0
+        self._list_stop = threading.Event()
         self._queued: str | None = None  # "sync" or "rebuild", waiting for the running update
         self._damaged: str | None = None
         self._search_seq = 0
@@ -106,6 +104,7 @@ class Controller(QObject):
     def shutdown(self, msecs: int = 10_000) -> None:
         """Stop every running build (they resume at the next start) and wait for the workers."""
         self.sync_timer.stop()
+        self._list_stop.set()
         self._stop_updates()
         self.tasks.wait(msecs)
 
@@ -117,26 +116,26 @@ class Controller(QObject):
 
     def _list_documents(self) -> None:
         gen = self.generation
-        self.tasks.run(partial(_document_list, self.library), partial(self._listed, gen),
-                       self._task_failed, partial(self._listed_more, gen))
+        self._list_stop.set()  # a first listing of the archive left behind, if still running
+        self._list_stop = threading.Event()
+        self.tasks.run(partial(_document_list, self.library, stop=self._list_stop),
+                       partial(self._listed, gen), self._task_failed, partial(self._listed_more, gen))
 
     @Slot()
-    def _listed(self, gen: int, listed: tuple[list[DocumentInfo], list[Problem], int]) -> None:
+    def _listed(self, gen: int, listed: tuple[list[DocumentInfo], list[Problem], bool]) -> None:
         if gen != self.generation:
             return
-        infos, problems, reported = listed
-        if reported:  # the list was growing while files were read: add the rest to it
-            self.documents_added.emit(infos[reported:])
-        else:
+        infos, problems, streamed = listed
+        if not streamed:  # from the manifest; a first listing came in batches as files were read
             self.documents_listed.emit(infos)
         if problems and not self.problems:
             self.problems = problems
             self.problems_changed.emit(problems)
 
     @Slot()
-    def _listed_more(self, gen: int, more: list[DocumentInfo]) -> None:
-        if gen == self.generation:
-            self.documents_added.emit(more)
+    def _listed_more(self, gen: int, batch: tuple[list[DocumentInfo], list[Problem]]) -> None:
+        if gen == self.generation and batch[0]:
+            self.documents_added.emit(batch[0])
 
     def _watch(self) -> None:
         paths = self.watcher.directories() + self.watcher.files()
@@ -331,29 +330,17 @@ def _update(library: Library, rebuild: bool, report: Callable[[Progress], None],
     return update_in_child(library, rebuild, report, stop)
 
 
-def _document_list(library: Library, report: Callable[[object], None]):
-    """(worker) Return the document infos, problems and how many infos were reported on the way.
+def _document_list(library: Library, report: Callable[[object], None], stop: threading.Event):
+    """(worker) Return (infos, problems, streamed): from the manifest, else by parsing every file.
 
-    Infos come from the manifest, or by parsing: a first start reports the first documents
-    at once, then what it has read since every quarter second, so a big archive fills the list
-    while it is read.
+    Parsing (a first start) runs in a child process and reports the first documents at once,
+    then what it has read since every quarter second (streamed=True), so a big archive fills
+    the list while it is read.
     """
     infos = library.document_infos()
     if infos is not None:
-        return infos, [], 0
-    infos, problems = [], []
-    reported = 0
-    shown = time.monotonic()
-    for item in library.iter_load():
-        if isinstance(item, Problem):
-            problems.append(item)
-        else:
-            infos.append(library.info(item))
-        if len(infos) == FIRST_LISTED or time.monotonic() - shown > LIST_EVERY:
-            report(infos[reported:])
-            reported = len(infos)
-            shown = time.monotonic()
-    return infos, problems, reported
+        return infos, [], False
+    return (*list_in_child(library, report, stop), True)
 
 
 def _parse(library: Library, path: str):

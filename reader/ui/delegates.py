@@ -106,9 +106,11 @@ class RichDelegate(QStyledItemDelegate):
     a painted row is laid out exactly, and if that changes its height the view is told.
     """
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
+    def __init__(self, view: QListView):
+        super().__init__(view)
         self.point_size = 10.0
+        self._viewport = view.viewport()
+        self._model = None
         self._cache: dict[tuple, QTextDocument] = {}
         self._estimates: dict[tuple, int] = {}
         self._metrics: dict[float, tuple[float, float]] = {}
@@ -121,15 +123,26 @@ class RichDelegate(QStyledItemDelegate):
     def html(self, index: QModelIndex, palette: QPalette) -> str:
         raise NotImplementedError
 
-    def blocks(self, index: QModelIndex) -> list[tuple[str, float, int]]:
-        """Return the row's text as (text, font scale, space below in px) blocks, for estimates."""
+    def blocks(self, item) -> list[tuple[str, float, int]]:
+        """Return a row's text as (text, font scale, space below in px) blocks, for estimates."""
         raise NotImplementedError
 
-    def cache_key(self, index: QModelIndex) -> object:
-        return index.data(ItemRole)
+    def cache_key(self, item) -> object:
+        """Return what a row's look depends on, besides width and zoom."""
+        return item
+
+    def item(self, index: QModelIndex):
+        """Return a row's dataclass straight from the model (no data() round trip through Qt).
+
+        Each call into Qt gives up the GIL and must get it back: with other threads busy in
+        Python, that wait is what makes a long list slow to lay out.
+        """
+        if self._model is None:
+            self._model = index.model()
+        return self._model.items[index.row()]
 
     def _key(self, index: QModelIndex, width: int) -> tuple:
-        return (id(index.model()), index.row(), self.cache_key(index), width, self.point_size)
+        return (self.cache_key(self.item(index)), width, self.point_size)
 
     def _document(self, index: QModelIndex, option: QStyleOptionViewItem, width: int) -> QTextDocument:
         key = self._key(index, width)
@@ -160,16 +173,14 @@ class RichDelegate(QStyledItemDelegate):
             metrics = self._metrics[self.point_size] = (fm.averageCharWidth() * 1.08, fm.lineSpacing())
         char, line = metrics
         height = 0.0
-        for text, scale, below in self.blocks(index):
+        for text, scale, below in self.blocks(self.item(index)):
             per_line = max(1, int(width / (char * scale)))
             lines = sum(max(1, -(-len(part) // per_line)) for part in text.split("\n")) if text else 0
             height += lines * line * scale + below
         return int(height)
 
     def _text_width(self, option: QStyleOptionViewItem) -> int:
-        view = self.parent()
-        width = view.viewport().width() if view is not None else option.rect.width()
-        return width - 2 * (MARGIN + PAD) - self.right_margin()
+        return self._viewport.width() - 2 * (MARGIN + PAD) - self.right_margin()
 
     def right_margin(self) -> int:
         return 0
@@ -208,6 +219,7 @@ class RichDelegate(QStyledItemDelegate):
         painter.setBrush(fill)
         painter.drawRoundedRect(card, 6, 6)
         doc = self._document(index, option, self._text_width(option))
+        painter.setClipRect(card)
         painter.translate(card.left() + PAD, card.top() + PAD - 3)
         ctx = QAbstractTextDocumentLayout.PaintContext()
         ctx.palette.setColor(QPalette.ColorRole.Text, palette.color(QPalette.ColorRole.Text))
@@ -231,34 +243,50 @@ def _muted(palette: QPalette) -> str:
 
 
 class DocumentDelegate(RichDelegate):
-    """A document row: kind, title, date, entry count, closed, bookmarks."""
+    """A document card, every one the same height: its title (two lines at most, elided), then
+    kind, date, entries, closed, bookmarks. The view lays out thousands of them in one step."""
 
-    def blocks(self, index: QModelIndex) -> list[tuple[str, float, int]]:
-        doc: DocumentInfo = index.data(ItemRole)
-        return [(doc.title, 1.05, 0), ("x" * 40, SMALL, 0)]
+    TITLE_LINES = 2
 
-    def cache_key(self, index: QModelIndex) -> object:
-        return (index.data(ItemRole), index.data(BookmarkedRole))
+    def blocks(self, doc: DocumentInfo) -> list[tuple[str, float, int]]:
+        return [("x" * 400, 1.0, 0)] * self.TITLE_LINES + [("x", SMALL, 0)]
+
+    def cache_key(self, doc: DocumentInfo) -> object:
+        return (doc, self._model.bookmark_counts.get(doc.path, 0))
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        font = QFont(option.font)
+        font.setPointSizeF(self.point_size)
+        fm = QFontMetricsF(font)
+        small = fm.lineSpacing() * SMALL
+        height = self.TITLE_LINES * fm.lineSpacing() + small + 2 * (MARGIN + PAD) - 2
+        return QSize(self._text_width(option), int(height))
 
     def html(self, index: QModelIndex, palette: QPalette) -> str:
-        doc: DocumentInfo = index.data(ItemRole)
+        doc: DocumentInfo = self.item(index)
         kind = "● Liveblog" if doc.kind == "liveblog" else "▤ Article"
         bits = [kind, doc.date or "no date", n_entries(doc.entries)]
         if doc.closed:
             bits.append("closed")
-        marks = index.data(BookmarkedRole)
+        marks = self._model.bookmark_counts.get(doc.path, 0)
         if marks:
             bits.append(f"★ {marks}")
         meta = " · ".join(html.escape(b) for b in bits)
-        return (f"<div style='font-weight:600'>{html.escape(doc.title)}</div>"
+        return (f"<div style='font-weight:600'>{html.escape(self._elided(doc.title))}</div>"
                 f"<div style='color:{_muted(palette)}; font-size:small'>{meta}</div>")
+
+    def _elided(self, title: str) -> str:
+        font = QFont()
+        font.setPointSizeF(self.point_size)
+        font.setWeight(QFont.Weight.DemiBold)
+        room = self.TITLE_LINES * self._text_width(None) * 0.9  # word wrap leaves gaps at line ends
+        return QFontMetricsF(font).elidedText(title, Qt.TextElideMode.ElideRight, room)
 
 
 class HitDelegate(RichDelegate):
     """A search hit: headline, document and date, snippet with the matches highlighted."""
 
-    def blocks(self, index: QModelIndex) -> list[tuple[str, float, int]]:
-        hit: Hit = index.data(ItemRole)
+    def blocks(self, hit: Hit) -> list[tuple[str, float, int]]:
         return [(hit.headline or "", 1.05, 0), (f"{hit.title} · {hit.date}", SMALL, 0),
                 (hit.snippet, 1.0, 3)]
 
@@ -277,19 +305,18 @@ class EntryDelegate(RichDelegate):
 
     star_clicked = Signal(object)  # Entry
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
+    def __init__(self, view: QListView):
+        super().__init__(view)
         self.spans_for: Callable[[str], list[tuple[int, int]]] = lambda text: []
         self.terms_version = 0
 
     def right_margin(self) -> int:
         return STAR
 
-    def cache_key(self, index: QModelIndex) -> object:
-        return (index.data(ItemRole), self.terms_version)
+    def cache_key(self, entry: Entry) -> object:
+        return (entry, self.terms_version)
 
-    def blocks(self, index: QModelIndex) -> list[tuple[str, float, int]]:
-        entry: Entry = index.data(ItemRole)
+    def blocks(self, entry: Entry) -> list[tuple[str, float, int]]:
         out = [(entry.headline, LARGE, 6)] if entry.headline else []
         out += [(p, 1.0, 8) for p in entry.paragraphs]
         out += [(f"{c.label}  {c.text}", SMALL, 6) for c in entry.captions]
@@ -346,8 +373,7 @@ class EntryDelegate(RichDelegate):
 class BookmarkDelegate(RichDelegate):
     """A bookmark: headline, document, when, tags, note, and whether it is still in the archive."""
 
-    def blocks(self, index: QModelIndex) -> list[tuple[str, float, int]]:
-        mark: Bookmark = index.data(ItemRole)
+    def blocks(self, mark: Bookmark) -> list[tuple[str, float, int]]:
         out = [(mark.headline or mark.title, 1.05, 0), (mark.title + " · saved 2022-01-01 00:00", SMALL, 0)]
         if mark.tags:
             out.append((" ".join(mark.tags), 1.0, 0))

@@ -29,6 +29,7 @@ class DocumentsPanel(QWidget):
         self.order.currentIndexChanged.connect(self._order)
         self.empty = QLabel("No documents match.", objectName="emptyNote", visible=False)
         self.view = card_list("documents")
+        self.view.setUniformItemSizes(True)  # cards of one height: laid out without asking each row
         self.view.setModel(self.model)
         self.view.setItemDelegate(DocumentDelegate(self.view))
         self.view.selectionModel().currentChanged.connect(self._current_changed)

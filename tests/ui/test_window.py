@@ -208,7 +208,7 @@ def test_keyboard_only_search_to_entry(qtbot, make_window):
 
 def test_first_start_lists_documents_while_they_are_read(qtbot, make_window, tmp_path, monkeypatch):
     """Rows are inserted as files are read (no resets), and only painted rows are laid out."""
-    from reader.ui.controller import FIRST_LISTED
+    from reader.background import LIST_FIRST as FIRST_LISTED
     from reader.ui.delegates import DocumentDelegate
 
     laid_out = []

@@ -1,4 +1,5 @@
-"""Index updates in a child process (as the window runs them): progress, stopping, errors, orphans."""
+"""Work in a child process (as the window does it): index updates and first listings; progress,
+stopping, errors, orphans."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ import threading
 import pytest
 
 from reader import defaults
+from reader.background import list_in_child, update_in_child
 from reader.bench.generate import generate
 from reader.library import Library
 from reader.search import IndexBusy, IndexStopped
-from reader.update_process import update_in_child
 from tests.conftest import BUNDLED
 from tests.kill_points import ROOT, children, running, wait_for
 
@@ -60,7 +61,7 @@ KILLED_PARENT = """
 import sys
 from pathlib import Path
 from reader.library import Library
-from reader.update_process import update_in_child
+from reader.background import list_in_child, update_in_child
 def progress(p):
     print("updating", flush=True)
 if __name__ == "__main__":
@@ -83,3 +84,13 @@ def test_the_update_ends_when_the_program_that_asked_is_killed(tmp_path):
     assert wait_for(lambda: not any(running(p) for p in updater), 20)
     lib = Library(tmp_path / "gen", tmp_path / "data")
     assert lib.update_index().entries == lib.doc_count() == 120 * 50
+
+
+def test_a_first_listing_streams_documents_and_problems(archive_copy, data_dir):
+    (archive_copy / "leeg.txt").write_bytes(b"")
+    lib = Library(archive_copy, data_dir)
+    batches = []
+    infos, problems = list_in_child(lib, batches.append)
+    assert sorted(i.path for i in infos) == sorted(p.name for p in BUNDLED.iterdir())
+    assert [(p.path, p.reason) for p in problems] == [("leeg.txt", "empty file")]
+    assert [i for batch in batches for i in batch[0]] == infos
