@@ -136,3 +136,10 @@ def test_search_on_a_damaged_index_rebuilds_it_and_says_so(tmp_path):
     proc = run("search", "Frederiksen", "--json", data_dir=tmp_path)
     assert "the index is damaged" in proc.stderr and "rebuilding it" in proc.stderr
     assert json.loads(proc.stdout)["total"] == len(oracle.with_any(BUNDLED, "Frederiksen"))
+
+
+def test_an_unreadable_variant_list_is_named(tmp_path):
+    (tmp_path / "variants.txt").write_bytes(b"Kyiv, Kiev\n\xff\xfe not utf-8\n")
+    proc = run("search", "Kyiv", "--json", data_dir=tmp_path)
+    assert f"{tmp_path / 'variants.txt'} is not UTF-8 text; its name variants are not used" in proc.stderr
+    assert "Kiev" in json.loads(proc.stdout)["variants"]["Kyiv"]  # the shipped list still works

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from reader.model import Bookmark
-from reader.ui.delegates import BookmarkDelegate, card_list, lay_out_panel
+from reader.ui.delegates import BookmarkDelegate
+from reader.ui.layout import card_list, lay_out_panel
 from reader.ui.models import BookmarkListModel, ItemRole
 
 ALL_TAGS = "All tags"

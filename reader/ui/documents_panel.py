@@ -6,7 +6,8 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
 from reader.library import DocumentInfo
-from reader.ui.delegates import DocumentDelegate, card_list, lay_out_panel
+from reader.ui.delegates import DocumentDelegate
+from reader.ui.layout import card_list, lay_out_panel
 from reader.ui.models import ORDERS, DocumentListModel, ItemRole
 
 ORDER_NAMES = ("Newest first", "Oldest first", "Title A–Z")

@@ -8,7 +8,8 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal, Slot
 from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QComboBox, QLabel, QWidget
 
 from reader.model import Hit, SearchResult
-from reader.ui.delegates import HitDelegate, card_list, lay_out_panel
+from reader.ui.delegates import HitDelegate
+from reader.ui.layout import card_list, lay_out_panel
 from reader.ui.models import HitListModel, ItemRole
 
 

@@ -227,3 +227,19 @@ def test_first_start_lists_documents_while_they_are_read(qtbot, make_window, tmp
     visible = window.documents.view.viewport().height() // 40 + 2  # cards are taller than 40 px
     assert 0 < len(laid_out) <= 3 * visible  # every row has a size, few were laid out as rich text
     assert "6,000 entries indexed" in window.status.text()
+
+
+def test_f1_lists_every_shortcut_of_the_menus(qtbot, make_window):
+    from reader.ui.dialogs import shortcut_rows
+
+    window = make_window(BUNDLED)
+    actions = window._menu_actions()
+    rows = dict(shortcut_rows(actions))
+    with_keys = [a for a in actions if a.shortcuts()]
+    assert len(rows) == len(with_keys) >= 15
+    assert rows["Ctrl+D"].startswith("Bookmark") and rows["Esc"].startswith("Clear the Search")
+    window.show_shortcuts()
+    from PySide6.QtWidgets import QMessageBox
+
+    box = next(b for b in window.findChildren(QMessageBox) if b.windowTitle() == "Keyboard Shortcuts")
+    assert all(keys in box.text() for keys in rows)
