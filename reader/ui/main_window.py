@@ -270,7 +270,7 @@ class MainWindow(QMainWindow):
         if isinstance(doc, str):
             self.pane.show_placeholder(f"This file cannot be read: {doc}")
             return
-        if self.pane.document is not doc:
+        if self.pane.document != doc:  # a sync that did not touch it leaves the reader's place
             self.pane.show_document(doc, entry_id)
             if self.result is not None:
                 self.controller.request_marks(self.result.query, path)

@@ -111,7 +111,7 @@ def test_closing_stops_the_builds_of_every_archive_opened(qtbot, make_window, tm
 
 def test_a_hit_opens_once_and_enter_moves_into_the_thread(qtbot, make_window, monkeypatch):
     window = make_window(BUNDLED)
-    qtbot.waitUntil(lambda: window.pane.document is not None)  # the first document, shown at start
+    qtbot.waitUntil(lambda: window.pane.document is not None and window.tasks.pending() == 0)
     shown = []
     show = window.pane.show_document
     monkeypatch.setattr(window.pane, "show_document", lambda *a: shown.append(a[0].path) or show(*a))
@@ -159,3 +159,20 @@ def test_an_unreadable_variant_list_is_reported(qtbot, make_window, tmp_path):
     assert any("variants.txt is not UTF-8 text; its name variants are not used" in n for n in notices)
     result = search(qtbot, window, "Kyiv")  # the shipped list still works
     assert "Kiev" in result.variants["Kyiv"]
+
+
+def test_a_sync_that_does_not_touch_the_shown_document_keeps_the_readers_place(
+        qtbot, make_window, archive_copy, monkeypatch):
+    from tests.ui.test_window import open_liveblog
+
+    window = make_window(archive_copy)
+    open_liveblog(qtbot, window)
+    qtbot.waitUntil(lambda: window.tasks.pending() == 0)
+    entry = window.pane.model.item(20)
+    window.pane.go_to(entry.id)
+    shown = []
+    monkeypatch.setattr(window.pane, "show_document", lambda *a: shown.append(a))
+    (archive_copy / "nieuw.txt").write_text("Kop\n\nEen alinea over een zeppelin die eindigt.\n", "utf-8")
+    qtbot.waitUntil(lambda: window.documents.model.total() == 6, timeout=30_000)  # watched and synced
+    qtbot.waitUntil(lambda: window.tasks.pending() == 0)
+    assert shown == [] and window.pane.current_entry().id == entry.id
