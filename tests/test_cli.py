@@ -131,8 +131,8 @@ def test_bookmarks_and_export_from_the_command_line(tmp_path):
 def test_search_on_a_damaged_index_rebuilds_it_and_says_so(tmp_path):
     run("index", data_dir=tmp_path)
     index_dir = next((tmp_path / "archives").iterdir()) / "index"
-    seg = next(p for p in index_dir.iterdir() if p.suffix == ".pst")
-    seg.write_bytes(b"\x00" * seg.stat().st_size)  # only reading it finds the damage
+    stored = next(index_dir.glob("*._stored.col"))  # every hit is read from it
+    stored.write_bytes(b"\x00" * stored.stat().st_size)  # only reading it finds the damage
     proc = run("search", "Frederiksen", "--json", data_dir=tmp_path)
     assert "the index is damaged" in proc.stderr and "rebuilding it" in proc.stderr
     assert json.loads(proc.stdout)["total"] == len(oracle.with_any(BUNDLED, "Frederiksen"))

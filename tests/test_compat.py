@@ -14,6 +14,7 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.columns import NumericColumn
 
+from reader import archive
 from reader.bench.generate import generate
 from reader.library import Library
 from reader.search import compat
@@ -76,3 +77,116 @@ def test_worker_processes_of_a_pool():
         assert len(processes) == 1 and processes[0].is_alive()
     finally:
         pool.shutdown()
+
+
+def _tiny_index(folder, writer_class):
+    from reader.search.schema import make_schema
+
+    folder.mkdir()
+    ix = whoosh_index.create_in(str(folder), make_schema())
+    writer = writer_class(ix)
+    return ix, writer
+
+
+def _rows(n: int) -> list[dict]:
+    from reader.search.schema import entry_fields
+
+    doc = archive.read_document(BUNDLED, "000_d2297999e083d57d.txt")
+    return [dict(row, id=f"{row['id']}-{i}") for i in range(n) for row in entry_fields(doc)][:n * 10]
+
+
+def _postings(ix) -> set[tuple]:
+    with ix.reader() as reader:
+        return {(f, t, d, w) for f in ("content", "headline", "exact", "path", "date")
+                for t in reader.lexicon(f)
+                for d, w in reader.postings(f, t).items_as("weight")}
+
+
+def test_a_segment_writer_hands_its_postings_through_a_tee(tmp_path):
+    from whoosh.writing import SegmentWriter
+
+    assert hasattr(SegmentWriter, "_flush_segment"), "building.Writer overrides it"
+    ix, writer = _tiny_index(tmp_path / "ix", SegmentWriter)
+    seen: list[tuple] = []
+
+    def tee(postings):
+        for item in postings:
+            seen.append(item)
+            yield item
+
+    compat.record_postings(writer, tee)
+    for row in _rows(3):
+        writer.add_document(**row)
+    writer.commit()
+    assert seen == sorted(seen)  # by field, term, document
+    kept = {(f, t, d, w) for f, t, d, w, _v in seen if f in ("content", "headline", "exact", "path", "date")}
+    assert kept == _postings(ix)
+    ix.close()
+
+
+def test_the_lean_pool_spills_and_loses_nothing(tmp_path):
+    from whoosh.writing import SegmentWriter
+
+    plain, w1 = _tiny_index(tmp_path / "plain", SegmentWriter)
+    lean, w2 = _tiny_index(tmp_path / "lean", SegmentWriter)
+    compat.lean_pool(w2, limit_items=500)
+    for row in _rows(3):
+        w1.add_document(**row)
+        w2.add_document(**row)
+    assert w2.pool.runs, "the lean pool spilled sorted runs to disk"
+    w1.commit()
+    w2.commit()
+    assert _postings(plain) == _postings(lean)
+    plain.close()
+    lean.close()
+
+
+def test_the_one_byte_field_length_table():
+    import numpy as np
+    from whoosh.util.numeric import byte_to_length, length_to_byte
+
+    from reader.search.segment_arrays import length_bytes
+
+    table = compat.length_table()
+    assert len(table) == 256 and table == [byte_to_length(b) for b in range(256)]
+    lengths = np.array([0, 1, 2, 7, 50, 51, 999, 106373, 106374, 200_000])
+    assert length_bytes(lengths).tolist() == [length_to_byte(int(n)) for n in lengths]
+
+
+def test_all_postings_include_those_of_deleted_documents(tmp_path):
+    from whoosh.writing import SegmentWriter
+
+    ix, writer = _tiny_index(tmp_path / "ix", SegmentWriter)
+    rows = _rows(2)
+    for row in rows:
+        writer.add_document(**row)
+    writer.commit()
+    writer = ix.writer()
+    writer.delete_by_term("id", rows[0]["id"])
+    writer.commit(merge=False)
+    with ix.reader() as leaf:  # one segment: a segment reader
+        term = next(t for t in leaf.lexicon("path"))
+        filtered = list(leaf.postings("path", term).all_ids())
+        everything = list(compat.all_postings(leaf, "path", term).all_ids())
+        assert len(everything) == leaf.doc_frequency("path", term) == len(filtered) + 1
+        assert everything[0] == 0 and 0 not in filtered
+    ix.close()
+
+
+def test_stored_field_offsets_derived_in_c_are_whooshs(big_index):
+    from whoosh.columns import VarBytesColumn
+
+    assert VarBytesColumn.Reader._offsets_in_c  # reader.search applies it
+    patched = VarBytesColumn.Reader._read_offsets_and_lengths
+    original = patched.__closure__[0].cell_contents  # whoosh's own method, kept by the patch
+    assert original.__qualname__ == "VarBytesColumn.Reader._read_offsets_and_lengths"
+    with big_index.searcher() as searcher:
+        for sub, _ in searcher.leaf_searchers():
+            reader = sub.reader()
+            fields = [reader.stored_fields(d) for d in range(reader.doc_count_all())]
+            assert all(f["id"] for f in fields)  # read through the patched offsets
+            inner = reader._perdoc._readers["_stored"]  # the stored fields' column reader
+            inner = getattr(inner, "_child", inner)
+            mine = (list(inner._offsets), list(inner._lengths))
+            original(inner)
+            assert (list(inner._offsets), list(inner._lengths)) == mine

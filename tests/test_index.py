@@ -138,8 +138,8 @@ def test_damaged_index_is_rebuilt(library, damage):
 
 def test_search_on_damaged_index_says_so_and_never_rebuilds(library):
     index_dir = library.root / "index"
-    seg = _segment(index_dir)
-    seg.write_bytes(b"\x00" * seg.stat().st_size)  # same size, garbage content: only reading finds it
+    stored = next(index_dir.glob("*._stored.col"))  # every hit is read from it
+    stored.write_bytes(b"\x00" * stored.stat().st_size)  # same size, garbage: only reading finds it
     before = {p.name: p.stat().st_mtime_ns for p in index_dir.iterdir()}
     fresh = new_library(library.archive_dir, library.data_dir)
     with pytest.raises(IndexDamaged):

@@ -1,10 +1,13 @@
 """Full-text search: the only package that imports whoosh; whoosh objects never leave it."""
 
+from reader.search import compat
 from reader.search.analysis import Variants
 from reader.search.highlight import mark, match_spans
 from reader.search.index import SearchIndex
 from reader.search.manifest import IndexDamaged, Manifest
 from reader.search.updating import IndexBusy, IndexReport, IndexStopped, Progress, ProgressFn
+
+compat.derive_column_offsets_in_c()  # whoosh's stored-field offsets, 1 ms per segment faster
 
 __all__ = [
     "IndexBusy", "IndexDamaged", "IndexReport", "IndexStopped", "Manifest", "Progress", "ProgressFn",

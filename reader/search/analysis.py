@@ -18,13 +18,13 @@ _TOKEN = r"\w+(?:\.?\w+)*"
 
 
 DUTCH_STOPS = frozenset(fold(w) for w in stopwords_for_language("nl"))
-_WORD = re.compile(_TOKEN, re.UNICODE)
+WORD = re.compile(_TOKEN, re.UNICODE)
 _CACHE_LIMIT = 300_000
 _caches: dict[bool, dict[str, str | None]] = {True: {}, False: {}}
 _stemmer = stemmer_for_language("nl")
 
 
-def _term(word: str, stem: bool) -> str | None:
+def index_term(word: str, stem: bool) -> str | None:
     """Return the indexed form of one word (None for a stop word), cached.
 
     Stop words are dropped from both fields: they were a third of all postings and never searched.
@@ -57,6 +57,12 @@ class DutchTokenizer(Tokenizer):
     def __eq__(self, other) -> bool:
         return isinstance(other, DutchTokenizer) and other.stem == self.stem
 
+    def terms(self, value: str) -> list[str]:
+        """Return the indexed terms of value in order, stop words left out (a token's position is
+        its index): what __call__ yields, without a Token per word, for the index formats."""
+        stem = self.stem
+        return [t for t in (index_term(w, stem) for w in WORD.findall(value)) if t is not None]
+
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
@@ -71,8 +77,8 @@ class DutchTokenizer(Tokenizer):
             return
         pos = start_pos
         stem = self.stem
-        for match in _WORD.finditer(value):
-            term = _term(match.group(), stem)
+        for match in WORD.finditer(value):
+            term = index_term(match.group(), stem)
             if term is None:
                 if removestops:
                     continue
@@ -121,12 +127,6 @@ def stem_terms(text: str) -> list[str]:
 def exact_terms(text: str) -> list[str]:
     """Return the unstemmed, accent-folded words of text, stop words removed."""
     return [t.text for t in _exact()(text)]
-
-
-def token_spans(text: str, stemmed: bool) -> list[tuple[str, int, int]]:
-    """Return (term, start, end) for each token of text, stemmed or exact."""
-    analyzer = _stem() if stemmed else _exact()
-    return [(t.text, t.startchar, t.endchar) for t in analyzer(text, chars=True, mode="query")]
 
 
 _TRANSLIT = [

@@ -17,7 +17,7 @@ from whoosh.writing import SegmentWriter
 from reader import archive
 from reader.model import Document
 from reader.processes import exit_with_parent
-from reader.search import compat
+from reader.search import compat, segment_arrays
 from reader.search.schema import doc_meta, entry_fields, make_schema
 
 CHUNK_MIN_BYTES = 1_000_000  # below this, a worker's start-up costs more than it saves
@@ -50,10 +50,23 @@ class Lengths:
 
 
 class Writer(SegmentWriter):
-    """Whoosh's segment writer with the field lengths held in memory while postings are written."""
+    """Whoosh's segment writer with the field lengths held in memory while postings are written,
+    a leaner posting pool, and the new segment's postings arrays written beside it
+    (reader/search/segment_arrays.py)."""
+
+    def __init__(self, ix, **kwargs):
+        super().__init__(ix, **kwargs)
+        compat.lean_pool(self)
 
     def per_document_reader(self):
         return Lengths(super().per_document_reader())
+
+    def _flush_segment(self):
+        recorder = segment_arrays.Recorder()
+        compat.record_postings(self, recorder.tee)
+        super()._flush_segment()
+        name = segment_arrays.file_name(self.newsegment.segment_id())
+        recorder.write(Path(self.storage.folder) / name, self.doc_count())
 
 
 @dataclass

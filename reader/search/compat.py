@@ -10,8 +10,10 @@ from __future__ import annotations
 import array
 import os
 import re
+import struct
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from itertools import accumulate
 from pathlib import Path
 
 
@@ -76,3 +78,93 @@ def toc_generation(directory: Path) -> int:
     except OSError:
         return -1
     return max((int(m.group(1)) for m in map(_TOC.match, names) if m), default=-1)
+
+
+def record_postings(writer, tee) -> None:
+    """Make a segment writer pass the postings it writes through tee(postings) -> postings.
+
+    whoosh's SegmentWriter._flush_segment writes `self.pool.iter_postings()` (sorted by field,
+    term and document: the documents added and those merged in) into the new segment.
+    """
+    pool = writer.pool
+    original = pool.iter_postings
+    pool.iter_postings = lambda: tee(original())
+
+
+def length_table() -> list[int]:
+    """Return the field length each of the 256 one-byte codes stands for.
+
+    whoosh stores a document's field length as one byte (whoosh.util.numeric.length_to_byte:
+    the index of the first table entry not below the length) and reads it back through this table.
+    """
+    from whoosh.util.numeric import byte_to_length
+
+    return [byte_to_length(code) for code in range(256)]
+
+
+def lean_pool(writer, limit_items: int = 800_000) -> None:
+    """Give a segment writer's posting pool a leaner `add` (a fifth of whoosh's cost).
+
+    whoosh's PostingPool.add asserts each posting's types, adds it to a set of field names
+    nothing reads and estimates its size in bytes, to spill sorted runs to disk past `limitmb`.
+    This one appends and spills past limit_items postings (about 128 MB of them).
+    whoosh's SegmentWriter.add_document looks up `self.pool.add` once per document.
+    """
+    pool = writer.pool
+    held = [0]
+
+    def add(item: tuple) -> None:
+        pool.current.append(item)
+        held[0] += 1
+        if held[0] > limit_items:
+            pool.save()
+            held[0] = 0
+
+    pool.add = add
+
+
+def all_postings(reader, fieldname: str, text: bytes):
+    """Return a segment reader's matcher over a term's postings, those of deleted documents too.
+
+    SegmentReader.postings wraps the segment's matcher in a FilterMatcher that leaves out
+    deleted documents (`.child` is the matcher it wraps, already moved past the first deleted
+    ones: reset() takes it back to the start); whoosh's statistics count them.
+    """
+    from whoosh.matching import FilterMatcher
+
+    matcher = reader.postings(fieldname, text)
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+        matcher.reset()
+    return matcher
+
+
+def derive_column_offsets_in_c() -> None:
+    """Make whoosh derive a variable-length column's offsets with itertools.accumulate.
+
+    whoosh 2.7.4's VarBytesColumn.Reader._read_offsets_and_lengths (it reads the stored fields
+    of a segment the first time one is asked for) adds up the per-document lengths in a Python
+    loop when the column has fewer than 2**15 documents, as ours do: about 1 ms per segment
+    and searcher. The same offsets come from accumulate; everything else is whoosh's code.
+    """
+    from whoosh.columns import VarBytesColumn
+
+    reader = VarBytesColumn.Reader
+    if getattr(reader, "_offsets_in_c", False):
+        return
+    original = reader._read_offsets_and_lengths
+
+    def read(self) -> None:
+        dbfile, lastbyte = self._dbfile, self._basepos + self._length - 1
+        if chr(dbfile.get_byte(lastbyte)) == "X":  # offsets were written: whoosh reads them
+            original(self)
+            return
+        lens_code = chr(dbfile.get_byte(lastbyte))
+        lenstart = lastbyte - struct.calcsize(lens_code) * self._doccount
+        self._lengths = dbfile.get_array(lenstart, lens_code, self._doccount)
+        offsets = array.array("L", accumulate(self._lengths, initial=0))
+        offsets.pop()
+        self._offsets = offsets
+
+    reader._read_offsets_and_lengths = read
+    reader._offsets_in_c = True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from reader.search.analysis import token_spans
+from reader.search.analysis import WORD, index_term
 
 SNIPPET_CHARS = 240
 
@@ -12,12 +12,14 @@ SNIPPET_CHARS = 240
 def match_spans(text: str, stem: Iterable[str], exact: Iterable[str] = ()) -> list[tuple[int, int]]:
     """Return sorted (start, end) offsets of words in text that match the analysed terms."""
     stem, exact = set(stem), set(exact)
-    spans = set()
-    if stem:
-        spans.update((s, e) for term, s, e in token_spans(text, stemmed=True) if term in stem)
-    if exact:
-        spans.update((s, e) for term, s, e in token_spans(text, stemmed=False) if term in exact)
-    return sorted(spans)
+    if not stem and not exact:
+        return []
+    spans = []
+    for match in WORD.finditer(text):
+        word = match.group()
+        if (stem and index_term(word, True) in stem) or (exact and index_term(word, False) in exact):
+            spans.append(match.span())
+    return spans
 
 
 def snippet(text: str, stem: Iterable[str], exact: Iterable[str] = (),

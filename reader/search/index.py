@@ -23,7 +23,7 @@ from typing import TypeVar
 from whoosh import index as whoosh_index
 
 from reader.model import SearchResult
-from reader.search import compat, querying, updating
+from reader.search import compat, querying, segment_arrays, updating
 from reader.search.manifest import MANIFEST, IndexDamaged, Manifest
 from reader.search.updating import IndexBusy, IndexReport, ProgressFn
 
@@ -82,6 +82,8 @@ class SearchIndex:
         self._local = threading.local()
         self._generation = 0  # bumped on every commit and promotion made here
         self._stopping = threading.Event()
+        # False: answer with whoosh's matchers only (the reference path), not the postings arrays
+        self.use_arrays = True
 
     # -- where it is ---------------------------------------------------------
 
@@ -105,7 +107,14 @@ class SearchIndex:
             Manifest.read(self.final).check(self.final)
         except IndexDamaged as exc:
             return str(exc)
-        return None
+        try:
+            ix = whoosh_index.open_dir(str(self.final))
+        except Exception as exc:  # noqa: BLE001 - whoosh raises many kinds on damaged files
+            return f"the index cannot be opened ({type(exc).__name__}: {exc})"
+        try:
+            return segment_arrays.check_index(ix, self.final)
+        finally:
+            ix.close()
 
     def manifest(self) -> Manifest | None:
         """Return the manifest of the searchable index, or None."""
@@ -174,7 +183,8 @@ class SearchIndex:
         # a searcher dropped without close() (its thread ended) closes its files when collected
         weakref.finalize(searcher, _release, searcher.reader())
         generation = searcher.reader().generation()
-        local.reader = _Reader(searcher, querying.Prepared(searcher),
+        prepared = querying.Prepared(searcher, identity.directory, self.use_arrays)
+        local.reader = _Reader(searcher, prepared,
                                replace(identity, generation=generation), self._generation)
         return local.reader
 
@@ -211,6 +221,7 @@ class SearchIndex:
         current = getattr(self._local, "reader", None)
         self._local.reader = None
         if current is not None:
+            current.prepared.close()
             current.searcher.close()
 
     def query(self, text: str, variants, limit: int = 20, sort: str = "relevance",
@@ -233,6 +244,10 @@ class SearchIndex:
         """Return the ids of a document's entries that match a query."""
         return self._read(lambda r: querying.matching_ids(r.searcher, text, variants, r.prepared,
                                                           document) if r else set())
+
+    def arrays_in_use(self) -> bool:
+        """Return True when queries are answered from the postings arrays (else by whoosh's matchers)."""
+        return self._read(lambda r: r is not None and r.prepared.arrays is not None)
 
     def doc_count(self) -> int:
         """Return how many entries the index holds (0 when there is none)."""

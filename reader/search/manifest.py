@@ -9,6 +9,7 @@ from pathlib import Path
 from reader.search.schema import SCHEMA_VERSION
 
 MANIFEST = "reader-manifest.json"
+ARRAYS_SUFFIX = ".arrays"  # the postings arrays beside each segment (segment_arrays.py)
 
 
 class IndexDamaged(Exception):
@@ -53,6 +54,8 @@ class Manifest:
             raise IndexDamaged("it was written by another version of the program")
         present = index_files(directory)
         for name, size in self.segments.items():
+            if name.endswith(ARRAYS_SUFFIX):
+                continue  # derived data: checked and rebuilt on their own (segment_arrays)
             if name not in present:
                 raise IndexDamaged(f"index file {name} is missing")
             if present[name] != size:  # whoosh never rewrites a segment or TOC file

@@ -5,13 +5,17 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
 
+import numpy as np
 from whoosh import query as wq
 
 from reader.model import Hit, SearchResult
-from reader.search import compat, syntax
+from reader.search import compat, fast, syntax
 from reader.search.analysis import Variants, exact_terms, fold, stem_terms, translit_key
 from reader.search.highlight import snippet
+from reader.search.segment_arrays import ArraysDamaged
 
 DEFAULT_FIELDS = ("content", "headline")
 MAX_EXPANSION = 128
@@ -31,12 +35,53 @@ class _Context:
 
 
 class Prepared:
-    """What queries need from one searcher beyond its postings, worked out once per searcher."""
+    """What queries need from one searcher beyond its postings, worked out once per searcher.
 
-    def __init__(self, searcher):
+    `arrays` are the segments' postings arrays (None when a segment has none that can be used:
+    every query then goes the whoosh way); use_arrays=False answers with whoosh's matchers only.
+    """
+
+    def __init__(self, searcher, folder: Path | None = None, use_arrays: bool = True):
         self.searcher = searcher
+        self.folder = folder
+        self.use_arrays = use_arrays and folder is not None
+        self.arrays_problem: str | None = None
+        self._arrays: fast.IndexArrays | None = None
         self._keymap: dict[str, list[str]] | None = None
         self._chron: list[int] | None = None
+
+    @property
+    def arrays(self) -> fast.IndexArrays | None:
+        """The postings arrays of every segment, opened on first use; None if any cannot be used."""
+        if self._arrays is None and self.use_arrays:
+            try:
+                self._arrays = fast.IndexArrays(self.searcher, self.folder)
+            except ArraysDamaged as exc:
+                self.arrays_problem = str(exc)
+                self.use_arrays = False
+        return self._arrays
+
+    def drop_arrays(self, reason: str) -> None:
+        """Stop using the arrays (they failed a query); whoosh answers from now on."""
+        self.arrays_problem = reason
+        self.use_arrays = False
+        if self._arrays is not None:
+            self._arrays.close()
+            self._arrays = None
+
+    def close(self) -> None:
+        if self._arrays is not None:
+            self._arrays.close()
+            self._arrays = None
+
+    def other_spellings(self, word: str) -> list[str]:
+        """Return the index's unstemmed words that share word's transliteration key (word included)."""
+        key = translit_key(word)
+        arrays = self.arrays
+        if arrays is not None:
+            found = arrays.translit_words(key)
+            return sorted(found) if len(found) > 1 else []
+        return self.keymap.get(key, [])
 
     @property
     def keymap(self) -> dict[str, list[str]]:
@@ -97,7 +142,7 @@ def _word(node: syntax.Word, ctx: _Context) -> wq.Query | None:
         typed = words[0]
         others = [fold(s) for s in ctx.variants.spellings(typed)]
         if len(typed) >= MIN_TRANSLIT:
-            others += ctx.prepared.keymap.get(translit_key(typed), [])
+            others += ctx.prepared.other_spellings(typed)
         others = [o for o in dict.fromkeys(others) if o != typed]
         for other in others:
             other_terms = stem_terms(other)
@@ -213,7 +258,18 @@ def matching_ids(searcher, text: str, variants: Variants, prepared: Prepared, do
     _parsed, _ctx, q = _compiled(searcher, text, variants, prepared)
     if q is None:
         return set()
-    docs = doc_ids(searcher, wq.And([q, wq.Term("path", document)]))
+    arrays = prepared.arrays
+    docs = None
+    if arrays is not None:
+        try:
+            mask, _found = arrays.answer(q, document, 0, "date")
+            docs = np.flatnonzero(mask).tolist()
+        except fast.Unsupported:
+            pass
+        except (IndexError, ValueError) as exc:
+            prepared.drop_arrays(f"{type(exc).__name__}: {exc}")
+    if docs is None:
+        docs = doc_ids(searcher, wq.And([q, wq.Term("path", document)]))
     return {searcher.stored_fields(d)["id"] for d in docs}
 
 
@@ -226,16 +282,11 @@ def run(searcher, text: str, variants: Variants, prepared: Prepared, limit: int 
         if not message and not ctx.stem and not ctx.exact and text.strip():
             message = "Nothing to search for."
         return SearchResult(text, 0, (), message=message, terms=_terms(ctx))
-    flt = wq.Term("path", document) if document else None
-    # the set of every match gives the exact total and the variant counts
-    matched_docs = doc_ids(searcher, wq.And([q, flt]) if flt is not None else q)
-    total = len(matched_docs)
-    if sort == "date":  # newest first: the smallest keys among the matches, no scoring
-        chron = prepared.chron
-        found = [(d, 0.0) for d in heapq.nsmallest(max(1, limit), matched_docs, key=chron.__getitem__)]
+    answer = _fast_answer(prepared, q, document, limit, sort)
+    if answer is not None:
+        total, found, within = answer
     else:
-        results = searcher.search(q, limit=max(1, limit), filter=flt)
-        found = [(hit.docnum, hit.score) for hit in results]
+        total, found, within = _whoosh_answer(searcher, prepared, q, document, limit, sort)
     hits = []
     for docnum, score in found:
         stored = searcher.stored_fields(docnum)
@@ -247,12 +298,49 @@ def run(searcher, text: str, variants: Variants, prepared: Prepared, limit: int 
             position=stored.get("position", 0), score=_score(score),
             snippet=snip, spans=tuple(spans),
         ))
-    matched = _variant_counts(searcher, matched_docs, ctx, variants) if ctx.spellings else {}
+    matched = _variant_counts(within, ctx, variants) if ctx.spellings else {}
     suggestion = _suggest(searcher, text, parsed.node) if total < 3 else None
     return SearchResult(
         text, total, tuple(hits), variants=matched,
         message=" ".join(dict.fromkeys(ctx.notes)) or None, suggestion=suggestion, terms=_terms(ctx),
     )
+
+
+def _fast_answer(prepared: Prepared, q: wq.Query, document: str | None, limit: int, sort: str):
+    """Answer from the postings arrays: (total, top (docnum, score) pairs, count of a term within)."""
+    arrays = prepared.arrays
+    if arrays is None:
+        return None
+    try:
+        mask, found = arrays.answer(q, document, limit, sort)
+    except fast.Unsupported:
+        return None
+    except (IndexError, ValueError) as exc:  # arrays that do not fit the segment: use whoosh
+        prepared.drop_arrays(f"{type(exc).__name__}: {exc}")
+        return None
+    return int(np.count_nonzero(mask)), found, partial(arrays.count_within, mask)
+
+
+def _whoosh_answer(searcher, prepared: Prepared, q: wq.Query, document: str | None, limit: int,
+                   sort: str):
+    """Answer with whoosh's matchers (the reference path): (total, top pairs, count within)."""
+    flt = wq.Term("path", document) if document else None
+    # the set of every match gives the exact total and the variant counts
+    matched_docs = doc_ids(searcher, wq.And([q, flt]) if flt is not None else q)
+    if sort == "date":  # newest first: the smallest keys among the matches, no scoring
+        chron = prepared.chron
+        found = [(d, 0.0) for d in heapq.nsmallest(max(1, limit), matched_docs, key=chron.__getitem__)]
+    else:
+        # every match scored: whoosh 2.7.4's top-N collector misses matches at the start of a
+        # segment other than the first (tests/test_fast.py found one), so no limit is given
+        results = searcher.search(q, limit=None, filter=flt)
+        ranked = sorted(((hit.score, hit.docnum) for hit in results), key=lambda p: (-p[0], p[1]))
+        found = [(docnum, score) for score, docnum in ranked[:max(1, limit)]]
+
+    def within(fieldname: str, text: str) -> int:
+        return len(matched_docs.intersection(_term_ids(searcher, fieldname, text)))
+
+    return len(matched_docs), found, within
 
 
 def _terms(ctx: _Context) -> tuple[tuple[str, str], ...]:
@@ -300,13 +388,13 @@ def _term_ids(searcher, fieldname: str, text: str) -> set[int]:
     return ids
 
 
-def _variant_counts(searcher, docs: set[int], ctx: _Context, variants: Variants) -> dict:
-    """Count, per other spelling, the hits that contain it."""
+def _variant_counts(within, ctx: _Context, variants: Variants) -> dict:
+    """Count, per other spelling, the hits that contain it (within(field, term) counts them)."""
     out: dict[str, dict[str, int]] = {}
     for typed, others in ctx.spellings.items():
         counts = {}
         for other in others:
-            n = len(docs.intersection(_term_ids(searcher, "exact", other)))
+            n = within("exact", other)
             if n:
                 counts[variants.display(other)] = n
         if counts:

@@ -16,7 +16,7 @@ from whoosh.index import LockError
 
 from reader import archive
 from reader.model import Problem
-from reader.search import building
+from reader.search import building, segment_arrays
 from reader.search.manifest import IndexDamaged, Manifest
 from reader.search.schema import entry_fields, make_schema
 
@@ -58,6 +58,7 @@ class IndexReport:
     removed: int = 0
     problems: list[Problem] = field(default_factory=list)  # files skipped, with the reason
     rebuilt: str | None = None  # why the index was rebuilt, if it was
+    arrays_repaired: int = 0  # segments whose postings arrays were missing or damaged and rewritten
     seconds: float = 0.0
 
 
@@ -129,6 +130,10 @@ def update(index, rebuild: bool = False, progress: ProgressFn | None = None) -> 
             manifest.write(index.partial)
         try:
             _sync(index, ix, target, manifest, report, progress)
+            report.arrays_repaired = segment_arrays.repair_index(ix, target)
+            if report.arrays_repaired:
+                manifest.write(target)
+                index.changed()
         finally:
             ix.close()
         if target == index.partial:

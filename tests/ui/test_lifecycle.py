@@ -36,8 +36,8 @@ def make_controller():
 
 
 def _damage(index_dir: Path) -> None:
-    seg = next(p for p in index_dir.iterdir() if p.suffix == ".pst")
-    seg.write_bytes(b"\x00" * seg.stat().st_size)  # same size: only reading finds it
+    stored = next(index_dir.glob("*._stored.col"))  # every hit is read from it
+    stored.write_bytes(b"\x00" * stored.stat().st_size)  # same size: only reading finds it
 
 
 def test_a_damaged_index_found_by_a_search_is_rebuilt_with_progress(qtbot, library, make_controller):

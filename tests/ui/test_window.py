@@ -79,6 +79,7 @@ def test_f3_steps_through_matches(qtbot, make_window):
     window = make_window(BUNDLED)
     search(qtbot, window, "Kiev")
     open_liveblog(qtbot, window)
+    qtbot.waitUntil(lambda: window.pane.model.marked)  # worked out in the background
     window.pane.view.setFocus()
     seen = []
     for _ in range(4):

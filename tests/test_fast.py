@@ -1,0 +1,186 @@
+"""The postings arrays answer as whoosh does; missing or damaged ones are rebuilt from the index."""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from reader import archive, defaults
+from reader.bench.generate import generate
+from reader.library import Library
+from reader.search import segment_arrays
+from tests.conftest import BUNDLED
+
+
+def _grow(path: Path, n: int) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + f"\nBericht {n} over Kiev\n\n"
+                    f"Een nieuwe alinea nummer {n} over Marioepol en de humanitaire corridor.\n",
+                    encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def segmented(tmp_path_factory) -> Library:
+    """A generated archive indexed in several commits (merged and not), with deleted entries."""
+    root = tmp_path_factory.mktemp("fast")
+    folder = root / "archive"
+    generate(folder, files=40, entries=40, source=BUNDLED, seed=7)
+    shutil.copytree(BUNDLED, folder / "nos")
+    lib = Library(folder, root / "data", defaults.variant_files(root / "data"))
+    lib.update_index()
+    paths = sorted(folder.rglob("*.txt"))
+    for n in range(4):  # each sync deletes the old entries of a few files: deleted documents stay
+        for path in paths[n * 5:n * 5 + 3]:
+            _grow(path, n)
+        lib.update_index()
+    return lib
+
+
+def _queries(folder: Path, count: int, seed: int = 3) -> list[str]:
+    """Queries of every kind the query language has, from the archive's own words."""
+    rng = random.Random(seed)
+    docs, _ = archive.load(folder)
+    texts = [" ".join(filter(None, (e.headline, e.body))) for d in docs for e in d.entries]
+    words = sorted({w for t in texts[:400] for w in re.findall(r"[^\W\d_]{4,}", t)})
+    names = ["Kiev", "Kyiv", "Mariupol", "Marioepol", "Charkov", "Kharkiv", "Poetin", "Putin",
+             "Zelensky", "Zelenski", "Luhansk"]
+    out = []
+    for _ in range(count):
+        kind = rng.randrange(11)
+        w = rng.choice(words)
+        if kind == 0:
+            out.append(w)
+        elif kind == 1:
+            out.append(f"{w} {rng.choice(words)}")
+        elif kind == 2:  # a phrase: words that stand together somewhere
+            found = re.findall(r"[^\W\d_]{3,}", rng.choice(texts))
+            at = rng.randrange(max(1, len(found) - 3))
+            out.append('"' + " ".join(found[at:at + rng.randint(2, 3)]) + '"')
+        elif kind == 3:
+            out.append(f"{w[:rng.randint(3, 5)]}*")
+        elif kind == 4:
+            out.append(rng.choice(names))
+        elif kind == 5:
+            out.append(f"{rng.choice(names)} {w}")
+        elif kind == 6:
+            out.append(f"{w} OR {rng.choice(words)} -{rng.choice(words)}")
+        elif kind == 7:
+            out.append(f"headline:{w} {rng.choice(words)}")
+        elif kind == 8:
+            out.append(f"{w} date:2022-{rng.randint(2, 12):02d}")
+        elif kind == 9:
+            out.append(f"{w[:-1]}~")
+        else:
+            out.append(f"({w} OR {rng.choice(names)}) NOT {rng.choice(words)}")
+    return out
+
+
+def _answer(lib: Library, query: str, arrays: bool, sort: str = "relevance", document=None):
+    lib._index.use_arrays = arrays
+    lib._index.close()  # the next query opens a searcher of the kind asked for
+    try:
+        return lib.search(query, limit=20, sort=sort, document=document)
+    finally:
+        lib._index.use_arrays = True
+        lib._index.close()
+
+
+def _same(fast, slow) -> None:
+    assert fast.total == slow.total, fast.query
+    assert fast.variants == slow.variants, fast.query
+    assert fast.message == slow.message and fast.suggestion == slow.suggestion, fast.query
+    a = [round(h.score, 9) for h in fast.hits]
+    b = [round(h.score, 9) for h in slow.hits]
+    assert a == b, fast.query
+    if fast.hits:  # the same hits, but for ties at the last place shown
+        last = a[-1]
+        assert ({h.id for h in fast.hits if round(h.score, 9) > last}
+                == {h.id for h in slow.hits if round(h.score, 9) > last}), fast.query
+
+
+def test_arrays_answer_as_whoosh_does(segmented):
+    assert segmented._index.arrays_in_use()
+    assert segmented._index._read(lambda r: len(r.searcher.leaf_searchers())) > 2
+    deleted = segmented._index._read(lambda r: r.searcher.doc_count_all() - r.searcher.doc_count())
+    assert deleted > 0
+    queries = _queries(segmented.archive_dir, 300)
+    found = 0
+    for query in queries:
+        fast, slow = _answer(segmented, query, True), _answer(segmented, query, False)
+        _same(fast, slow)
+        found += fast.total > 0
+    assert found > 200  # most queries find something: the comparison is not of empty answers
+
+
+@pytest.mark.parametrize("sort, document", [("date", None), ("relevance", "nos/000_d2297999e083d57d.txt"),
+                                            ("date", "nos/000_d2297999e083d57d.txt")])
+def test_date_order_and_one_document_as_whoosh(segmented, sort, document):
+    for query in ["Kiev", "Mariupol", '"humanitaire corridor"', "leger OR troepen", "oekr*"]:
+        fast = _answer(segmented, query, True, sort, document)
+        slow = _answer(segmented, query, False, sort, document)
+        assert fast.total == slow.total and fast.variants == slow.variants, query
+        if sort == "date":
+            keys = segmented._index._read(lambda r: r.prepared.chron)
+            ids_fast = [h.id for h in fast.hits]
+            assert len(ids_fast) == len(slow.hits)
+            assert ([h.date for h in fast.hits] == [h.date for h in slow.hits]) and keys, query
+        else:
+            assert [h.id for h in fast.hits] == [h.id for h in slow.hits], query
+
+
+def test_marks_of_a_document_as_whoosh(segmented):
+    path = "nos/000_d2297999e083d57d.txt"
+    for query in ["Kiev", "Marioepol", '"humanitaire corridor"']:
+        segmented._index.use_arrays = False
+        segmented._index.close()
+        slow = segmented.matching_entries(query, path)
+        segmented._index.use_arrays = True
+        segmented._index.close()
+        assert segmented.matching_entries(query, path) == slow and slow
+
+
+def test_arrays_read_back_from_a_segment_equal_those_written(segmented):
+    from whoosh import index as whoosh_index
+
+    folder = segmented.root / "index"
+    ix = whoosh_index.open_dir(str(folder))
+    with ix.reader() as reader:
+        for leaf, _ in reader.leaf_readers():
+            written = segment_arrays.SegmentArrays(
+                folder / segment_arrays.file_name(leaf.segment().segment_id()))
+            doc_count, rebuilt = segment_arrays.from_reader(leaf)
+            assert doc_count == written.doc_count
+            assert set(rebuilt) == set(written.arrays)
+            for name, array in rebuilt.items():
+                assert np.array_equal(array, written.arrays[name]), name
+            written.close()
+    ix.close()
+
+
+@pytest.mark.parametrize("damage", ["delete", "truncate", "garble_header", "garble_data"])
+def test_missing_or_damaged_arrays_fall_back_to_whoosh_and_are_rebuilt(library, damage):
+    folder = library.root / "index"
+    target = next(folder.glob("*.arrays"))
+    expected = library.search("Marioepol OR Kiev", limit=50)
+    data = target.read_bytes()
+    if damage == "delete":
+        target.unlink()
+    elif damage == "truncate":
+        target.write_bytes(data[: len(data) // 2])
+    elif damage == "garble_header":
+        target.write_bytes(b"\xff" * 40 + data[40:])
+    else:  # same size, a header that parses: only the checksum finds it
+        target.write_bytes(data[:-64] + bytes(64))
+    fresh = Library(library.archive_dir, library.data_dir, defaults.variant_files(library.data_dir))
+    answer = fresh.search("Marioepol OR Kiev", limit=50)
+    assert [h.id for h in answer.hits] == [h.id for h in expected.hits]  # whoosh answers meanwhile
+    if damage != "garble_data":
+        assert not fresh._index.arrays_in_use() and fresh.needs_update()
+    report = fresh.update_index()
+    assert report.arrays_repaired == 1 and not report.rebuilt  # the index itself is kept
+    assert fresh._index.arrays_in_use() and not fresh.needs_update()
+    assert [h.id for h in fresh.search("Marioepol OR Kiev", limit=50).hits] == [h.id for h in expected.hits]
