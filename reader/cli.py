@@ -11,7 +11,7 @@ from reader import archive, defaults, export
 from reader.bookmarks import BookmarkError
 from reader.files import WriteError
 from reader.library import Library
-from reader.model import Document, Entry, SearchResult
+from reader.model import LEAD, Document, Entry, SearchResult
 from reader.search import IndexBusy, IndexDamaged, Progress, mark
 
 
@@ -322,6 +322,6 @@ def _print_result(result: SearchResult) -> None:
     if result.suggestion:
         print(f"did you mean: {result.suggestion}")
     for n, hit in enumerate(result.hits, 1):
-        print(f"\n{n:>2}. {hit.headline or '(lead)'}")
+        print(f"\n{n:>2}. {hit.headline or LEAD}")
         print(f"    {hit.title} · {hit.date or 'no date'} · id {hit.id}")
         print(f"    {mark(hit.snippet, hit.spans, before, after)}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from reader.model import Bookmark, Document, Entry
+from reader.model import LEAD, Bookmark, Document, Entry
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def to_text(items: Iterable[ExportItem]) -> str:
     """Return the items as plain UTF-8 text, one block per entry."""
     blocks = []
     for item in items:
-        headline = item.headline or "(introduction)"
+        headline = item.headline or LEAD
         lines = [headline, "=" * min(len(headline), 78)]
         lines += [f"{label}: {value}" for label, value in _meta(item)]
         lines.append("")
@@ -84,7 +84,7 @@ def to_markdown(items: Iterable[ExportItem]) -> str:
     """Return the items as Markdown, one section per entry."""
     blocks = []
     for item in items:
-        lines = [f"## {_md_escape(item.headline or '(introduction)')}", ""]
+        lines = [f"## {_md_escape(item.headline or LEAD)}", ""]
         lines += [f"- **{label}:** {_md_escape(value)}" for label, value in _meta(item)]
         lines.append("")
         for p in item.paragraphs:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reader import archive, export, files
 from reader.bookmarks import BookmarkError, BookmarkStore
-from reader.model import Bookmark, Document, Entry, Problem, SearchResult
+from reader.model import Bookmark, Document, Entry, Hit, Problem, SearchResult
 from reader.search import IndexReport, ProgressFn, SearchIndex, Variants, match_spans
 
 
@@ -155,9 +155,18 @@ class Library:
         return self._index.doc_count()
 
     def search(self, text: str, limit: int = 20, sort: str = "relevance",
-               document: str | None = None) -> SearchResult:
-        """Answer a query; raise IndexDamaged if the index cannot be read (it needs a rebuild)."""
-        return self._index.query(text, self.variants, limit, sort, document)
+               document: str | None = None, snippets: int | None = None,
+               cancelled: Callable[[], bool] | None = None) -> SearchResult:
+        """Answer a query; raise IndexDamaged if the index cannot be read (it needs a rebuild).
+
+        snippets=N builds snippets for the first N hits only (with_snippets adds the others'
+        when they are shown); a search whose cancelled() turns true raises SearchCancelled.
+        """
+        return self._index.query(text, self.variants, limit, sort, document, snippets, cancelled)
+
+    def with_snippets(self, result: SearchResult, hits: list[Hit]) -> list[Hit]:
+        """Return hits of result with their snippets built."""
+        return self._index.with_snippets(result, hits)
 
     def matching_entries(self, text: str, document: str) -> set[str]:
         """Return the ids of a document's entries that match a query (for marks in a thread)."""

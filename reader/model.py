@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+CAPTION_LABEL = "Photo/video"  # what a caption is called wherever it is shown
+LEAD = "Lead"  # what an entry without a headline (an article's opening) is called wherever it is shown
+
 
 @dataclass(frozen=True)
 class Caption:
@@ -15,7 +18,7 @@ class Caption:
     @property
     def label(self) -> str:
         """What the caption is called wherever it is shown: "Photo/video", or "Photo · AFP"."""
-        return f"Photo · {self.credit}" if self.credit else "Photo/video"
+        return f"Photo · {self.credit}" if self.credit else CAPTION_LABEL
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,8 @@ class Hit:
     score: float
     snippet: str  # plain text around the matches (front ends mark them using `spans`)
     spans: tuple[tuple[int, int], ...] = ()  # (start, end) of each match within `snippet`
+    headline_spans: tuple[tuple[int, int], ...] = ()  # matches within `headline`
+    snippet_ready: bool = True  # False: asked for without a snippet (Library.with_snippets adds it)
 
 
 @dataclass(frozen=True)

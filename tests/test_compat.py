@@ -190,3 +190,13 @@ def test_stored_field_offsets_derived_in_c_are_whooshs(big_index):
             mine = (list(inner._offsets), list(inner._lengths))
             original(inner)
             assert (list(inner._offsets), list(inner._lengths)) == mine
+
+
+def test_numeric_column_bytes_are_its_values(big_index):
+    import numpy as np
+
+    with big_index.searcher() as searcher:
+        for sub, _ in searcher.leaf_searchers():
+            raw, typecode = compat.column_bytes(sub.reader(), "chron")
+            values = np.frombuffer(raw, dtype=np.dtype(typecode).newbyteorder(">")).tolist()
+            assert values == compat.column_values(sub.reader(), "chron")

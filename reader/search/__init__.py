@@ -5,11 +5,12 @@ from reader.search.analysis import Variants
 from reader.search.highlight import mark, match_spans
 from reader.search.index import SearchIndex
 from reader.search.manifest import IndexDamaged, Manifest
+from reader.search.querying import SearchCancelled
 from reader.search.updating import IndexBusy, IndexReport, IndexStopped, Progress, ProgressFn
 
 compat.derive_column_offsets_in_c()  # whoosh's stored-field offsets, 1 ms per segment faster
 
 __all__ = [
     "IndexBusy", "IndexDamaged", "IndexReport", "IndexStopped", "Manifest", "Progress", "ProgressFn",
-    "SearchIndex", "Variants", "mark", "match_spans",
+    "SearchCancelled", "SearchIndex", "Variants", "mark", "match_spans",
 ]

@@ -36,6 +36,20 @@ def column_values(reader, fieldname: str) -> list[int]:
     return found + [column[d] for d in range(len(found), count)]
 
 
+def column_bytes(reader, fieldname: str) -> tuple[bytes, str] | None:
+    """Return a numeric column's raw values (big-endian, fixed size) and their struct typecode.
+
+    The same numbers column_values reads (`_dbfile`, `_basepos`, `_count`, `_fixedlen`,
+    `_typecode`); None when the column reader does not have them (then use column_values).
+    """
+    column = reader.column_reader(fieldname, translate=False)
+    try:
+        raw = column._dbfile.get(column._basepos, column._count * column._fixedlen)
+        return bytes(raw), column._typecode
+    except AttributeError:
+        return None
+
+
 def posting_ids(matcher) -> list[int]:
     """Return every document number of a term's posting list, a block at a time.
 

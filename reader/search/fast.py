@@ -83,8 +83,8 @@ class IndexArrays:
     def chron(self) -> np.ndarray:
         """Every document's date-order key (the schema's `chron` column), by document number."""
         if self._chron is None:
-            keys = [np.asarray(compat.column_values(sub.reader(), "chron"), dtype=np.int64)
-                    for sub, _ in self._searcher.leaf_searchers() if sub.reader().segment() is not None]
+            keys = [_column(sub.reader(), "chron") for sub, _ in self._searcher.leaf_searchers()
+                    if sub.reader().segment() is not None]
             self._chron = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
         return self._chron
 
@@ -230,6 +230,20 @@ class IndexArrays:
         m = np.zeros(self.size, dtype=bool)
         self._term(field, text, m, np.zeros(self.size), 1.0)
         return int(np.count_nonzero(m & mask))
+
+
+def _column(reader, fieldname: str) -> np.ndarray:
+    """Return a segment's numeric column as an int64 array, one value per document."""
+    count = reader.doc_count_all()
+    found = compat.column_bytes(reader, fieldname)
+    if found is None:
+        return np.asarray(compat.column_values(reader, fieldname), dtype=np.int64)
+    raw, typecode = found
+    values = np.frombuffer(raw, dtype=np.dtype(typecode).newbyteorder(">")).astype(np.int64)
+    if len(values) < count:  # documents after the last one with a value: the column's default
+        values = np.concatenate([values, np.asarray(compat.column_values(reader, fieldname)[len(values):],
+                                                    dtype=np.int64)])
+    return values
 
 
 def _contains(sorted_values: np.ndarray, wanted: np.ndarray) -> np.ndarray:

@@ -22,7 +22,7 @@ from typing import TypeVar
 
 from whoosh import index as whoosh_index
 
-from reader.model import SearchResult
+from reader.model import Hit, SearchResult
 from reader.search import compat, querying, segment_arrays, updating
 from reader.search.manifest import MANIFEST, IndexDamaged, Manifest
 from reader.search.updating import IndexBusy, IndexReport, ProgressFn
@@ -184,6 +184,7 @@ class SearchIndex:
         weakref.finalize(searcher, _release, searcher.reader())
         generation = searcher.reader().generation()
         prepared = querying.Prepared(searcher, identity.directory, self.use_arrays)
+        prepared.open()
         local.reader = _Reader(searcher, prepared,
                                replace(identity, generation=generation), self._generation)
         return local.reader
@@ -225,20 +226,37 @@ class SearchIndex:
             current.searcher.close()
 
     def query(self, text: str, variants, limit: int = 20, sort: str = "relevance",
-              document: str | None = None) -> SearchResult:
-        """Answer a query; raise IndexDamaged if the index cannot be read."""
+              document: str | None = None, snippets: int | None = None,
+              cancelled: Callable[[], bool] | None = None) -> SearchResult:
+        """Answer a query; raise IndexDamaged if the index cannot be read.
+
+        Only the first `snippets` hits get snippets (None: all); SearchCancelled if cancelled()
+        turns true before the hits are built.
+        """
 
         def ask(reader: _Reader | None) -> SearchResult:
             if reader is None:
                 return SearchResult(text, 0, (), message="The index is not built yet.", partial=True)
             try:
                 result = querying.run(reader.searcher, text, variants, reader.prepared, limit, sort,
-                                      document)
+                                      document, snippets, cancelled)
             except RecursionError:
                 return SearchResult(text, 0, (), message="The query is too complex; simplify it.")
             return replace(result, partial=True) if reader.identity.directory == self.partial else result
 
         return self._read(ask)
+
+    def with_snippets(self, result: SearchResult, hits: list[Hit]) -> list[Hit]:
+        """Return the hits with their snippets (for hits asked for without them)."""
+
+        def fill(reader: _Reader | None) -> list[Hit]:
+            out = []
+            for hit in hits:
+                stored = reader.searcher.document(id=hit.id) if reader and not hit.snippet_ready else None
+                out.append(querying.make_hit(stored, hit.score, result.terms) if stored else hit)
+            return out
+
+        return self._read(fill)
 
     def matching_ids(self, text: str, variants, document: str) -> set[str]:
         """Return the ids of a document's entries that match a query."""

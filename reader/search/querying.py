@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -11,10 +12,10 @@ from pathlib import Path
 import numpy as np
 from whoosh import query as wq
 
-from reader.model import Hit, SearchResult
+from reader.model import CAPTION_LABEL, Hit, SearchResult
 from reader.search import compat, fast, syntax
 from reader.search.analysis import Variants, exact_terms, fold, stem_terms, translit_key
-from reader.search.highlight import snippet
+from reader.search.highlight import match_spans, snippet
 from reader.search.segment_arrays import ArraysDamaged
 
 DEFAULT_FIELDS = ("content", "headline")
@@ -61,6 +62,14 @@ class Prepared:
                 self.use_arrays = False
         return self._arrays
 
+    def open(self) -> None:
+        """Open now what queries read: the postings arrays, date order, each segment's stored fields."""
+        if self.arrays is not None:
+            _ = self.arrays.chron
+        for sub, _offset in self.searcher.leaf_searchers():
+            if sub.doc_count_all():
+                sub.stored_fields(0)
+
     def drop_arrays(self, reason: str) -> None:
         """Stop using the arrays (they failed a query); whoosh answers from now on."""
         self.arrays_problem = reason
@@ -98,6 +107,8 @@ class Prepared:
     @property
     def chron(self) -> list[int]:
         """Every document's date-order key (newest first, then position), by document number."""
+        if self._chron is None and self.arrays is not None:
+            self._chron = self.arrays.chron.tolist()
         if self._chron is None:
             keys: list[int] = []
             for sub, _offset in self.searcher.leaf_searchers():
@@ -274,8 +285,13 @@ def matching_ids(searcher, text: str, variants: Variants, prepared: Prepared, do
 
 
 def run(searcher, text: str, variants: Variants, prepared: Prepared, limit: int = 20,
-        sort: str = "relevance", document: str | None = None) -> SearchResult:
-    """Answer a query; every whoosh object stays inside this call."""
+        sort: str = "relevance", document: str | None = None, snippets: int | None = None,
+        cancelled: Callable[[], bool] | None = None) -> SearchResult:
+    """Answer a query; every whoosh object stays inside this call.
+
+    Only the first `snippets` hits get a snippet (None: all). If cancelled() is true once the
+    matches are known, SearchCancelled is raised instead of building the hits.
+    """
     parsed, ctx, q = _compiled(searcher, text, variants, prepared)
     if q is None:
         message = " ".join(dict.fromkeys(ctx.notes)) or None
@@ -287,23 +303,41 @@ def run(searcher, text: str, variants: Variants, prepared: Prepared, limit: int 
         total, found, within = answer
     else:
         total, found, within = _whoosh_answer(searcher, prepared, q, document, limit, sort)
-    hits = []
-    for docnum, score in found:
-        stored = searcher.stored_fields(docnum)
-        source = " ".join(filter(None, (stored.get("body"), stored.get("captions"))))
-        snip, spans = snippet(source or stored.get("headline", ""), ctx.stem, ctx.exact)
-        hits.append(Hit(
-            id=stored["id"], document=stored["path"], title=stored.get("doc_title", ""),
-            headline=stored.get("headline") or None, date=stored.get("doc_date") or None,
-            position=stored.get("position", 0), score=_score(score),
-            snippet=snip, spans=tuple(spans),
-        ))
+    if cancelled is not None and cancelled():
+        raise SearchCancelled(text)
+    terms = _terms(ctx)
+    hits = [make_hit(searcher.stored_fields(docnum), score, terms, snippets is None or n < snippets)
+            for n, (docnum, score) in enumerate(found)]
     matched = _variant_counts(within, ctx, variants) if ctx.spellings else {}
     suggestion = _suggest(searcher, text, parsed.node) if total < 3 else None
     return SearchResult(
         text, total, tuple(hits), variants=matched,
-        message=" ".join(dict.fromkeys(ctx.notes)) or None, suggestion=suggestion, terms=_terms(ctx),
+        message=" ".join(dict.fromkeys(ctx.notes)) or None, suggestion=suggestion, terms=terms,
     )
+
+
+def make_hit(stored: dict, score: float, terms: tuple[tuple[str, str], ...], with_snippet: bool = True
+             ) -> Hit:
+    """Return the hit of an entry's stored fields; its snippet (when asked for) around the matches."""
+    stem = [t for kind, t in terms if kind == "stem"]
+    exact = [t for kind, t in terms if kind == "exact"]
+    headline = stored.get("headline") or None
+    snip, spans = "", []
+    if with_snippet:
+        captions = [f"[{CAPTION_LABEL}] {c}" for c in (stored.get("captions") or "").split("\n") if c]
+        source = "  ".join(filter(None, (stored.get("body"), *captions)))
+        snip, spans = snippet(source or headline or "", stem, exact)
+    return Hit(
+        id=stored["id"], document=stored["path"], title=stored.get("doc_title", ""),
+        headline=headline, date=stored.get("doc_date") or None,
+        position=stored.get("position", 0), score=_score(score), snippet=snip, spans=tuple(spans),
+        headline_spans=tuple(match_spans(headline, stem, exact)) if headline else (),
+        snippet_ready=with_snippet,
+    )
+
+
+class SearchCancelled(Exception):
+    """A search was no longer wanted when it came to building its hits."""
 
 
 def _fast_answer(prepared: Prepared, q: wq.Query, document: str | None, limit: int, sort: str):

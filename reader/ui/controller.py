@@ -20,11 +20,13 @@ from reader import archive
 from reader.background import list_in_child, update_in_child
 from reader.library import DocumentInfo, Library
 from reader.model import Problem, SearchResult
-from reader.search import IndexBusy, IndexDamaged, IndexReport, IndexStopped, Progress
+from reader.search import IndexBusy, IndexDamaged, IndexReport, IndexStopped, Progress, SearchCancelled
 from reader.ui.tasks import TaskRunner
 
 SYNC_DELAY_MS = 1000  # after a file changes, wait this long for more changes
 BUSY_RETRY_MS = 5000
+SEARCH_LIMIT = 200  # hits listed per query
+SNIPPETS = 15  # hits that come with their snippets: a screenful; the rest when shown
 
 
 class Controller(QObject):
@@ -42,6 +44,7 @@ class Controller(QObject):
     search_done = Signal(object)  # SearchResult, the newest asked for
     search_failed = Signal(str)
     marks_ready = Signal(str, str, object)  # document path, query, set of matching entry ids
+    snippets_ready = Signal(object, object)  # SearchResult, list[Hit] with their snippets
     document_ready = Signal(str, object)  # path, Document or the reason it cannot be read
     status = Signal(str)
     notice = Signal(str, str)  # title, text: worth a dialog
@@ -251,8 +254,13 @@ class Controller(QObject):
     # -- searching ------------------------------------------------------------------
 
     def search(self, text: str, sort: str = "relevance", document: str | None = None,
-               limit: int = 200) -> int:
-        """Ask a query in the background; return its number. Older unanswered queries are dropped."""
+               limit: int = SEARCH_LIMIT) -> int:
+        """Ask a query in the background; return its number.
+
+        A waiting older query is dropped (it never runs); a running one is cancelled before it
+        builds its hits. Only the first SNIPPETS hits come with snippets: fill_snippets adds the
+        others' when they are shown.
+        """
         self._search_seq += 1
         self._last_search = (text, sort, document)
         job = (self._search_seq, text, sort, document, limit)
@@ -277,8 +285,21 @@ class Controller(QObject):
         seq, text, sort, document, limit = job
         self._search_running = seq
         lib = self.library
-        self.tasks.run(partial(lib.search, text, limit, sort, document),
+        self.tasks.run(partial(lib.search, text, limit, sort, document, SNIPPETS,
+                               partial(self._stale, seq)),
                        partial(self._searched, seq), partial(self._search_error, seq))
+
+    def _stale(self, seq: int) -> bool:
+        """(any thread) Return True once a newer query was asked or the query was forgotten."""
+        return seq != self._search_seq
+
+    def fill_snippets(self, result: SearchResult, hits: list) -> None:
+        """Build the snippets of hits that are shown (in the background); emit snippets_ready."""
+        self.tasks.run(partial(self.library.with_snippets, result, hits),
+                       partial(self._snippets_built, result), self._task_failed)
+
+    def _snippets_built(self, result: SearchResult, hits: list) -> None:
+        self.snippets_ready.emit(result, hits)
 
     def _next_search(self) -> None:
         self._search_running = None
@@ -293,6 +314,8 @@ class Controller(QObject):
 
     def _search_error(self, seq: int, exc: BaseException) -> None:
         self._next_search()
+        if isinstance(exc, SearchCancelled):
+            return  # a newer query is on its way
         if isinstance(exc, IndexDamaged):
             self._on_damage(str(exc))
         elif seq == self._search_seq:

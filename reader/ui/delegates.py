@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.library import DocumentInfo
-from reader.model import Bookmark, Entry, Hit
+from reader.model import LEAD, Bookmark, Entry, Hit
 from reader.ui.models import BookmarkedRole, ItemRole, MarkedRole, n_entries
 
 MARGIN = 6
@@ -255,17 +255,19 @@ class HitDelegate(RichDelegate):
     """A search hit: headline, document and date, snippet with the matches highlighted."""
 
     def blocks(self, hit: Hit) -> list[tuple[str, float, int]]:
+        snippet = hit.snippet if hit.snippet_ready else "x" * 200  # about what it will take
         return [(hit.headline or "", 1.05, 0), (f"{hit.title} · {hit.date}", SMALL, 0),
-                (hit.snippet, 1.0, 3)]
+                (snippet, 1.0, 3)]
 
     def html(self, index: QModelIndex, palette: QPalette) -> str:
-        hit: Hit = index.data(ItemRole)
+        hit: Hit = self.item(index)
         color = highlight_color(palette)
-        head = html.escape(hit.headline or "Introduction")
+        head = mark_html(hit.headline, hit.headline_spans, color) if hit.headline else LEAD
         meta = html.escape(f"{hit.title} · {hit.date or 'no date'}")
+        body = mark_html(hit.snippet, hit.spans, color) if hit.snippet_ready else "…"
         return (f"<div style='font-weight:600'>{head}</div>"
                 f"<div style='color:{_muted(palette)}; font-size:small'>{meta}</div>"
-                f"<div style='margin-top:3px'>{mark_html(hit.snippet, hit.spans, color)}</div>")
+                f"<div style='margin-top:3px'>{body}</div>")
 
 
 class EntryDelegate(RichDelegate):
@@ -356,7 +358,7 @@ class BookmarkDelegate(RichDelegate):
         muted = _muted(palette)
         when = mark.created[:16].replace("T", " ")
         meta = " · ".join(filter(None, (mark.title, mark.date, f"saved {when}")))
-        parts = [f"<div style='font-weight:600'>★ {html.escape(mark.headline or 'Introduction')}</div>",
+        parts = [f"<div style='font-weight:600'>★ {html.escape(mark.headline or LEAD)}</div>",
                  f"<div style='color:{muted}; font-size:small'>{html.escape(meta)}</div>"]
         if mark.tags:
             tags = " ".join(f"#{t}" for t in mark.tags)

@@ -10,15 +10,13 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from reader import export
 from reader.library import Library
-from reader.model import Entry
+from reader.model import LEAD, Entry
 from reader.ui.bookmarking import Bookmarks
 from reader.ui.bookmarks_panel import BookmarksPanel, NoteDialog
 from reader.ui.models import n_entries
 from reader.ui.reading_pane import ReadingPane
 from reader.ui.results_panel import ResultsPanel
 from reader.ui.tasks import TaskRunner
-
-LEAD = "Introduction"  # what an entry without a headline (an article's lead) is called
 
 
 class EntryActions(QObject):

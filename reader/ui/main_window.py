@@ -160,6 +160,7 @@ class MainWindow(QMainWindow):
         c.search_done.connect(self._search_done)
         c.search_failed.connect(self.results.show_failure)
         c.marks_ready.connect(self._marks_ready)
+        c.snippets_ready.connect(self._snippets_ready)
         c.document_ready.connect(self._document_ready)
         c.status.connect(self.show_status)
         c.notice.connect(self._notice)
@@ -175,6 +176,7 @@ class MainWindow(QMainWindow):
         self.results.opened.connect(partial(self._hit_chosen, focus=True))
         self.results.options_changed.connect(self._rerun_search)
         self.results.suggestion.connect(self.search_bar.set_query)
+        self.results.snippets_wanted.connect(self._snippets_wanted)
         self.marks_panel.chosen.connect(self.open_bookmark)
         self.marks_panel.opened.connect(partial(self.open_bookmark, focus=True))
         self.marks_panel.filter_changed.connect(self.refresh_bookmarks)
@@ -338,6 +340,16 @@ class MainWindow(QMainWindow):
         self.pane.set_highlighter(partial(Library.match_spans, result=result))
         if self.pane.document is not None:
             self.controller.request_marks(result.query, self.pane.document.path)
+
+    @Slot(object)
+    def _snippets_wanted(self, hits: list[Hit]) -> None:
+        if self.result is not None:
+            self.controller.fill_snippets(self.result, hits)
+
+    @Slot(object, object)
+    def _snippets_ready(self, result: SearchResult, hits: list[Hit]) -> None:
+        if result is self.result:
+            self.results.add_snippets(hits)
 
     @Slot(str, str, object)
     def _marks_ready(self, path: str, query: str, ids: set[str]) -> None:

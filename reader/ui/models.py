@@ -148,6 +148,24 @@ class DocumentListModel(_ListModel):
 class HitListModel(_ListModel):
     """Search results."""
 
+    def update_hits(self, hits: Iterable[Hit]) -> None:
+        """Replace hits (same ids) by newer versions of them, e.g. with their snippets."""
+        rows = {h.id: i for i, h in enumerate(self.items)}
+        items = list(self.items)
+        changed = []
+        for hit in hits:
+            row = rows.get(hit.id)
+            if row is not None:
+                items[row] = hit
+                changed.append(row)
+        self.items = tuple(items)
+        for row in changed:
+            self.dataChanged.emit(self.index(row), self.index(row))
+
+    def missing_snippets(self, first: int, last: int) -> list[Hit]:
+        """Return the hits of rows first..last that have no snippet yet."""
+        return [h for h in self.items[max(0, first):last + 1] if not h.snippet_ready]
+
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not self._valid(index):
             return None

@@ -87,7 +87,13 @@ class ReadingPane(QWidget):
         self.model.set_items(())
 
     def show_document(self, doc: Document, entry_id: str | None = None) -> None:
-        """Show a document as a thread; scroll to and select entry_id if given."""
+        """Show a document as a thread; scroll to and select entry_id if given.
+
+        The marks of matching entries belong to the document shown before: they are cleared
+        until set_marks brings this one's.
+        """
+        if self.document is None or self.document.path != doc.path:
+            self.model.set_marks(())
         self.document = doc
         kind = "Liveblog" if doc.kind == "liveblog" else "Article"
         bits = [kind, doc.date or "no date", n_entries(len(doc.entries))]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QComboBox, QLabel, QWidget
 
 from reader.model import Hit, SearchResult
@@ -20,6 +20,7 @@ class ResultsPanel(QWidget):
     opened = Signal(object)  # Hit: show it and read it (focus moves to the pane)
     options_changed = Signal()  # sort or "this document only" changed: ask again
     suggestion = Signal(str)  # a "did you mean" link was followed
+    snippets_wanted = Signal(object)  # list[Hit]: shown without their snippets yet
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -41,6 +42,8 @@ class ResultsPanel(QWidget):
         self.this_doc.toggled.connect(self.options_changed)
         lay_out_panel(self, [(self.sort, 0), (self.this_doc, 0), (None, 1)],
                       self.info, self.note, self.view)
+        self._asked: set[str] = set()  # hits whose snippets were asked for
+        self.view.verticalScrollBar().valueChanged.connect(self._want_snippets)
 
     def sort_order(self) -> str:
         return "date" if self.sort.currentIndex() == 1 else "relevance"
@@ -48,15 +51,40 @@ class ResultsPanel(QWidget):
     def show_result(self, result: SearchResult, indexing: bool) -> None:
         """Show a query's answer; the first hit becomes current without being opened."""
         self.model.set_items(result.hits)
+        self._asked = set()
         self.view.itemDelegate().clear_cache()
         self.info.setText(summary(result, indexing))
         self.note.setText(result.message or "")
         self.note.setVisible(bool(result.message))
+        QTimer.singleShot(0, self._want_snippets)  # once the rows are laid out
         if result.hits:
             selection = self.view.selectionModel()
             selection.blockSignals(True)
             selection.setCurrentIndex(self.model.index(0), QItemSelectionModel.SelectionFlag.NoUpdate)
             selection.blockSignals(False)
+
+    def add_snippets(self, hits: list[Hit]) -> None:
+        """Show the snippets built for hits of the current result."""
+        self.model.update_hits(hits)
+
+    @Slot()
+    def _want_snippets(self, *_args) -> None:
+        """Ask for the snippets of the hits in view (and a screenful below) that lack them."""
+        if not self.model.rowCount():
+            return
+        top = self.view.indexAt(self.view.viewport().rect().topLeft())
+        bottom = self.view.indexAt(self.view.viewport().rect().bottomLeft())
+        first = top.row() if top.isValid() else 0
+        last = bottom.row() if bottom.isValid() else self.model.rowCount() - 1
+        wanted = [h for h in self.model.missing_snippets(first, last + (last - first) + 1)
+                  if h.id not in self._asked]
+        if wanted:
+            self._asked.update(h.id for h in wanted)
+            self.snippets_wanted.emit(wanted)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._want_snippets()
 
     def show_failure(self, reason: str) -> None:
         self.note.setText(f"The search failed: {reason}")

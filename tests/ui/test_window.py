@@ -79,14 +79,14 @@ def test_f3_steps_through_matches(qtbot, make_window):
     window = make_window(BUNDLED)
     search(qtbot, window, "Kiev")
     open_liveblog(qtbot, window)
-    qtbot.waitUntil(lambda: window.pane.model.marked)  # worked out in the background
+    qtbot.waitUntil(lambda: bool(window.pane.model.marked))  # worked out in the background
     window.pane.view.setFocus()
     seen = []
     for _ in range(4):
         qtbot.keyClick(window.pane.view, Qt.Key.Key_F3)
         seen.append(window.pane.current_entry().id)
     marked = window.pane.model.marked
-    assert all(entry_id in marked for entry_id in seen)
+    assert all(entry_id in marked for entry_id in seen), (seen, marked, window.pane.document.path)
     assert len(set(seen)) == 4
     qtbot.keyClick(window.pane.view, Qt.Key.Key_F3, Qt.KeyboardModifier.ShiftModifier)
     assert window.pane.current_entry().id == seen[-2]
