@@ -14,6 +14,13 @@ def test_bench_generate_and_run(tmp_path, capsys):
     assert main(["run", "--size", "tiny", "--runs", "1", "--out", str(out)]) == 0
     data = json.loads(out.read_text())
     assert data["build"]["entries_per_s"] > 0 and data["fts5"]["build_seconds"] > 0
-    assert set(data["queries"]) == {"single term", "two-term AND", "phrase", "prefix",
-                                    "variant spelling", "date-sorted", "fuzzy"}
-    assert "| query: fuzzy |" in capsys.readouterr().out
+    from reader.bench.queries import QUERIES
+
+    assert set(data["queries"]) == {*QUERIES, "open_ms"}
+    for cls in QUERIES:
+        assert data["queries"][cls]["cold"]["n"] == len(QUERIES[cls])  # each query once, cold
+        assert data["queries"][cls]["repeated"]["n"] == 5 * len(QUERIES[cls])
+    typed = data["window"]["type_to_paint"]
+    assert typed["n"] > 0 and 0 < typed["p50_ms"] <= typed["p95_ms"]
+    printed = capsys.readouterr().out
+    assert "| query: fuzzy |" in printed and "typing → results painted" in printed

@@ -7,7 +7,6 @@ import os
 import platform
 import resource
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -17,36 +16,15 @@ from pathlib import Path
 
 from reader import archive, defaults
 from reader.bench.generate import generate
+from reader.bench.queries import all_classes, bench_fts5, bench_queries, percentiles
 from reader.search.building import worker_count
 
 SIZES = {"full": (2000, 50), "small": (200, 50), "tiny": (20, 50)}
-QUERIES = {
-    "single term": ["Kiev", "Oekraïne", "leger", "gevechten", "president"],
-    "two-term AND": ["Russische troepen", "Oekraïense leger", "humanitaire hulp", "Poetin Zelensky"],
-    "phrase": ['"Russische troepen"', '"Oekraïense leger"', '"de stad"', '"staakt het vuren"'],
-    "prefix": ["oekr*", "russ*", "bombard*", "verdedig*"],
-    "variant spelling": ["Kyiv", "Mariupol", "Kharkiv", "Putin", "Luhansk"],
-    "date-sorted": ["Kiev", "leger", "Marioepol"],
-    "fuzzy": ["Marioepl~", "Zelenksy~", "Oekrainse~"],
-}
-FTS = {  # the same questions in FTS5 syntax (no stemming or variants there; fuzzy has no equivalent)
-    "single term": ["Kiev", "Oekraïne", "leger", "gevechten", "president"],
-    "two-term AND": ["Russische troepen", "Oekraïense leger", "humanitaire hulp", "Poetin Zelensky"],
-    "phrase": ['"Russische troepen"', '"Oekraïense leger"', '"de stad"', '"staakt het vuren"'],
-    "prefix": ["oekr*", "russ*", "bombard*", "verdedig*"],
-    "variant spelling": ["Kyiv OR Kiev", "Mariupol OR Marioepol", "Kharkiv OR Charkov",
-                         "Putin OR Poetin", "Luhansk OR Loegansk"],
-    "date-sorted": ["Kiev", "leger", "Marioepol"],
-}
-
-
+GROWTH = {"full": [(200, 50), (6000, 50)], "small": [(20, 50)], "tiny": []}  # besides the main size
+TYPED = ["Kiev", "Oekraïne", "Mariupol", '"humanitaire corridor"', "oorlog Donbas", "bombard*",
+         "Kyiv", "leger", "Marioepl~", "Russische troepen", "Zelensky", "verdedig*"]
 def _median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
-
-
-def _pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p * (len(ordered) - 1))))]
 
 
 def _du(path: Path) -> int:
@@ -120,27 +98,6 @@ def bench_parse(folder: Path, size_mb: float, runs: int) -> dict:
             "entries": sum(len(d.entries) for d in docs)}
 
 
-def bench_queries(folder: Path, data: Path, repeats: int) -> dict:
-    from reader.library import Library
-
-    lib = Library(folder, data, defaults.variant_files(data))
-    lib.search("warm up", limit=20)
-    return {cls: _latencies(  # snippets of the top 20 included
-        lambda q, s=("date" if cls == "date-sorted" else "relevance"): lib.search(q, 20, s),
-        queries, repeats) for cls, queries in QUERIES.items()}
-
-
-def _latencies(ask, queries: list[str], repeats: int) -> dict:
-    """Time ask(query) for each query, `repeats` times; return p50, p95 and max in ms."""
-    times = []
-    for q in queries:
-        for _ in range(repeats):
-            t = time.perf_counter()
-            ask(q)
-            times.append((time.perf_counter() - t) * 1000)
-    return {"p50_ms": _median(times), "p95_ms": _pct(times, 0.95), "max_ms": max(times)}
-
-
 def bench_sync(folder: Path, data: Path, runs: int) -> dict:
     from reader.library import Library
 
@@ -164,29 +121,6 @@ def bench_sync(folder: Path, data: Path, runs: int) -> dict:
         lib.update_index()
         results["deleted"].append(time.perf_counter() - t)
     return {k: _median(v) for k, v in results.items()}
-
-
-def bench_fts5(folder: Path, repeats: int) -> dict:
-    docs, _ = archive.load(folder)
-    con = sqlite3.connect(":memory:")
-    t = time.perf_counter()
-    con.execute("CREATE VIRTUAL TABLE e USING fts5(id UNINDEXED, date UNINDEXED, headline, body, "
-                "tokenize='unicode61 remove_diacritics 2')")
-    con.executemany("INSERT INTO e VALUES (?, ?, ?, ?)", (
-        (e.id, d.date or "", e.headline or "", "\n".join((*e.paragraphs, e.caption_text)))
-        for d in docs for e in d.entries))
-    con.commit()
-    build = time.perf_counter() - t
-    def ask(q: str, order: str) -> None:
-        con.execute(f"SELECT id, snippet(e, 3, '«', '»', '…', 20) FROM e "
-                    f"WHERE e MATCH ? ORDER BY {order} LIMIT 20", (q,)).fetchall()
-        con.execute("SELECT count(*) FROM e WHERE e MATCH ?", (q,)).fetchone()
-
-    out: dict = {"build_seconds": build}
-    for cls, queries in FTS.items():
-        order = "date DESC" if cls == "date-sorted" else "rank"
-        out[cls] = _latencies(lambda q, o=order: ask(q, o), queries, repeats)
-    return out
 
 
 def run(size: str, runs: int, out: Path) -> dict:
@@ -215,11 +149,14 @@ def run(size: str, runs: int, out: Path) -> dict:
         r["first_hits_seconds"] = _median([f["seconds"] for f in firsts])
         warm = [_child(WARM, str(folder), str(work / "data-0")) for _ in range(runs)]
         r["warm_open_seconds"] = _median([w["seconds"] for w in warm])
-        r["queries"] = bench_queries(folder, work / "data-0", repeats=5)
+        r["queries"] = bench_queries(folder, work / "data-0", repeats=5, rounds=runs)
         cold = [_child(WINDOW, str(folder), str(work / f"window-{i}"), "cold", str(files))
                 for i in range(runs)]
         warm_w = [_child(WINDOW, str(folder), str(work / "data-0")) for _ in range(runs)]
-        r["window"] = {"cold_seconds": _median([c["seconds"] for c in cold]),
+        typing = _child(WINDOW, str(folder), str(work / "data-0"), "typing", *TYPED * runs)
+        r["window"] = {"type_to_paint": percentiles(typing["type_to_paint_ms"]),
+                       "rss_after_searches_mb": typing["idle_rss_mb"],
+                       "cold_seconds": _median([c["seconds"] for c in cold]),
                        "cold_all_seconds": _median([c["all_seconds"] for c in cold]),
                        "cold_built_seconds": _median([c["built_seconds"] for c in cold]),
                        "cold_longest_stall_ms": max(c["longest_stall_ms"] for c in cold),
@@ -227,6 +164,7 @@ def run(size: str, runs: int, out: Path) -> dict:
                        "idle_rss_mb": _median([w["idle_rss_mb"] for w in warm_w])}
         r["sync"] = bench_sync(folder, work / "data-0", runs)
         r["fts5"] = bench_fts5(folder, repeats=5)
+        r["growth"] = bench_growth(work, folder, files * entries, GROWTH[size], runs)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -234,6 +172,28 @@ def run(size: str, runs: int, out: Path) -> dict:
     print(table(r))
     print(f"\n(JSON: {out})")
     return r
+
+
+def bench_growth(work: Path, main_folder: Path, main_entries: int, sizes: list[tuple[int, int]],
+                 runs: int) -> dict:
+    """Return every query's p50/p95 (cold and repeated, over all classes) per archive size."""
+    out = {}
+    for files, entries in sizes:
+        folder = work / f"growth-{files}"
+        generate(folder, files, entries, defaults.BUNDLED_ARCHIVE)
+        _child(BUILD, str(folder), str(work / f"growth-data-{files}"))
+        out[files * entries] = _growth_row(bench_queries(folder, work / f"growth-data-{files}",
+                                                         repeats=3, rounds=1))
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(work / f"growth-data-{files}", ignore_errors=True)
+    out[main_entries] = _growth_row(bench_queries(main_folder, work / "data-0", repeats=3, rounds=1))
+    return dict(sorted(out.items()))
+
+
+def _growth_row(queries: dict) -> dict:
+    worst_p50, worst_p95 = all_classes(queries)
+    return {"worst_class_p50_ms": worst_p50, "worst_class_p95_ms": worst_p95,
+            "open_ms": queries["open_ms"]}
 
 
 def table(r: dict) -> str:
@@ -256,16 +216,29 @@ def table(r: dict) -> str:
         ("window: longest GUI-thread stall during a cold first start (worst run)",
          f"{r['window']['cold_longest_stall_ms']:.0f} ms (build done after "
          f"{r['window']['cold_built_seconds']:.1f} s)", ""),
-        ("window idle RSS", f"{r['window']['idle_rss_mb']:.0f} MB", ""),
+        ("window idle RSS (warm start) / after the typing below",
+         f"{r['window']['idle_rss_mb']:.0f} MB / {r['window']['rss_after_searches_mb']:.0f} MB", ""),
+        ("window: typing → results painted (debounce left out)",
+         _ms(r['window']['type_to_paint']), ""),
         ("re-index: changed / added / deleted file", " / ".join(
             f"{r['sync'][k]:.2f} s" for k in ("changed", "added", "deleted")), ""),
     ]
+    rows.append(("opening the index (whoosh searcher, postings arrays, stored fields)",
+                 f"{r['queries']['open_ms']:.1f} ms", ""))
     for cls, q in r["queries"].items():
+        if cls == "open_ms":
+            continue
         fts = r["fts5"].get(cls)
-        ref = (f"FTS5 p50 {fts['p50_ms']:.1f} ms (×{q['p50_ms'] / max(fts['p50_ms'], 1e-3):.0f})"
-               if fts else "FTS5: no equivalent")
-        rows.append((f"query: {cls}", f"p50 {q['p50_ms']:.1f} / p95 {q['p95_ms']:.1f} / "
-                                       f"max {q['max_ms']:.1f} ms", ref))
+        ref = f"FTS5 {_ms(fts)}" if fts else "FTS5: no equivalent"
+        rows.append((f"query: {cls}", f"cold {_ms(q['cold'])}; repeated {_ms(q['repeated'])}", ref))
+    for entries, g in r.get("growth", {}).items():
+        rows.append((f"growth: {entries:,} entries, worst class",
+                     f"p50 {g['worst_class_p50_ms']:.1f} / p95 {g['worst_class_p95_ms']:.1f} ms "
+                     f"(open {g['open_ms']:.0f} ms)", ""))
     lines = ["| measure | Liveblog Reader (median) | SQLite FTS5 |", "| --- | --- | --- |"]
     lines += [f"| {a} | {b_} | {c} |" for a, b_, c in rows]
     return "\n".join(lines)
+
+
+def _ms(p: dict) -> str:
+    return f"p50 {p['p50_ms']:.1f} / p95 {p['p95_ms']:.1f} ms"

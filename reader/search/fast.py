@@ -43,7 +43,10 @@ class _Part:
 
 
 class IndexArrays:
-    """Every segment's postings arrays for one whoosh searcher, with global statistics."""
+    """Every segment's postings arrays for one whoosh searcher, with global statistics.
+
+    Read-only once made, and holding no whoosh object: the readers of every thread share it.
+    """
 
     def __init__(self, searcher, folder: Path):
         self.parts: list[_Part] = []
@@ -66,8 +69,10 @@ class IndexArrays:
                 self.live[deleted + offset] = False
         self.avg_length = {f: searcher.avg_field_length(f) or 1 for f in SCORED}
         self.lengths = {f: self._concat_lengths(f) for f in SCORED}
-        self._searcher = searcher
-        self._chron: np.ndarray | None = None
+        chron = [_column(sub.reader(), "chron") for sub, _ in searcher.leaf_searchers()
+                 if sub.reader().segment() is not None]
+        # every document's date-order key (the schema's `chron` column), by document number
+        self.chron = np.concatenate(chron) if chron else np.zeros(0, dtype=np.int64)
 
     def _concat_lengths(self, field: str) -> np.ndarray:
         table = length_table()
@@ -78,15 +83,6 @@ class IndexArrays:
         for part in self.parts:
             part.arrays.close()
         self.parts = []
-
-    @property
-    def chron(self) -> np.ndarray:
-        """Every document's date-order key (the schema's `chron` column), by document number."""
-        if self._chron is None:
-            keys = [_column(sub.reader(), "chron") for sub, _ in self._searcher.leaf_searchers()
-                    if sub.reader().segment() is not None]
-            self._chron = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
-        return self._chron
 
     def translit_words(self, key: str) -> set[str]:
         """Return the unstemmed words of the index with this transliteration key."""

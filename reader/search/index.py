@@ -15,15 +15,17 @@ import struct
 import threading
 import weakref
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
 from whoosh import index as whoosh_index
 
 from reader.model import Hit, SearchResult
-from reader.search import compat, querying, segment_arrays, updating
+from reader.search import compat, fast, querying, segment_arrays, updating
 from reader.search.manifest import MANIFEST, IndexDamaged, Manifest
 from reader.search.updating import IndexBusy, IndexReport, ProgressFn
 
@@ -33,6 +35,7 @@ T = TypeVar("T")
 READ_ERRORS = (OSError, EOFError, struct.error, pickle.UnpicklingError, zlib.error, UnicodeDecodeError,
                whoosh_index.IndexError)
 READ_ATTEMPTS = 8  # reopen this often while the index keeps changing under a read
+MAX_READERS = 32  # readers kept for threads; the oldest are let go (closed once collected)
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,11 @@ class SearchIndex:
         self.final = root / "index"
         self.partial = root / "index.partial"
         self.write_lock = threading.Lock()  # one update at a time in this process
-        self._local = threading.local()
+        # each thread's reader, by thread id: a thread of Qt's pool gets a new Python thread
+        # state (and so empty threading.local data) for every task it runs
+        self._readers: OrderedDict[int, _Reader] = OrderedDict()
+        self._readers_lock = threading.Lock()
+        self._arrays: tuple[_Identity, fast.IndexArrays] | None = None  # shared by the readers
         self._generation = 0  # bumped on every commit and promotion made here
         self._stopping = threading.Event()
         # False: answer with whoosh's matchers only (the reference path), not the postings arrays
@@ -169,8 +176,7 @@ class SearchIndex:
 
     def _reader(self) -> _Reader | None:
         """Return this thread's searcher, reopened when the index changed; None if there is no index."""
-        local = self._local
-        current: _Reader | None = getattr(local, "reader", None)
+        current = self._readers.get(threading.get_ident())
         if current is not None and current.local_generation == self._generation:
             identity = self._identity()
             if identity == current.identity:
@@ -183,11 +189,25 @@ class SearchIndex:
         # a searcher dropped without close() (its thread ended) closes its files when collected
         weakref.finalize(searcher, _release, searcher.reader())
         generation = searcher.reader().generation()
-        prepared = querying.Prepared(searcher, identity.directory, self.use_arrays)
+        shared = partial(self._shared_arrays, searcher, replace(identity, generation=generation))
+        prepared = querying.Prepared(searcher, shared if self.use_arrays else None)
         prepared.open()
-        local.reader = _Reader(searcher, prepared,
-                               replace(identity, generation=generation), self._generation)
-        return local.reader
+        opened = _Reader(searcher, prepared, replace(identity, generation=generation), self._generation)
+        with self._readers_lock:
+            self._readers[threading.get_ident()] = opened
+            while len(self._readers) > MAX_READERS:  # threads that are gone: let them be collected
+                self._readers.popitem(last=False)
+        return opened
+
+    def _shared_arrays(self, searcher, identity: _Identity) -> fast.IndexArrays:
+        """Return the postings arrays of an index generation, opened once for every thread."""
+        with self._readers_lock:
+            if self._arrays is not None and self._arrays[0] == identity:
+                return self._arrays[1]
+        arrays = fast.IndexArrays(searcher, identity.directory)
+        with self._readers_lock:
+            self._arrays = (identity, arrays)
+        return arrays
 
     def _read(self, fn: Callable[[_Reader | None], T]) -> T:
         """Run fn on this thread's reader; reopen and retry when the index changed under it.
@@ -219,10 +239,9 @@ class SearchIndex:
 
     def close(self) -> None:
         """Close this thread's searcher."""
-        current = getattr(self._local, "reader", None)
-        self._local.reader = None
+        with self._readers_lock:
+            current = self._readers.pop(threading.get_ident(), None)
         if current is not None:
-            current.prepared.close()
             current.searcher.close()
 
     def query(self, text: str, variants, limit: int = 20, sort: str = "relevance",

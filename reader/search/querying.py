@@ -7,7 +7,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
 
 import numpy as np
 from whoosh import query as wq
@@ -38,14 +37,13 @@ class _Context:
 class Prepared:
     """What queries need from one searcher beyond its postings, worked out once per searcher.
 
-    `arrays` are the segments' postings arrays (None when a segment has none that can be used:
-    every query then goes the whoosh way); use_arrays=False answers with whoosh's matchers only.
+    `arrays` are the segments' postings arrays, from open_arrays() (None when a segment has
+    none that can be used, or open_arrays is None: every query then goes the whoosh way).
     """
 
-    def __init__(self, searcher, folder: Path | None = None, use_arrays: bool = True):
+    def __init__(self, searcher, open_arrays: Callable[[], fast.IndexArrays] | None = None):
         self.searcher = searcher
-        self.folder = folder
-        self.use_arrays = use_arrays and folder is not None
+        self._open_arrays = open_arrays
         self.arrays_problem: str | None = None
         self._arrays: fast.IndexArrays | None = None
         self._keymap: dict[str, list[str]] | None = None
@@ -54,34 +52,25 @@ class Prepared:
     @property
     def arrays(self) -> fast.IndexArrays | None:
         """The postings arrays of every segment, opened on first use; None if any cannot be used."""
-        if self._arrays is None and self.use_arrays:
+        if self._arrays is None and self._open_arrays is not None:
             try:
-                self._arrays = fast.IndexArrays(self.searcher, self.folder)
+                self._arrays = self._open_arrays()
             except ArraysDamaged as exc:
-                self.arrays_problem = str(exc)
-                self.use_arrays = False
+                self.drop_arrays(str(exc))
         return self._arrays
 
     def open(self) -> None:
-        """Open now what queries read: the postings arrays, date order, each segment's stored fields."""
-        if self.arrays is not None:
-            _ = self.arrays.chron
+        """Open now what queries read: the postings arrays, each segment's stored fields."""
+        _ = self.arrays
         for sub, _offset in self.searcher.leaf_searchers():
             if sub.doc_count_all():
                 sub.stored_fields(0)
 
     def drop_arrays(self, reason: str) -> None:
-        """Stop using the arrays (they failed a query); whoosh answers from now on."""
+        """Stop using the arrays (they cannot be opened, or failed a query); whoosh answers."""
         self.arrays_problem = reason
-        self.use_arrays = False
-        if self._arrays is not None:
-            self._arrays.close()
-            self._arrays = None
-
-    def close(self) -> None:
-        if self._arrays is not None:
-            self._arrays.close()
-            self._arrays = None
+        self._open_arrays = None
+        self._arrays = None
 
     def other_spellings(self, word: str) -> list[str]:
         """Return the index's unstemmed words that share word's transliteration key (word included)."""

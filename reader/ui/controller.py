@@ -25,7 +25,7 @@ from reader.ui.tasks import TaskRunner
 
 SYNC_DELAY_MS = 1000  # after a file changes, wait this long for more changes
 BUSY_RETRY_MS = 5000
-SEARCH_LIMIT = 200  # hits listed per query
+SEARCH_LIMIT = 50  # hits listed per query
 SNIPPETS = 15  # hits that come with their snippets: a screenful; the rest when shown
 
 
@@ -226,11 +226,16 @@ class Controller(QObject):
         self.problems = report.problems
         self.problems_changed.emit(report.problems)
         self.index_done.emit(report)
+        self._open_index()
         if report.added or report.changed or report.removed or report.rebuilt:
             self._docs.clear()
             self._list_documents()
             self.archive_changed.emit()
             self._rerun_search()
+
+    def _open_index(self) -> None:
+        """Open the index on the searching thread now, so the first search does not wait for it."""
+        self.tasks.run(self.library.doc_count, None, self._task_failed, search=True)
 
     def _update_failed(self, ticket: int, exc: BaseException) -> None:
         if not self._finished(ticket):
@@ -287,7 +292,7 @@ class Controller(QObject):
         lib = self.library
         self.tasks.run(partial(lib.search, text, limit, sort, document, SNIPPETS,
                                partial(self._stale, seq)),
-                       partial(self._searched, seq), partial(self._search_error, seq))
+                       partial(self._searched, seq), partial(self._search_error, seq), search=True)
 
     def _stale(self, seq: int) -> bool:
         """(any thread) Return True once a newer query was asked or the query was forgotten."""
@@ -296,7 +301,7 @@ class Controller(QObject):
     def fill_snippets(self, result: SearchResult, hits: list) -> None:
         """Build the snippets of hits that are shown (in the background); emit snippets_ready."""
         self.tasks.run(partial(self.library.with_snippets, result, hits),
-                       partial(self._snippets_built, result), self._task_failed)
+                       partial(self._snippets_built, result), self._task_failed, search=True)
 
     def _snippets_built(self, result: SearchResult, hits: list) -> None:
         self.snippets_ready.emit(result, hits)
@@ -326,7 +331,8 @@ class Controller(QObject):
         self._marks_seq += 1
         seq, lib = self._marks_seq, self.library
         self.tasks.run(partial(lib.matching_entries, text, path),
-                       partial(self._marked, seq, path, text), partial(self._marks_failed, seq))
+                       partial(self._marked, seq, path, text), partial(self._marks_failed, seq),
+                       search=True)
 
     def _marked(self, seq: int, path: str, text: str, ids: set[str]) -> None:
         if seq == self._marks_seq:

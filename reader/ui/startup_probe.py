@@ -1,4 +1,4 @@
-"""Time the window from process start to a filled document list (used by `make bench`)."""
+"""Time the window for `make bench`: start to a filled document list, and typing to painted results."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ def main() -> None:
 
     With a third argument "cold" and a fourth, the number of files: report when the first and
     when all documents are listed, and the longest stall of the GUI thread until the first
-    build is done. Otherwise (a warm start): wait for the index sync and report idle RSS.
+    build is done. With "typing" and queries (one per argument after it): type each into the
+    search field and report the times from the end of typing to painted results. Otherwise
+    (a warm start): wait for the index sync and report idle RSS.
     """
     from pathlib import Path
 
@@ -42,13 +44,73 @@ def main() -> None:
                           "longest_stall_ms": stalls.longest * 1000}), flush=True)
         os._exit(0)
     _wait(lambda: not window.controller.updating())
-    with open("/proc/self/status", encoding="ascii") as fh:
-        rss = int(fh.read().split("VmRSS:")[1].split()[0]) / 1024
-    print(json.dumps({"seconds": shown, "idle_rss_mb": rss, "documents": listed(),
-                      "longest_stall_ms": stalls.longest * 1000}))
+    extra = {}
+    if sys.argv[3:4] == ["typing"]:
+        extra = {"type_to_paint_ms": _type_to_paint(window, sys.argv[4:])}
+    print(json.dumps({"seconds": shown, "idle_rss_mb": _rss_mb(), "documents": listed(),
+                      "longest_stall_ms": stalls.longest * 1000, **extra}))
     window.close()
     window.controller.shutdown()
     del app
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        return int(fh.read().split("VmRSS:")[1].split()[0]) / 1024
+
+
+def _type_to_paint(window, queries: list[str]) -> list[float]:
+    """Type each query; return, per query, ms from the debounce firing to results painted.
+
+    The clock starts when the search field's pause timer fires (the debounce itself is left
+    out) and stops once the results list has painted the new answer (after the paint event
+    is handled).
+    """
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    bar = window.search_bar
+    state: dict = {"asked": None, "before": None, "fired": 0.0, "painted": None}
+
+    def fired() -> None:
+        state.update(asked=bar.text(), before=window.result, fired=time.perf_counter())
+
+    bar.timer.timeout.disconnect(bar._fire)  # the clock starts before the search is asked
+    bar.timer.timeout.connect(fired)
+    bar.timer.timeout.connect(bar._fire)
+
+    class PaintWatch(QObject):
+        def eventFilter(self, obj, event) -> bool:
+            result = window.result
+            if (event.type() == QEvent.Type.Paint and state["asked"] is not None
+                    and result is not state["before"] and result is not None
+                    and result.query == state["asked"]):
+                state["asked"] = None
+                QTimer.singleShot(0, lambda: state.update(painted=time.perf_counter()))
+            return False
+
+    watch = PaintWatch()
+    window.results.view.viewport().installEventFilter(watch)
+    times = []
+    for query in queries:
+        state["painted"] = None
+        bar.setFocus()
+        bar.selectAll()
+        _type(bar, query)
+        _wait(lambda: state["painted"] is not None)
+        times.append((state["painted"] - state["fired"]) * 1000)
+    return times
+
+
+def _type(widget, text: str) -> None:
+    """Type text into a widget key by key, as a person would (accented letters too)."""
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    for char in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown,
+                                                     Qt.KeyboardModifier.NoModifier, char))
 
 
 class _StallMeter:

@@ -63,6 +63,11 @@ class TaskRunner(QObject):
             pool = QThreadPool(self)
             pool.setMaxThreadCount(POOL_THREADS)
         self.pool = pool
+        # searches and what goes with them, one at a time on one thread that lives as long as
+        # the runner: it keeps one open index (a thread of its own, as whoosh wants)
+        self.search_pool = QThreadPool(self)
+        self.search_pool.setMaxThreadCount(1)
+        self.search_pool.setExpiryTimeout(-1)
         self._ids = itertools.count(1)
         self._tokens: dict[int, _Token] = {}
         self._callbacks: dict[int, tuple[Callable | None, Callable | None, Callable | None]] = {}
@@ -74,12 +79,16 @@ class TaskRunner(QObject):
 
     def run(self, fn: Callable[..., Any], on_done: Callable[[Any], None] | None = None,
             on_error: Callable[[BaseException], None] | None = None,
-            on_progress: Callable[[Any], None] | None = None) -> int:
-        """Run fn() (or fn(report) when on_progress is given) on the pool; return the task id."""
+            on_progress: Callable[[Any], None] | None = None, search: bool = False) -> int:
+        """Run fn() (or fn(report) when on_progress is given) on the pool; return the task id.
+
+        search=True runs it on the searching thread (after the searches asked before it).
+        """
         task_id = next(self._ids)
         self._callbacks[task_id] = (on_done, on_error, on_progress)
         token = self._tokens[task_id] = _Token()
-        self.pool.start(_Job(task_id, fn, self._signals, on_progress is not None, token))
+        pool = self.search_pool if search else self.pool
+        pool.start(_Job(task_id, fn, self._signals, on_progress is not None, token))
         return task_id
 
     def cancel(self, task_id: int) -> None:
@@ -94,8 +103,8 @@ class TaskRunner(QObject):
         return len(self._callbacks)
 
     def wait(self, msecs: int = 30_000) -> bool:
-        """Wait for the pool's running tasks (at shutdown); return True if all finished."""
-        return self.pool.waitForDone(msecs)
+        """Wait for the pools' running tasks (at shutdown); return True if all finished."""
+        return self.search_pool.waitForDone(msecs) and self.pool.waitForDone(msecs)
 
     def _forget(self, task_id: int) -> tuple[Callable | None, Callable | None, Callable | None]:
         self._tokens.pop(task_id, None)
