@@ -194,6 +194,9 @@ def _article_title(entries: tuple[Entry, ...], path: str) -> str:
             return _shorten(entry.paragraphs[0])
         if entry.headline:
             return _shorten(entry.headline)
+    for entry in entries:  # only short lines (read as captions): the first one
+        if entry.captions:
+            return _shorten(entry.captions[0].text)
     return Path(path).stem
 
 
@@ -216,15 +219,16 @@ def read_bytes(root: Path, rel: str) -> bytes:
 
 
 def parse_bytes(data: bytes, rel: str) -> Document:
-    """Decode and parse one file's bytes; raise ArchiveError if it holds no readable text."""
+    """Decode and parse one file's bytes; raise ArchiveError if it is empty, binary or undecodable.
+
+    Any text makes a document: a liveblog's header alone is one with its title and no entries.
+    """
     if not data.strip():
         raise ArchiveError("empty file")
     text, note = decode(data)
     if not text.strip():
         raise ArchiveError("empty file")
     doc = parse_text(text, rel)
-    if not doc.entries:
-        raise ArchiveError("no readable text")
     if note:
         doc = replace(doc, problems=(note,))
     return doc

@@ -129,11 +129,11 @@ class BookmarkStore:
     # -- reading ---------------------------------------------------------------------
 
     def _row(self, row) -> Bookmark:
-        entry_id, created, note, tags, document, title, headline, text, date = row
+        entry_id, created, note, tags, document, title, headline, text, date, archive = row
         return Bookmark(entry_id, created, note, tuple(json.loads(tags)), document, title,
-                        headline, text, date)
+                        headline, text, date, archive=archive)
 
-    _COLUMNS = "entry_id, created, note, tags, document, title, headline, text, date"
+    _COLUMNS = "entry_id, created, note, tags, document, title, headline, text, date, archive"
 
     def get(self, entry_id: str) -> Bookmark | None:
         """Return one bookmark, or None."""
@@ -142,11 +142,19 @@ class BookmarkStore:
                               (self.archive, entry_id)).fetchone()
         return self._row(row) if row else None
 
-    def list(self, tag: str | None = None, text: str | None = None) -> list[Bookmark]:
-        """Return bookmarks newest first, optionally only with a tag or containing text."""
+    def list(self, tag: str | None = None, text: str | None = None, everywhere: bool = False
+             ) -> list[Bookmark]:
+        """Return bookmarks newest first, optionally only with a tag or containing text.
+
+        everywhere=True: those of every archive, not only this one's.
+        """
         with self._connect() as con:
-            rows = con.execute(f"SELECT {self._COLUMNS} FROM bookmarks WHERE archive=? "
-                               "ORDER BY created DESC", (self.archive,)).fetchall()
+            if everywhere:
+                rows = con.execute(f"SELECT {self._COLUMNS} FROM bookmarks ORDER BY created DESC")
+            else:
+                rows = con.execute(f"SELECT {self._COLUMNS} FROM bookmarks WHERE archive=? "
+                                   "ORDER BY created DESC", (self.archive,))
+            rows = rows.fetchall()
         marks = [self._row(r) for r in rows]
         if tag:
             marks = [b for b in marks if tag.casefold() in (t.casefold() for t in b.tags)]
@@ -169,9 +177,24 @@ class BookmarkStore:
                                "GROUP BY document", (self.archive,))
             return dict(rows.fetchall())
 
-    def tags(self) -> list[str]:
-        """Return every tag in use, sorted."""
-        return sorted({t for b in self.list() for t in b.tags}, key=str.casefold)
+    def tags(self, everywhere: bool = False) -> list[str]:
+        """Return every tag in use (in this archive, or everywhere), sorted."""
+        return sorted({t for b in self.list(everywhere=everywhere) for t in b.tags}, key=str.casefold)
+
+    def version(self) -> tuple:
+        """Return something that changes whenever any program commits a change to the bookmarks.
+
+        A commit in WAL mode appends to the -wal file (and a checkpoint rewrites the database):
+        their sizes and times are enough to notice one, without opening the database.
+        """
+        out = []
+        for suffix in ("", "-wal"):
+            try:
+                st = os.stat(str(self.path) + suffix)
+                out.append((st.st_size, st.st_mtime_ns))
+            except OSError:
+                out.append(None)
+        return tuple(out)
 
     # -- writing ---------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from reader import archive, defaults, export
+from reader import archive, defaults, export, wording
 from reader.bookmarks import BookmarkError
 from reader.files import WriteError
 from reader.library import Library
@@ -26,7 +26,10 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the command line."""
+    from reader import __version__
+
     p = _Parser(prog="liveblog-reader", description="Read and search an offline liveblog archive.")
+    p.add_argument("--version", action="version", version=f"liveblog-reader {__version__}")
     p.add_argument("--archive", metavar="DIR", help="archive folder (default: the bundled archive/)")
     p.add_argument("--data-dir", metavar="DIR",
                    help="index, bookmarks and settings (default: $LIVEBLOG_READER_HOME, "
@@ -124,6 +127,8 @@ def _gui_args(args: argparse.Namespace) -> list[str]:
 
 def _library(args: argparse.Namespace) -> Library:
     archive_dir = Path(args.archive).expanduser() if args.archive else defaults.BUNDLED_ARCHIVE
+    if archive_dir.exists() and not archive_dir.is_dir():
+        raise UsageError(f"--archive must be a folder; {archive_dir} is a file")
     if not archive_dir.is_dir():
         raise UsageError(f"archive folder not found: {archive_dir}")
     data = defaults.data_dir(args.data_dir)
@@ -155,7 +160,7 @@ def _ensure_index(library: Library) -> None:
               file=sys.stderr)
         return
     if report.rebuilt:
-        print(f"liveblog-reader: rebuilt the index: {report.rebuilt}", file=sys.stderr)
+        print(f"liveblog-reader: {wording.rebuilt(report.rebuilt)}", file=sys.stderr)
     for problem in report.problems:
         print(f"liveblog-reader: skipped {problem.path}: {problem.reason}", file=sys.stderr)
 
@@ -179,19 +184,32 @@ def cmd_index(args: argparse.Namespace) -> int:
     library = _library(args)
     report = library.update_index(rebuild=args.rebuild, progress=_progress)
     if report.rebuilt and not args.rebuild:
-        print(f"rebuilt the index: {report.rebuilt}", file=sys.stderr)
-    print(f"{report.files} files, {report.entries} entries indexed "
-          f"({report.added} added, {report.changed} changed, {report.removed} removed) "
-          f"in {report.seconds:.1f} s; {len(report.problems)} problems")
+        print(f"liveblog-reader: {wording.rebuilt(report.rebuilt)}", file=sys.stderr)
+    line = wording.index_summary(report)
+    print(f"{line}; {wording.skipped(len(report.problems))}" if report.problems else line)
     for problem in report.problems:
         print(f"  skipped {problem.path}: {problem.reason}")
     return 0
 
 
+def _query(text: str) -> str:
+    if not text.strip():
+        raise UsageError("give something to search for (see the query syntax in the README)")
+    return text
+
+
+def _document(library: Library, path: str | None) -> str | None:
+    if path is not None and path not in {d.path for d in library.document_infos() or []}:
+        raise UsageError(f"no document {path} in the archive (paths as `parse` and `search` show them)")
+    return path
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     library = _library(args)
+    _query(args.query)
     _ensure_index(library)
-    result = library.search(args.query, limit=args.limit, sort=args.sort, document=args.document)
+    result = library.search(args.query, limit=args.limit, sort=args.sort,
+                            document=_document(library, args.document))
     if args.json:
         _print_json(result_json(result))
     else:
@@ -200,6 +218,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    if not args.entry_id.strip():
+        raise UsageError("give an entry id (search shows them)")
     library = _library(args)
     _ensure_index(library)
     found = library.entry(args.entry_id)
@@ -238,8 +258,14 @@ def cmd_bookmarks(args: argparse.Namespace) -> int:
         return 0
     if action == "add":
         _ensure_index(library)
+        before = library.get_bookmark(args.entry_id)
         mark = library.bookmark(args.entry_id, note=args.note, tags=args.tag)
-        print(f"bookmarked {mark.entry_id}: {mark.headline or mark.title}")
+        if before is None:
+            print(f"bookmarked {mark.entry_id}: {mark.headline or mark.title}")
+        elif args.note is not None or args.tag:
+            print(f"already bookmarked {mark.entry_id}; updated its note and tags")
+        else:
+            print(f"already bookmarked {mark.entry_id}: {mark.headline or mark.title}")
     elif action == "remove":
         if not library.unbookmark(args.entry_id):
             raise UsageError(f"no bookmark for entry {args.entry_id}")
@@ -254,22 +280,31 @@ def cmd_export(args: argparse.Namespace) -> int:
     sources = sum([bool(args.entry_ids), args.bookmarks, args.query is not None])
     if sources != 1:
         raise UsageError("give entry ids, --bookmarks or --query (one of them)")
+    if args.query is not None:
+        _query(args.query)
     library = _library(args)
     _ensure_index(library)
     if args.bookmarks:
         items = library.bookmark_items(library.bookmark_list(tag=args.tag))
+        what = f"no bookmarks tagged {args.tag!r}" if args.tag else "no bookmarks"
     elif args.query is not None:
         hits = library.search(args.query, limit=args.limit).hits
         items = library.export_items([h.id for h in hits])
+        what = f"no entry matches {args.query!r}"
     else:
         items = library.export_items(args.entry_ids)
+        what = "no entries"
+    if not items:
+        raise UsageError(f"nothing to export: {what}")
     if args.chronological:
         items = export.chronological(items)
     fmt = args.format or ("md" if (args.output or "").lower().endswith(".md") else "txt")
     text = export.render(items, fmt)
     if args.output:
+        if Path(args.output).exists() and not args.force and Path(args.output).is_file():
+            raise UsageError(f"{args.output} already exists; add --force to overwrite it")
         library.write_export(Path(args.output), text, overwrite=args.force)
-        print(f"wrote {len(items)} entries to {args.output}", file=sys.stderr)
+        print(f"wrote {wording.entries(len(items))} to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0
@@ -314,8 +349,8 @@ def _print_result(result: SearchResult) -> None:
     before, after = ("\033[1;33m", "\033[0m") if tty else ("«", "»")
     if result.message:
         print(f"note: {result.message}")
-    noun = "hit" if result.total == 1 else "hits"
-    print(f"{result.total} {noun} for {result.query!r}")
+    shown = f" (showing {len(result.hits)})" if len(result.hits) < result.total else ""
+    print(f"{wording.count(result.total, 'hit')} for {result.query!r}{shown}")
     for typed, others in result.variants.items():
         also = ", ".join(f"{name} ({n})" for name, n in others.items())
         print(f"{typed}: also matched {also}")

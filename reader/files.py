@@ -7,6 +7,7 @@ import errno
 import os
 import stat
 import tempfile
+import threading
 from pathlib import Path
 
 
@@ -48,6 +49,7 @@ def write_text(path: Path, text: str, overwrite: bool = False) -> None:
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        os.fchmod(fd, 0o666 & ~_umask())  # a file the user made: the usual mode, not mkstemp's 0600
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -60,6 +62,17 @@ def write_text(path: Path, text: str, overwrite: bool = False) -> None:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+_UMASK_LOCK = threading.Lock()
+
+
+def _umask() -> int:
+    """Return the process's umask (reading it means setting it: briefly, under a lock)."""
+    with _UMASK_LOCK:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
 
 
 def _write_stream(path: Path, data: bytes) -> None:

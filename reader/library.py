@@ -210,17 +210,32 @@ class Library:
         """Return one bookmark, or None."""
         return self._bookmarks.get(entry_id)
 
-    def bookmark_list(self, tag: str | None = None, text: str | None = None) -> list[Bookmark]:
-        """Return bookmarks newest first, each marked whether its entry is still in the archive."""
-        marks = self._bookmarks.list(tag, text)
-        if not marks or self._index.directory() is None:
-            return marks
-        present = self._index.present([b.entry_id for b in marks])
-        return [replace(b, in_archive=b.entry_id in present) for b in marks]
+    def bookmark_list(self, tag: str | None = None, text: str | None = None,
+                      everywhere: bool = False) -> list[Bookmark]:
+        """Return bookmarks newest first (this archive's, or everywhere=True: every archive's).
 
-    def bookmark_tags(self) -> list[str]:
-        """Return every tag in use, sorted."""
-        return self._bookmarks.tags()
+        This archive's are marked whether their entry is still in it; another archive's are
+        taken as they were saved (its index is not opened).
+        """
+        marks = self._bookmarks.list(tag, text, everywhere)
+        here = str(self.archive_dir.resolve())
+        ours = [b.entry_id for b in marks if b.archive == here]
+        if not ours or self._index.directory() is None:
+            return marks
+        present = self._index.present(ours)
+        return [replace(b, in_archive=b.entry_id in present) if b.archive == here else b for b in marks]
+
+    def is_here(self, mark: Bookmark) -> bool:
+        """Return True when a bookmark belongs to this archive."""
+        return mark.archive == str(self.archive_dir.resolve())
+
+    def bookmark_tags(self, everywhere: bool = False) -> list[str]:
+        """Return every tag in use (this archive's, or every archive's), sorted."""
+        return self._bookmarks.tags(everywhere)
+
+    def bookmarks_version(self) -> tuple:
+        """Return a value that changes whenever any program changes the bookmarks."""
+        return self._bookmarks.version()
 
     def bookmark_counts(self) -> dict[str, int]:
         """Return how many bookmarks each document (by path) has."""

@@ -119,3 +119,4 @@ class Bookmark:
     text: str
     date: str | None = None
     in_archive: bool = True
+    archive: str = ""  # the archive folder it belongs to (bookmarks of every archive share a file)

@@ -232,3 +232,17 @@ def test_date_prefix_on_a_liveblog():
     doc = archive.parse_text(" date 2022-04-19 \nliveblog\nNOS Nieuws\n\nA • B\n\n"
                              "Kop\n\nEen alinea met tekst die eindigt.\n", "x.txt")
     assert (doc.kind, doc.date, doc.title, doc.closed) == ("liveblog", "2022-04-19", "A • B", False)
+
+
+@pytest.mark.parametrize("text, title, entries", [
+    ("liveblog\nNOS Nieuws\n\nAlleen een titel • en nog een\n", "Alleen een titel • en nog een", 0),
+    ("liveblog\n\nTwee regels\n", "Twee regels", 0),
+    ("Volg dit onderwerp Volgen Ontvang een melding\n", None, 0),
+    ("Een losse regel\n", "Een losse regel", 1),
+])
+def test_any_text_is_a_document(tmp_path: Path, text, title, entries):
+    (tmp_path / "f.txt").write_text(text, encoding="utf-8")
+    docs, problems = archive.load(tmp_path)
+    assert problems == [] and len(docs) == 1
+    assert len(docs[0].entries) == entries
+    assert docs[0].title == (title or "f")

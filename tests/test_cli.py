@@ -36,7 +36,8 @@ def test_parse_json(tmp_path):
 def test_index_then_search_json(tmp_path):
     proc = run("index", data_dir=tmp_path)
     files, entries = oracle.file_count(BUNDLED), oracle.entry_count(BUNDLED)
-    assert f"{files} files, {entries} entries indexed" in proc.stdout and "0 problems" in proc.stdout
+    assert f"{files} documents, {entries} entries indexed" in proc.stdout
+    assert "skipped" not in proc.stdout
     out = json.loads(run("search", "Mariupol", "--json", "--limit", "3", data_dir=tmp_path).stdout)
     total = len(oracle.with_any(BUNDLED, "Mariupol", "Marioepol"))
     assert out["query"] == "Mariupol" and out["total"] == total and len(out["hits"]) == 3
@@ -68,7 +69,7 @@ def test_archive_option_and_problems(tmp_path):
     (archive / "a.txt").write_text("Kop\n\nEen alinea over de zeppelin boven Zwolle.\n", "utf-8")
     (archive / "b.txt").write_bytes(b"\x00\x01\x02binary")
     proc = run("--archive", str(archive), "index", data_dir=tmp_path)
-    assert "2 files, 1 entries" in proc.stdout and "1 problems" in proc.stdout
+    assert "1 document, 1 entry indexed" in proc.stdout and "; 1 file skipped" in proc.stdout
     assert "b.txt: binary" in proc.stdout
     out = json.loads(run("--archive", str(archive), "search", "zeppelin", "--json",
                          data_dir=tmp_path).stdout)
@@ -113,7 +114,7 @@ def test_bookmarks_and_export_from_the_command_line(tmp_path):
     text = target.read_text(encoding="utf-8")
     assert text.count("Entry: ") == 3 and "Note: nieuwe notitie" in text
     again = run("export", "--bookmarks", "-o", str(target), data_dir=tmp_path, check=False)
-    assert again.returncode == 2 and "already exists" in again.stderr
+    assert again.returncode == 2 and "already exists; add --force to overwrite it" in again.stderr
     md = run("export", *ids[:2], "--format", "md", data_dir=tmp_path).stdout
     assert md.count("## ") == 2
     hits = run("export", "--query", "Frederiksen", data_dir=tmp_path).stdout
@@ -143,3 +144,36 @@ def test_an_unreadable_variant_list_is_named(tmp_path):
     proc = run("search", "Kyiv", "--json", data_dir=tmp_path)
     assert f"{tmp_path / 'variants.txt'} is not UTF-8 text; its name variants are not used" in proc.stderr
     assert "Kiev" in json.loads(proc.stdout)["variants"]["Kyiv"]  # the shipped list still works
+
+
+@pytest.mark.parametrize("args, message", [
+    (["search", ""], "give something to search for"),
+    (["search", "   "], "give something to search for"),
+    (["export", "--query", ""], "give something to search for"),
+    (["export", "--query", "xyzzyq", "-o", "OUT"], "nothing to export: no entry matches 'xyzzyq'"),
+    (["search", "Kiev", "--document", "nonexist.txt"], "no document nonexist.txt in the archive"),
+    (["--archive", "FILE", "search", "Kiev"], "--archive must be a folder"),
+    (["show", ""], "give an entry id"),
+])
+def test_pointless_commands_say_why_in_one_line_and_do_nothing(tmp_path, args, message):
+    (tmp_path / "a-file.txt").write_text("x", encoding="utf-8")
+    out = tmp_path / "out.txt"
+    args = [str(out) if a == "OUT" else str(tmp_path / "a-file.txt") if a == "FILE" else a for a in args]
+    proc = run(*args, data_dir=tmp_path / "data", check=False)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.startswith("liveblog-reader: ") and message in proc.stderr
+    assert proc.stderr.count("\n") == 1
+    assert not out.exists()  # no empty file written
+
+
+def test_counts_and_bookmarking_twice_read_right(tmp_path):
+    shown = run("search", "Kiev", "--limit", "2", data_dir=tmp_path).stdout
+    total = len(oracle.with_any(BUNDLED, "Kiev", "Kyiv"))
+    assert shown.startswith(f"{total} hits for 'Kiev' (showing 2)")
+    hit = json.loads(run("search", "Frederiksen", "--json", data_dir=tmp_path).stdout)["hits"][0]["id"]
+    assert run("bookmarks", "add", hit, data_dir=tmp_path).stdout.startswith(f"bookmarked {hit}")
+    assert run("bookmarks", "add", hit, data_dir=tmp_path).stdout.startswith(f"already bookmarked {hit}")
+    target = tmp_path / "one.txt"
+    proc = run("export", hit, "-o", str(target), data_dir=tmp_path)
+    assert proc.stderr == f"wrote 1 entry to {target}\n"
+    assert run("--version", data_dir=tmp_path).stdout.startswith("liveblog-reader 0.")

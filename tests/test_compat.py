@@ -200,3 +200,16 @@ def test_numeric_column_bytes_are_its_values(big_index):
             raw, typecode = compat.column_bytes(sub.reader(), "chron")
             values = np.frombuffer(raw, dtype=np.dtype(typecode).newbyteorder(">")).tolist()
             assert values == compat.column_values(sub.reader(), "chron")
+
+
+def test_a_released_pool_holds_no_postings(tmp_path):
+    from reader.search.building import Writer
+
+    ix, writer = _tiny_index(tmp_path / "ix", Writer)
+    for row in _rows(2):
+        writer.add_document(**row)
+    pool = writer.pool
+    assert pool.current and "add" in pool.__dict__  # the lean pool holds what is added
+    writer.commit()
+    assert pool.current == [] and "add" not in pool.__dict__ and "iter_postings" not in pool.__dict__
+    ix.close()

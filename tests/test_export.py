@@ -92,3 +92,20 @@ def test_unwritable_folder_is_refused_and_left_empty(tmp_path):
 def test_disk_full(tmp_path):
     with pytest.raises(WriteError, match="disk is full"):
         write_text(Path("/dev/full"), "x" * 10_000)
+
+
+def test_an_export_gets_the_usual_file_mode(tmp_path):
+    import os
+    import stat
+
+    from reader import files
+
+    old = os.umask(0o022)
+    try:
+        files.write_text(tmp_path / "e.txt", "tekst\n")
+        os.umask(0o077)
+        files.write_text(tmp_path / "private.txt", "tekst\n")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "e.txt").stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / "private.txt").stat().st_mode) == 0o600

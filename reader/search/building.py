@@ -61,10 +61,15 @@ class Writer(SegmentWriter):
     def per_document_reader(self):
         return Lengths(super().per_document_reader())
 
+    def _close_segment(self):
+        super()._close_segment()
+        compat.release_pool(self)  # also when nothing was added (no flush) or on cancel
+
     def _flush_segment(self):
         recorder = segment_arrays.Recorder()
         compat.record_postings(self, recorder.tee)
         super()._flush_segment()
+        compat.release_pool(self)
         name = segment_arrays.file_name(self.newsegment.segment_id())
         recorder.write(Path(self.storage.folder) / name, self.doc_count())
 

@@ -105,6 +105,19 @@ def record_postings(writer, tee) -> None:
     pool.iter_postings = lambda: tee(original())
 
 
+def release_pool(writer) -> None:
+    """Let go of a segment writer's postings once they are written (call after _flush_segment).
+
+    The pool keeps every posting in `current` (hundreds of MB for a big segment) as long as the
+    writer lives; and the hooks above (record_postings, lean_pool) refer back to the pool,
+    which would keep it for the garbage collector's next full pass.
+    """
+    pool = writer.pool
+    pool.__dict__.pop("add", None)
+    pool.__dict__.pop("iter_postings", None)
+    pool.current = []
+
+
 def length_table() -> list[int]:
     """Return the field length each of the 256 one-byte codes stands for.
 

@@ -57,10 +57,11 @@ _FIELD, _TERM, _DOC, _WEIGHT, _VALUE = (operator.itemgetter(i) for i in range(5)
 
 
 class _FieldRecord:
-    """One field's postings, kept as numpy arrays and byte strings per block.
+    """One field's postings, decoded a block at a time into compact numpy arrays.
 
-    Nothing kept is a tuple or list of Python objects: the garbage collector would scan them
-    over and over while whoosh writes (it made recording cost twice as much).
+    Nothing kept is a tuple or list of Python objects (the garbage collector would scan them
+    over and over while whoosh writes), and each block is reduced at once to what the file
+    holds: the memory it takes is about the file's size.
     """
 
     def __init__(self, name: str):
@@ -68,9 +69,10 @@ class _FieldRecord:
         self.new_term: list[np.ndarray] = []  # per posting: its term differs from the one before
         self.vocab: list[bytes] = []  # each term once, in order
         self.docs: list[np.ndarray] = []
-        self.weights: list[np.ndarray] = []
-        self.values: list[bytes] = []
-        self.value_sizes: list[np.ndarray] = []
+        self.counts: list[np.ndarray] = []  # per posting: its frequency (scored fields)
+        self.positions: list[np.ndarray] = []  # per posting, its positions (positional fields)
+        self.boost: float | None = None  # weight / frequency: the same for every posting
+        self.weights: list[np.ndarray | None] = []  # per block: None where that holds
         self.last: bytes | None = None
 
     def take(self, postings: list[tuple]) -> None:
@@ -84,11 +86,28 @@ class _FieldRecord:
         self.vocab.extend(terms[i] for i in np.flatnonzero(new))
         self.last = terms[-1]
         self.docs.append(np.fromiter(map(_DOC, postings), dtype=np.int32, count=n))
-        self.weights.append(np.fromiter(map(_WEIGHT, postings), dtype=np.float64, count=n))
+        weights = np.fromiter(map(_WEIGHT, postings), dtype=np.float64, count=n)
+        counts = np.ones(n, dtype=np.int64)
         if self.name in SCORED:
             values = list(map(_VALUE, postings))
-            self.values.append(b"".join(values))
-            self.value_sizes.append(np.fromiter(map(len, values), dtype=np.int64, count=n))
+            if self.name in POSITIONAL:  # PackedPositions: a big-endian count, a uint32 gap each
+                words = np.frombuffer(b"".join(values), dtype="<u4")
+                sizes = np.fromiter(map(len, values), dtype=np.int64, count=n) // 4
+                heads = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+                counts = words[heads].byteswap().astype(np.int64)
+                running = np.cumsum(np.delete(words, heads).astype(np.int64))
+                first = np.concatenate(([0], np.cumsum(counts)[:-1]))
+                before = np.concatenate(([0], running))[first]  # the running sum before each posting
+                self.positions.append((running - np.repeat(before, counts)).astype(np.uint32))
+            else:  # Frequency: the value is the count, a big-endian uint
+                counts = np.frombuffer(b"".join(values), dtype=">u4").astype(np.int64)
+            self.counts.append(counts.astype(np.uint32))
+        if self.boost is None:
+            self.boost = float(weights[0] / counts[0])
+        plain = np.array_equal(weights, counts * self.boost)
+        self.weights.append(None if plain else weights.astype(np.float32))
+        if self.name not in SCORED:
+            self.counts.append(counts.astype(np.uint8))  # for the weights, if one block is not plain
 
 
 class Recorder:
@@ -139,46 +158,29 @@ def _smallest_uint(values: np.ndarray) -> np.ndarray:
 def _field_arrays(rec: _FieldRecord, doc_count: int) -> dict[str, np.ndarray]:
     name = rec.name
     docs = _cat(rec.docs, np.int32)
-    weights = _cat(rec.weights, np.float64)
     starts = np.flatnonzero(_cat(rec.new_term, bool))
     vocab = rec.vocab
     voff = np.zeros(len(vocab) + 1, dtype=np.int64)
     np.cumsum([len(t) for t in vocab], out=voff[1:])
-    pstart = np.append(starts, len(docs)).astype(np.int64)
     out = {f"{name}.vocab": np.frombuffer(b"".join(vocab), dtype=np.uint8),
-           f"{name}.voff": voff, f"{name}.pstart": pstart, f"{name}.docs": docs}
-    boost = 1.0
+           f"{name}.voff": voff, f"{name}.pstart": np.append(starts, len(docs)).astype(np.int64),
+           f"{name}.docs": docs, f"{name}.boost": np.array([rec.boost or 1.0])}
     if name in SCORED:
-        # a weight is the posting's frequency times the field's boost; a document's field length
-        # is the sum of its frequencies, stored by whoosh as one byte
-        values = b"".join(rec.values)
-        if name in POSITIONAL:  # PackedPositions: a big-endian count, then a uint32 delta each
-            words = np.frombuffer(values, dtype="<u4")
-            sizes = _cat(rec.value_sizes, np.int64) // 4
-            heads = np.concatenate(([0], np.cumsum(sizes)[:-1])) if len(sizes) else sizes
-            counts = words[heads].byteswap().astype(np.int64)
-            deltas = np.delete(words, heads).astype(np.int64)
-            running = np.cumsum(deltas)
-            first = np.concatenate(([0], np.cumsum(counts)[:-1])) if len(counts) else counts
-            before = np.concatenate(([0], running))[first]  # the running sum before each posting
-            out[f"{name}.positions"] = _smallest_uint(running - np.repeat(before, counts))
+        # a document's field length is the sum of its frequencies, stored by whoosh as one byte
+        counts = _cat(rec.counts, np.uint32)
+        out[f"{name}.counts"] = _smallest_uint(counts)
+        out[f"{name}.lengths"] = length_bytes(np.bincount(docs, weights=counts,
+                                                          minlength=doc_count)[:doc_count])
+        if name in POSITIONAL:
+            out[f"{name}.positions"] = _smallest_uint(_cat(rec.positions, np.uint32))
             termpos = np.zeros(len(starts) + 1, dtype=np.int64)
             if len(starts):
-                np.cumsum(np.add.reduceat(counts, starts), out=termpos[1:])
+                np.cumsum(np.add.reduceat(counts.astype(np.int64), starts), out=termpos[1:])
             out[f"{name}.termpos"] = termpos
-        else:  # Frequency: the value is the count, a big-endian uint
-            counts = np.frombuffer(values, dtype=">u4").astype(np.int64)
-        out[f"{name}.counts"] = _smallest_uint(counts)
-        lengths = np.bincount(docs, weights=counts, minlength=doc_count)[:doc_count]
-        out[f"{name}.lengths"] = length_bytes(lengths)
-        if len(counts):
-            boost = float(weights[0] / counts[0])
-        exact = np.array_equal(weights, counts * boost)
-    else:
-        exact = bool(np.all(weights == 1.0))
-    if not exact:  # weights that are not frequency x boost (never written by this program)
-        out[f"{name}.weights"] = weights.astype(np.float32)
-    out[f"{name}.boost"] = np.array([boost])
+    if any(w is not None for w in rec.weights):  # not frequency x boost (this program writes none)
+        out[f"{name}.weights"] = np.concatenate([
+            w if w is not None else (c * (rec.boost or 1.0)).astype(np.float32)
+            for w, c in zip(rec.weights, rec.counts, strict=True)])
     if name == "exact":
         words = [t.decode("utf-8") for t in vocab]
         keyed = sorted((key_hash(translit_key(w)), i) for i, w in enumerate(words)
@@ -288,7 +290,9 @@ class SegmentArrays:
 
     def verify(self) -> None:
         """Raise ArraysDamaged unless the data matches its checksum (reads the whole file)."""
-        if zlib.crc32(self._map[self.base:]) != self.crc32:
+        with memoryview(self._map) as view:  # no copy of the file
+            crc = zlib.crc32(view[self.base:])
+        if crc != self.crc32:
             raise ArraysDamaged("a postings-arrays file does not match its checksum")
 
     def close(self) -> None:

@@ -109,12 +109,12 @@ def update(index, rebuild: bool = False, progress: ProgressFn | None = None) -> 
         ix = manifest = None
         target = index.final
         if rebuild:
-            report.rebuilt = "a rebuild was requested"
+            report.rebuilt = "as asked"
         elif index.final.exists():
             try:
                 ix, manifest = open_checked(index.final)
             except IndexDamaged as exc:
-                report.rebuilt = f"the index was damaged ({exc})"
+                report.rebuilt = f"it was damaged: {exc}"
         if ix is None and not rebuild and index.partial.exists():
             try:
                 ix, manifest = open_checked(index.partial)  # resume a build that was cut off

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QSettings, Qt
-from PySide6.QtGui import QIcon, QPalette
+from PySide6.QtCore import QLockFile, QSettings
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from reader import defaults
 from reader.library import Library
 from reader.ui.bookmarking import Bookmarks
 from reader.ui.controller import Controller
+from reader.ui.display import display_problem
 from reader.ui.main_window import MainWindow
 from reader.ui.tasks import TaskRunner
+from reader.ui.theme import apply_theme
 
 
 def make_library(archive_dir: Path, data_dir: Path) -> Library:
@@ -28,33 +29,6 @@ def settings_for(data_dir: Path) -> QSettings:
     """Return the settings file in the data dir."""
     data_dir.mkdir(parents=True, exist_ok=True)
     return QSettings(str(data_dir / "settings.ini"), QSettings.Format.IniFormat)
-
-
-def apply_style(app: QApplication) -> None:
-    """Use Fusion with the system palette (light or dark) and our stylesheet."""
-    app.setStyle("Fusion")
-    scheme = app.styleHints().colorScheme()
-    if scheme == Qt.ColorScheme.Dark:
-        app.setPalette(dark_palette())
-    with contextlib.suppress(OSError):
-        app.setStyleSheet((defaults.RESOURCES / "style.qss").read_text(encoding="utf-8"))
-
-
-def dark_palette() -> QPalette:
-    """Return a dark palette (used when the system asks for dark, and for screenshots)."""
-    p = QPalette()
-    colors = {
-        QPalette.ColorRole.Window: "#202124", QPalette.ColorRole.WindowText: "#e8eaed",
-        QPalette.ColorRole.Base: "#17181a", QPalette.ColorRole.AlternateBase: "#26272b",
-        QPalette.ColorRole.Text: "#e8eaed", QPalette.ColorRole.Button: "#2b2c30",
-        QPalette.ColorRole.ButtonText: "#e8eaed", QPalette.ColorRole.Highlight: "#4a7fc1",
-        QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.Mid: "#3c3d42",
-        QPalette.ColorRole.PlaceholderText: "#9aa0a6", QPalette.ColorRole.ToolTipBase: "#2b2c30",
-        QPalette.ColorRole.ToolTipText: "#e8eaed", QPalette.ColorRole.Link: "#8ab4f8",
-    }
-    for role, color in colors.items():
-        p.setColor(role, color)
-    return p
 
 
 def build_window(archive_dir: Path | None, data_dir: Path) -> MainWindow:
@@ -95,17 +69,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--archive", metavar="DIR")
     parser.add_argument("--data-dir", metavar="DIR")
     args = parser.parse_args(argv if argv is not None else sys.argv[1:])
+    problem = None if QApplication.instance() else display_problem()
+    if problem:
+        print(f"liveblog-reader: {problem}", file=sys.stderr)
+        return 2
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("Liveblog Reader")
     app.setDesktopFileName("liveblog-reader")
     app.setWindowIcon(QIcon(str(defaults.RESOURCES / "icons" / "app.svg")))
-    apply_style(app)
     archive_dir = Path(args.archive).expanduser() if args.archive else None
     if archive_dir is not None and not archive_dir.is_dir():
         print(f"liveblog-reader: archive folder not found: {archive_dir}", file=sys.stderr)
         return 2
     data = defaults.data_dir(args.data_dir)
     data.mkdir(parents=True, exist_ok=True)
+    apply_theme(app, str(settings_for(data).value("view/theme", "system")))
     lock = instance_lock(data)
     if lock is None:
         QMessageBox.information(None, "Liveblog Reader",

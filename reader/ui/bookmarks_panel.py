@@ -17,10 +17,11 @@ from PySide6.QtWidgets import (
 
 from reader.model import Bookmark
 from reader.ui.delegates import BookmarkDelegate
-from reader.ui.layout import card_list, lay_out_panel
+from reader.ui.layout import card_list, lay_out_panel, wire_choosing
 from reader.ui.models import BookmarkListModel, ItemRole
 
 ALL_TAGS = "All tags"
+SCOPES = ("All archives", "This archive")
 
 
 class BookmarksPanel(QWidget):
@@ -37,22 +38,31 @@ class BookmarksPanel(QWidget):
         self.text.setClearButtonEnabled(True)
         self.tag = QComboBox()
         self.tag.addItem(ALL_TAGS)
+        self.scope = QComboBox()
+        self.scope.addItems(SCOPES)
+        self.scope.setToolTip("Bookmarks of every archive you opened, or of this one")
         self.view = card_list("bookmarks")
         self.view.setModel(self.model)
         self.view.setItemDelegate(BookmarkDelegate(self.view))
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.view.selectionModel().currentChanged.connect(self._current_changed)
-        self.view.activated.connect(self._activated)
+        wire_choosing(self.view, self.chosen, self.opened)
         self.timer = QTimer(self, singleShot=True, interval=150)
         self.timer.timeout.connect(self.filter_changed)
         self.text.textChanged.connect(self.timer.start)
         self.tag.currentIndexChanged.connect(self.timer.start)
-        lay_out_panel(self, [(self.text, 1), (self.tag, 0)], self.view)
+        self.scope.currentIndexChanged.connect(self.timer.start)
+        lay_out_panel(self, [(self.text, 1), (self.tag, 0), (self.scope, 0)], self.view)
 
-    def filters(self) -> tuple[str | None, str | None]:
-        """Return (tag, text) to filter by."""
+    def filters(self) -> tuple[str | None, str | None, bool]:
+        """Return (tag, text, every archive's) to filter by."""
         tag = self.tag.currentText()
-        return (None if tag == ALL_TAGS else tag), (self.text.text().strip() or None)
+        return ((None if tag == ALL_TAGS else tag), (self.text.text().strip() or None),
+                self.scope.currentIndex() == 0)
+
+    def set_archive(self, archive: str) -> None:
+        """Say which archive is open: the others' bookmarks are labelled with theirs."""
+        self.model.here = archive
+        self.view.itemDelegate().clear_cache()
 
     def set_bookmarks(self, marks: list[Bookmark], tags: list[str]) -> None:
         """Show bookmarks and offer the tags in use."""
@@ -76,16 +86,6 @@ class BookmarksPanel(QWidget):
         """Return the selected bookmarks in list order."""
         rows = sorted(i.row() for i in self.view.selectionModel().selectedIndexes())
         return [self.model.items[r] for r in rows]
-
-    def _current_changed(self, current, _previous) -> None:
-        mark = current.data(ItemRole) if current.isValid() else None
-        if mark is not None:
-            self.chosen.emit(mark)
-
-    def _activated(self, index) -> None:
-        mark = index.data(ItemRole)
-        if mark is not None:
-            self.opened.emit(mark)
 
 
 class NoteDialog(QDialog):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QModelIndex, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -22,9 +23,10 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
 )
 
+from reader import wording
 from reader.library import DocumentInfo
 from reader.model import LEAD, Bookmark, Entry, Hit
-from reader.ui.models import BookmarkedRole, ItemRole, MarkedRole, n_entries
+from reader.ui.models import BookmarkedRole, ItemRole, MarkedRole
 
 MARGIN = 6
 PAD = 12
@@ -233,7 +235,7 @@ class DocumentDelegate(RichDelegate):
     def html(self, index: QModelIndex, palette: QPalette) -> str:
         doc: DocumentInfo = self.item(index)
         kind = "● Liveblog" if doc.kind == "liveblog" else "▤ Article"
-        bits = [kind, doc.date or "no date", n_entries(doc.entries)]
+        bits = [kind, doc.date or "no date", wording.entries(doc.entries)]
         if doc.closed:
             bits.append("closed")
         marks = self._model.bookmark_counts.get(doc.path, 0)
@@ -343,8 +345,13 @@ class EntryDelegate(RichDelegate):
 class BookmarkDelegate(RichDelegate):
     """A bookmark: headline, document, when, tags, note, and whether it is still in the archive."""
 
+    def cache_key(self, mark: Bookmark) -> object:
+        return (mark, self._model.here)
+
     def blocks(self, mark: Bookmark) -> list[tuple[str, float, int]]:
         out = [(mark.headline or mark.title, 1.05, 0), (mark.title + " · saved 2022-01-01 00:00", SMALL, 0)]
+        if mark.archive != self._model.here:
+            out.append((mark.archive, SMALL, 0))
         if mark.tags:
             out.append((" ".join(mark.tags), 1.0, 0))
         if mark.note:
@@ -354,16 +361,23 @@ class BookmarkDelegate(RichDelegate):
         return out
 
     def html(self, index: QModelIndex, palette: QPalette) -> str:
-        mark: Bookmark = index.data(ItemRole)
+        mark: Bookmark = self.item(index)
         muted = _muted(palette)
         when = mark.created[:16].replace("T", " ")
         meta = " · ".join(filter(None, (mark.title, mark.date, f"saved {when}")))
         parts = [f"<div style='font-weight:600'>★ {html.escape(mark.headline or LEAD)}</div>",
                  f"<div style='color:{muted}; font-size:small'>{html.escape(meta)}</div>"]
+        if mark.archive != self._model.here:
+            folder = Path(mark.archive).name or mark.archive
+            parts.append(f"<div style='color:{muted}; font-size:small'>in archive "
+                         f"<b>{html.escape(folder)}</b> ({html.escape(mark.archive)})</div>")
         if mark.tags:
-            tags = " ".join(f"#{t}" for t in mark.tags)
-            parts.append(f"<div style='color:{palette.color(QPalette.ColorRole.Link).name()}'>"
-                         f"{html.escape(tags)}</div>")
+            link = palette.color(QPalette.ColorRole.Link)
+            tint = _blend(palette.color(QPalette.ColorRole.Base), QColor(link.red(), link.green(),
+                                                                         link.blue(), 40)).name()
+            chips = " ".join(f"<span style='background-color:{tint}; color:{link.name()}'>"
+                             f"&nbsp;{html.escape(t)}&nbsp;</span>" for t in mark.tags)
+            parts.append(f"<div style='margin-top:2px'>{chips}</div>")
         if mark.note:
             parts.append(f"<div style='margin-top:3px'><i>{html.escape(mark.note)}</i></div>")
         if not mark.in_archive:

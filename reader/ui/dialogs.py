@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from reader.model import Problem
+from reader.model import Bookmark, Problem
 
 # Keys that lists and the pane handle themselves (they are not menu actions).
 MOVING = [
@@ -46,6 +46,23 @@ def show_problems(parent: QWidget, problems: list[Problem]) -> None:
         return
     rows = "".join(f"<li><b>{html.escape(p.path)}</b>: {html.escape(p.reason)}</li>" for p in problems)
     QMessageBox.warning(parent, "Archive Problems", f"These files were skipped:<ul>{rows}</ul>")
+
+
+def ask_other_archive(parent: QWidget, mark: Bookmark) -> str | None:
+    """Ask what to do with a bookmark of another archive: "open" it there, read its "copy", or None."""
+    box = QMessageBox(QMessageBox.Icon.Question, "Bookmark of Another Archive",
+                      f"“{mark.headline or mark.title}” was bookmarked in the archive "
+                      f"{mark.archive}.", parent=parent)
+    open_it = None
+    if Path(mark.archive).is_dir():
+        open_it = box.addButton("Open That Archive", QMessageBox.ButtonRole.AcceptRole)
+    else:
+        box.setInformativeText("That folder is not there any more; its saved copy can be read.")
+    copy = box.addButton("Read the Saved Copy", QMessageBox.ButtonRole.ActionRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    clicked = box.clickedButton()
+    return "open" if clicked is open_it and open_it is not None else "copy" if clicked is copy else None
 
 
 def show_about(parent: QWidget, archive_dir: Path, data_dir: Path) -> None:

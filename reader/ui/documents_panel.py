@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Signal, Slot
+from PySide6.QtCore import QItemSelectionModel, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
 from reader.library import DocumentInfo
 from reader.ui.delegates import DocumentDelegate
-from reader.ui.layout import card_list, lay_out_panel
+from reader.ui.layout import card_list, lay_out_panel, wire_choosing
 from reader.ui.models import ORDERS, DocumentListModel, ItemRole
 
 ORDER_NAMES = ("Newest first", "Oldest first", "Title A–Z")
@@ -18,6 +18,8 @@ class DocumentsPanel(QWidget):
 
     chosen = Signal(str)  # path: show it
     opened = Signal(str)  # path: show it and read it (focus moves to the pane)
+    _chosen_doc = Signal(object)  # DocumentInfo
+    _opened_doc = Signal(object)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -29,12 +31,13 @@ class DocumentsPanel(QWidget):
         self.order.addItems(ORDER_NAMES)
         self.order.currentIndexChanged.connect(self._order)
         self.empty = QLabel("No documents match.", objectName="emptyNote", visible=False)
+        self._chosen_doc.connect(lambda doc: self.chosen.emit(doc.path))
+        self._opened_doc.connect(lambda doc: self.opened.emit(doc.path))
         self.view = card_list("documents")
         self.view.setUniformItemSizes(True)  # cards of one height: laid out without asking each row
         self.view.setModel(self.model)
         self.view.setItemDelegate(DocumentDelegate(self.view))
-        self.view.selectionModel().currentChanged.connect(self._current_changed)
-        self.view.activated.connect(self._activated)
+        wire_choosing(self.view, self._chosen_doc, self._opened_doc)
         lay_out_panel(self, [(self.filter, 1), (self.order, 0)], self.empty, self.view)
 
     def set_documents(self, infos: list[DocumentInfo]) -> None:
@@ -96,15 +99,3 @@ class DocumentsPanel(QWidget):
         current = self.current_path()
         self.model.set_order(ORDERS[index])
         self._after_change(current)
-
-    @Slot(QModelIndex, QModelIndex)
-    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        doc = current.data(ItemRole) if current.isValid() else None
-        if doc is not None:
-            self.chosen.emit(doc.path)
-
-    @Slot(QModelIndex)
-    def _activated(self, index: QModelIndex) -> None:
-        doc = index.data(ItemRole)
-        if doc is not None:
-            self.opened.emit(doc.path)

@@ -8,12 +8,11 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, Signal, Slot
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
-from reader import export
+from reader import export, wording
 from reader.library import Library
 from reader.model import LEAD, Entry
 from reader.ui.bookmarking import Bookmarks
 from reader.ui.bookmarks_panel import BookmarksPanel, NoteDialog
-from reader.ui.models import n_entries
 from reader.ui.reading_pane import ReadingPane
 from reader.ui.results_panel import ResultsPanel
 from reader.ui.tasks import TaskRunner
@@ -120,7 +119,7 @@ class EntryActions(QObject):
             self.status.emit("Select entries, hits or bookmarks to copy.")
             return
         QApplication.clipboard().setText(export.to_text(self._ordered(items)))
-        self.status.emit(f"Copied {n_entries(len(items))} as text.")
+        self.status.emit(f"Copied {wording.entries(len(items))} as text.")
 
     def _export_items(self, items: list[export.ExportItem]) -> None:
         if not items:
@@ -129,7 +128,7 @@ class EntryActions(QObject):
             return
         start = str(self.settings.value("export/folder") or Path.home())
         path, chosen = QFileDialog.getSaveFileName(
-            self.window, f"Export {n_entries(len(items))}", str(Path(start) / "liveblog-export.txt"),
+            self.window, f"Export {wording.entries(len(items))}", str(Path(start) / "liveblog-export.txt"),
             "Text (*.txt);;Markdown (*.md)")
         if not path:
             return
@@ -143,7 +142,7 @@ class EntryActions(QObject):
                        partial(self._exported, target, len(items)), self._export_failed)
 
     def _exported(self, target: Path, count: int, _result=None) -> None:
-        self.status.emit(f"Exported {n_entries(count)} to {target}.")
+        self.status.emit(f"Exported {wording.entries(count)} to {target}.")
 
     def _export_failed(self, exc: BaseException) -> None:
         self.status.emit(f"Export failed: {exc}")

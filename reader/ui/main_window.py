@@ -9,9 +9,10 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtCore import QSettings, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QIcon
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QMainWindow,
     QMessageBox,
@@ -23,19 +24,19 @@ from PySide6.QtWidgets import (
 
 from reader.library import DocumentInfo, Library
 from reader.model import Bookmark, Document, Entry, Hit, Problem, SearchResult
-from reader.ui import dialogs, window_state
+from reader.ui import dialogs, menus, window_state
 from reader.ui.bookmarking import Bookmarks, BookmarkState
 from reader.ui.bookmarks_panel import BookmarksPanel
 from reader.ui.controller import Controller
 from reader.ui.documents_panel import DocumentsPanel
 from reader.ui.entry_actions import EntryActions
+from reader.ui.menus import DOCUMENTS, RESULTS
 from reader.ui.reading_pane import ReadingPane
 from reader.ui.results_panel import ResultsPanel
 from reader.ui.search_bar import SearchBar
 from reader.ui.status_bar import IndexStatus
 from reader.ui.tasks import TaskRunner
-
-DOCUMENTS, RESULTS, BOOKMARKS = range(3)
+from reader.ui.theme import apply_theme
 
 
 class MainWindow(QMainWindow):
@@ -52,10 +53,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Liveblog Reader")
         self.resize(1280, 820)
         self._build()
+        self.marks_panel.set_archive(str(controller.library.archive_dir.resolve()))
         self.entries = EntryActions(self, self.pane, self.results, self.marks_panel, bookmarks, tasks,
                                     settings)
         self.entries.status.connect(self.show_status)
-        self._build_actions()
+        self.theme_actions = menus.build(self)
         self._connect()
         self._restore()
 
@@ -79,8 +81,11 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter()
         self.splitter.addWidget(self.tabs)
         self.splitter.addWidget(self.pane)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([420, 860])
+        # the side panel takes a third of any width, the reading pane two thirds
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([400, 800])
+        self.tabs.setMinimumWidth(200)
         central = QWidget()
         col = QVBoxLayout(central)
         col.setContentsMargins(6, 6, 6, 0)
@@ -88,64 +93,6 @@ class MainWindow(QMainWindow):
         col.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
         self.status = IndexStatus(self.statusBar())
-
-    def _action(self, menu, text: str, slot, shortcut=None, context=None) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcuts(shortcut if isinstance(shortcut, list) else [QKeySequence(shortcut)])
-        if context is not None:
-            action.setShortcutContext(context)
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        return action
-
-    def _build_actions(self) -> None:
-        bar, entries, pane = self.menuBar(), self.entries, self.pane
-        file_menu = bar.addMenu("&File")
-        self._action(file_menu, "&Open Archive Folder…", self.choose_archive, QKeySequence.StandardKey.Open)
-        file_menu.addSeparator()
-        export = self._action(file_menu, "&Export Selected…", entries.export_selected, "Ctrl+E")
-        self.chronological = QAction("Export in &Chronological Order", self, checkable=True)
-        self.chronological.setChecked(entries.chronological())
-        self.chronological.toggled.connect(
-            lambda on: self.settings.setValue("export/chronological", "true" if on else "false"))
-        file_menu.addAction(self.chronological)
-        file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-        edit = bar.addMenu("&Edit")
-        self._action(edit, "&Find", self.focus_search, QKeySequence.StandardKey.Find)
-        self._action(edit, "C&lear the Search, Back to the Document", self.leave_search, "Esc")
-        copy = self._action(edit, "&Copy Entry as Text", entries.copy_current,
-                            QKeySequence.StandardKey.Copy, Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        pane.addAction(copy)
-        copy_selected = self._action(edit, "Copy &Selected as Text", entries.copy_selected, "Ctrl+Shift+C")
-        edit.addSeparator()
-        bookmark = self._action(edit, "&Bookmark / Remove Bookmark", entries.toggle_current, "Ctrl+D")
-        note = self._action(edit, "Edit Bookmark &Note and Tags…", entries.edit_note, "Ctrl+Shift+D")
-        for view in (pane.view, self.results.view, self.marks_panel.view):
-            view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-            view.addActions([bookmark, note, copy_selected, export])
-        view = bar.addMenu("&View")
-        self._action(view, "&Documents", partial(self.show_tab, DOCUMENTS), "Ctrl+1")
-        self._action(view, "&Results", partial(self.show_tab, RESULTS), "Ctrl+2")
-        self._action(view, "&Bookmarks", partial(self.show_tab, BOOKMARKS), "Ctrl+3")
-        view.addSeparator()
-        self._action(view, "Next Match", partial(pane.step_match, True), QKeySequence.StandardKey.FindNext)
-        self._action(view, "Previous Match", partial(pane.step_match, False),
-                     QKeySequence.StandardKey.FindPrevious)
-        self._action(view, "Newest First / Oldest First", pane.toggle_order, "Ctrl+R")
-        view.addSeparator()
-        self._action(view, "Zoom &In", partial(self.zoom, 1),
-                     [QKeySequence("Ctrl+="), QKeySequence("Ctrl++")])
-        self._action(view, "Zoom &Out", partial(self.zoom, -1), "Ctrl+-")
-        self._action(view, "&Actual Size", partial(self.zoom, 0), "Ctrl+0")
-        help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "&Keyboard Shortcuts", self.show_shortcuts, "F1")
-        self._action(help_menu, "Archive &Problems…", lambda: dialogs.show_problems(self, self.problems))
-        self._action(help_menu, "Re&build Index", self.controller.rebuild)
-        help_menu.addSeparator()
-        self._action(help_menu, "&About Liveblog Reader",
-                     lambda: dialogs.show_about(self, self.library.archive_dir, self.library.data_dir))
 
     def _connect(self) -> None:
         c = self.controller
@@ -216,6 +163,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _library_changed(self, library: Library) -> None:
+        self.marks_panel.set_archive(str(library.archive_dir.resolve()))
         self.documents.set_documents([])
         self.pane.show_placeholder("Loading…")
         self.clear_search()
@@ -288,15 +236,28 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def open_bookmark(self, mark: Bookmark, focus: bool = False) -> None:
-        """Open a bookmark's entry in its thread, or its saved copy if it left the archive."""
+        """Open a bookmark's entry in its thread, or its saved copy if it left the archive.
+
+        A bookmark of another archive offers to open that archive, or to read the saved copy.
+        """
+        if not self.library.is_here(mark):
+            choice = dialogs.ask_other_archive(self, mark)
+            if choice == "open":
+                self.set_archive(Path(mark.archive))
+                self.open_document(mark.document, mark.entry_id, focus)
+            elif choice == "copy":
+                self._show_saved_copy(mark, "saved copy from another archive", focus)
+            return
         if mark.in_archive:
             self.open_document(mark.document, mark.entry_id, focus)
-            return
+        else:
+            self._show_saved_copy(mark, "saved copy, no longer in the archive", focus)
+
+    def _show_saved_copy(self, mark: Bookmark, what: str, focus: bool) -> None:
         self._pending = None
         paragraphs = tuple(p for p in mark.text.split("\n\n") if p.strip())
         entry = Entry(mark.entry_id, mark.headline, paragraphs, (), 0)
-        copy = Document(mark.document, f"{mark.title} — saved copy, no longer in the archive",
-                        "liveblog", mark.date, False, (entry,))
+        copy = Document(mark.document, f"{mark.title} — {what}", "article", mark.date, False, (entry,))
         self.pane.show_document(copy, mark.entry_id)
         if focus:
             self.pane.view.setFocus()
@@ -305,6 +266,25 @@ class MainWindow(QMainWindow):
         """Zoom the pane in (1), out (-1) or back to the actual size (0); remembered."""
         {1: self.pane.zoom_in, -1: self.pane.zoom_out, 0: partial(self.pane.set_zoom, 1.0)}[step]()
         self.settings.setValue("pane/zoom", self.pane.zoom)
+
+    def set_theme(self, theme: str) -> None:
+        """Use a theme ("system", "light" or "dark"), remembered for the next start."""
+        apply_theme(QApplication.instance(), theme)
+        self.settings.setValue("view/theme", theme)
+        menus.check_theme(self.theme_actions, theme)
+        for view in (self.documents.view, self.results.view, self.marks_panel.view, self.pane.view):
+            view.itemDelegate().clear_cache()
+            view.viewport().update()
+
+    def confirm_rebuild(self) -> None:
+        """Ask, then rebuild the index from the archive's files (progress and outcome in the status bar)."""
+        answer = QMessageBox.question(
+            self, "Rebuild Index",
+            "Build the search index again from every file of the archive?\n\n"
+            "Searching works on what is indexed so far while it runs; bookmarks are kept.")
+        if answer == QMessageBox.StandardButton.Yes:
+            self.show_status("Rebuilding the index…")
+            self.controller.rebuild()
 
     def show_tab(self, index: int) -> None:
         self.tabs.setCurrentIndex(index)
@@ -322,16 +302,18 @@ class MainWindow(QMainWindow):
         self.search_bar.setFocus()
         self.search_bar.selectAll()
 
-    def run_search(self, text: str) -> None:
-        """Ask the controller for an answer; the newest question wins."""
+    def run_search(self, text: str, show: bool = True) -> None:
+        """Ask the controller for an answer (the newest question wins); show=True: on the Results tab."""
         shown = self.pane.document
         document = shown.path if shown is not None and self.results.this_doc.isChecked() else None
-        self.tabs.setCurrentIndex(RESULTS)
+        if show:
+            self.tabs.setCurrentIndex(RESULTS)
         self.controller.search(text, self.results.sort_order(), document)
 
     def _rerun_search(self, *_args) -> None:
+        """Ask the query again (the index or the options changed); the reader's tab stays."""
         if self.search_bar.text().strip():
-            self.run_search(self.search_bar.text())
+            self.run_search(self.search_bar.text(), show=False)
 
     @Slot(object)
     def _search_done(self, result: SearchResult) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
+from reader import wording
 from reader.library import DocumentInfo
 from reader.model import Bookmark, Entry, Hit
 from reader.text import fold
@@ -18,11 +19,6 @@ BookmarkedRole = Qt.ItemDataRole.UserRole + 5
 _Index = QModelIndex | QPersistentModelIndex
 
 ORDERS = ("newest", "oldest", "title")
-
-
-def n_entries(n: int) -> str:
-    """Return "1 entry" or "N entries"."""
-    return f"{n:,} entry" if n == 1 else f"{n:,} entries"
 
 
 class _ListModel(QAbstractListModel):
@@ -137,7 +133,7 @@ class DocumentListModel(_ListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return doc.title
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{doc.title}\n{doc.kind}, {n_entries(doc.entries)}, {doc.date or 'no date'}"
+            return f"{doc.title}\n{doc.kind}, {wording.entries(doc.entries)}, {doc.date or 'no date'}"
         if role == ItemRole:
             return doc
         if role == BookmarkedRole:
@@ -219,7 +215,11 @@ class EntryListModel(_ListModel):
 
 
 class BookmarkListModel(_ListModel):
-    """Bookmarks, newest first."""
+    """Bookmarks, newest first; `here` is the open archive (others' bookmarks say whose they are)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.here = ""
 
     def row_of(self, entry_id: str) -> int:
         """Return the row of a bookmarked entry id, or -1."""

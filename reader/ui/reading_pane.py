@@ -5,20 +5,22 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent
+from PySide6.QtGui import QFont, QFontMetricsF, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QListView,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from reader import wording
 from reader.model import Document, Entry
 from reader.ui.delegates import EntryDelegate
-from reader.ui.models import EntryListModel, ItemRole, n_entries
+from reader.ui.models import EntryListModel, ItemRole
 
 ZOOM_STEPS = (0.8, 0.9, 1.0, 1.1, 1.25, 1.4, 1.6, 1.8, 2.0)
 
@@ -31,6 +33,18 @@ class EntryView(QListView):
         if event.key() in keys and not event.modifiers():
             event = QKeyEvent(event.type(), keys[event.key()], event.modifiers())
         super().keyPressEvent(event)
+
+
+class _Header(QLabel):
+    """The pane's header; its text is laid out again for each width (the title is elided)."""
+
+    def __init__(self, relayout):
+        super().__init__()
+        self._relayout = relayout
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._relayout()
 
 
 class ReadingPane(QWidget):
@@ -46,9 +60,11 @@ class ReadingPane(QWidget):
         self.zoom = 1.0
         self.base_point_size = QGuiApplication.font().pointSizeF() or 10.0
 
-        self.header = QLabel()
+        self.header = _Header(self._show_header)
         self.header.setObjectName("threadHeader")
-        self.header.setWordWrap(True)
+        # the title is elided to the pane's width: the label must not hold the pane wider
+        self.header.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._bits = ""
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.order_button = QToolButton()
         self.order_button.setObjectName("orderButton")
@@ -83,7 +99,10 @@ class ReadingPane(QWidget):
     def show_placeholder(self, text: str) -> None:
         """Show a message instead of a document."""
         self.document = None
+        self.header.setWordWrap(True)
+        self.header.setToolTip("")
         self.header.setText(f"<p style='font-size:large'>{html.escape(text)}</p>")
+        self._update_order_button()
         self.model.set_items(())
 
     def show_document(self, doc: Document, entry_id: str | None = None) -> None:
@@ -96,14 +115,16 @@ class ReadingPane(QWidget):
             self.model.set_marks(())
         self.document = doc
         kind = "Liveblog" if doc.kind == "liveblog" else "Article"
-        bits = [kind, doc.date or "no date", n_entries(len(doc.entries))]
+        bits = [kind, doc.date or "no date", wording.entries(len(doc.entries))]
         if doc.closed:
             bits.append("closed")
         if doc.site:
             bits.append(doc.site)
-        self.header.setText(
-            f"<div style='font-size:x-large; font-weight:700'>{html.escape(doc.title)}</div>"
-            f"<div>{html.escape(' · '.join(bits))}</div>")
+        self._bits = " · ".join(bits)
+        self.header.setWordWrap(False)
+        self._show_header()
+        self.header.setToolTip(doc.title)
+        self._update_order_button()
         self._fill()
         if entry_id:
             self.go_to(entry_id)
@@ -111,9 +132,27 @@ class ReadingPane(QWidget):
             self.view.setCurrentIndex(self.model.index(0))
             self.view.scrollToTop()
 
+    def _show_header(self) -> None:
+        """Show the document's title on one line (elided to the pane's width) over its details."""
+        if self.document is None:
+            return
+        font = QFont(self.header.font())
+        size = font.pointSizeF() * 1.5
+        font.setPointSizeF(size)
+        font.setBold(True)
+        room = max(100, self.header.contentsRect().width() - 12)
+        title = QFontMetricsF(font).elidedText(self.document.title, Qt.TextElideMode.ElideRight, room)
+        self.header.setText(
+            f"<div style='font-size:{size:.1f}pt; font-weight:700'>{html.escape(title)}</div>"
+            f"<div>{html.escape(self._bits)}</div>")
+
+    def _reversed(self) -> bool:
+        """Oldest first applies to liveblogs; articles read top to bottom."""
+        return not self.newest_first and self.document is not None and self.document.kind == "liveblog"
+
     def _fill(self) -> None:
         entries = self.document.entries if self.document else ()
-        self.model.set_items(entries if self.newest_first else tuple(reversed(entries)))
+        self.model.set_items(tuple(reversed(entries)) if self._reversed() else entries)
 
     def set_highlighter(self, spans_for) -> None:
         """Set the function giving highlight spans for a text (None: no query).
@@ -175,7 +214,8 @@ class ReadingPane(QWidget):
                 self.go_to(current.id)
 
     def _update_order_button(self) -> None:
-        self.order_button.setText("Newest first ↓" if self.newest_first else "Oldest first ↓")
+        self.order_button.setText("↓ Newest first" if self.newest_first else "↑ Oldest first")
+        self.order_button.setVisible(self.document is not None and self.document.kind == "liveblog")
 
     # -- selection -------------------------------------------------------------
 
@@ -192,11 +232,17 @@ class ReadingPane(QWidget):
     # -- zoom ------------------------------------------------------------------
 
     def set_zoom(self, zoom: float) -> None:
-        """Set the text size as a factor of the system font size."""
+        """Set the text size as a factor of the system font size; the reader's place is kept."""
+        top = self.view.indexAt(self.view.viewport().rect().topLeft())
+        current = self.view.currentIndex()
+        shown = current.isValid() and self.view.visualRect(current).intersects(self.view.viewport().rect())
         self.zoom = min(max(zoom, ZOOM_STEPS[0]), ZOOM_STEPS[-1])
         self.delegate.point_size = self.base_point_size * self.zoom
         self.delegate.clear_cache()
         self.view.doItemsLayout()
+        anchor = current if shown else top
+        if anchor.isValid():
+            self.view.scrollTo(anchor, QAbstractItemView.ScrollHint.PositionAtTop)
 
     def zoom_in(self) -> None:
         self.set_zoom(next((z for z in ZOOM_STEPS if z > self.zoom + 1e-6), ZOOM_STEPS[-1]))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QComboBox, QLabel, QWidget
 
 from reader.model import Hit, SearchResult
 from reader.ui.delegates import HitDelegate
-from reader.ui.layout import card_list, lay_out_panel
+from reader.ui.layout import card_list, lay_out_panel, wire_choosing
 from reader.ui.models import HitListModel, ItemRole
 
 
@@ -29,8 +29,7 @@ class ResultsPanel(QWidget):
         self.view.setModel(self.model)
         self.view.setItemDelegate(HitDelegate(self.view))
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.view.selectionModel().currentChanged.connect(self._current_changed)
-        self.view.activated.connect(self._activated)
+        wire_choosing(self.view, self.chosen, self.opened)
         self.info = QLabel(objectName="resultInfo", wordWrap=True)
         self.info.setTextFormat(Qt.TextFormat.RichText)
         self.info.linkActivated.connect(self._link)
@@ -107,18 +106,6 @@ class ResultsPanel(QWidget):
         """Return the selected hits in list order."""
         rows = sorted(i.row() for i in self.view.selectionModel().selectedIndexes())
         return [self.model.items[r] for r in rows]
-
-    @Slot(QModelIndex, QModelIndex)
-    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        hit = current.data(ItemRole) if current.isValid() else None
-        if hit is not None:
-            self.chosen.emit(hit)
-
-    @Slot(QModelIndex)
-    def _activated(self, index: QModelIndex) -> None:
-        hit = index.data(ItemRole)
-        if hit is not None:
-            self.opened.emit(hit)
 
     @Slot(str)
     def _link(self, href: str) -> None:

@@ -10,7 +10,8 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from reader import defaults
-from reader.ui.app import apply_style, build_window, dark_palette
+from reader.ui.app import build_window
+from reader.ui.theme import apply_theme
 
 LIVEBLOG = "000_d2297999e083d57d.txt"
 
@@ -33,7 +34,7 @@ def _settle(window, ms: int = 300) -> None:
 def shoot(target: Path) -> list[Path]:
     """Save the screenshots into target; return their paths."""
     app = QApplication.instance() or QApplication([])
-    apply_style(app)
+    apply_theme(app, "light")
     target.mkdir(parents=True, exist_ok=True)
     saved = []
     with tempfile.TemporaryDirectory() as data:
@@ -58,9 +59,8 @@ def shoot(target: Path) -> list[Path]:
         saved.append(_save(window, target / "screenshot-bookmarks.png"))
         window.close()
         window.controller.shutdown()
-        app.setPalette(dark_palette())
-        app.setStyleSheet(app.styleSheet())  # re-polish with the new palette
         dark = _open(Path(data))
+        dark.set_theme("dark")  # View → Theme → Dark
         _search_and_open(dark, "Kyiv")
         saved.append(_save(dark, target / "screenshot-dark.png"))
         dark.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
+from reader import wording
 from reader.search import IndexReport, Progress
 
 
@@ -40,10 +41,11 @@ class IndexStatus:
 
     @Slot(object)
     def index_done(self, report: IndexReport) -> None:
-        text = f"{report.files:,} files, {report.entries:,} entries indexed"
-        if report.rebuilt and "requested" not in report.rebuilt:
-            text += f" (rebuilt: {report.rebuilt})"
+        text = (f"{wording.count(report.documents, 'document')}, "
+                f"{wording.entries(report.entries)} indexed")
+        if report.rebuilt:
+            text = f"{wording.rebuilt(report.rebuilt)} {text}"
         if report.problems:
-            text += f" — {len(report.problems)} files skipped (Help → Archive Problems)"
+            text += f" — {wording.skipped(len(report.problems))} (File → Archive Problems)"
         self.show(text)
         self.label.setToolTip("\n".join(f"{p.path}: {p.reason}" for p in report.problems))

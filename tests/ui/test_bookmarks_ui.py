@@ -63,7 +63,7 @@ def test_bookmark_a_search_hit_and_filter_by_tag(qtbot, make_window):
     qtbot.waitUntil(lambda: [b.entry_id for b in window.marks_panel.model.items] == [eid])
     html = window.marks_panel.view.itemDelegate().html(
         window.marks_panel.model.index(0), window.palette())
-    assert "#energie" in html and "gas" in html
+    assert "&nbsp;energie&nbsp;</span>" in html and "gas" in html
 
 
 def test_multi_select_and_ctrl_e_export(qtbot, make_window, tmp_path, monkeypatch):

@@ -88,7 +88,7 @@ def test_switching_archives_stops_the_old_build(qtbot, make_window, tmp_path):
     qtbot.waitUntil(lambda: window.controller.tasks.pending() == 0, timeout=60_000)
     assert not (old.root / "index").exists()  # stopped, not finished: it resumes next time
     assert not _workers()
-    assert window.status.text().startswith(f"{oracle.file_count(small)} files")
+    assert window.status.text().startswith(f"{oracle.file_count(small)} documents")
 
 
 def test_closing_stops_the_builds_of_every_archive_opened(qtbot, make_window, tmp_path):

@@ -1,0 +1,30 @@
+"""How things are counted and reported wherever they are shown: window, command line, export."""
+
+from __future__ import annotations
+
+
+def count(n: int, one: str, many: str | None = None) -> str:
+    """Return "1 entry", "2 entries", "1,200 files"."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def entries(n: int) -> str:
+    """Return "1 entry" or "N entries"."""
+    return count(n, "entry", "entries")
+
+
+def index_summary(report) -> str:
+    """Return the one-line summary of an index update (an IndexReport): documents, entries, changes."""
+    changes = f"{report.added} added, {report.changed} changed, {report.removed} removed"
+    return (f"{count(report.documents, 'document')}, {entries(report.entries)} indexed ({changes}) "
+            f"in {report.seconds:.1f} s")
+
+
+def skipped(n: int) -> str:
+    """Return "1 file skipped" / "N files skipped"."""
+    return f"{count(n, 'file')} skipped"
+
+
+def rebuilt(reason: str) -> str:
+    """Return what to say after the index was rebuilt, and why."""
+    return f"Rebuilt the index ({reason})."

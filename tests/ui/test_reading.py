@@ -1,0 +1,233 @@
+"""The window as a reader uses it: where the keyboard goes, what a click does, what the screen says."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from reader import archive
+from reader.library import Library
+from tests.conftest import BUNDLED, LIVEBLOG
+from tests.ui.test_window import open_liveblog, search
+
+ARTICLE = "002_147de22630910095.txt"
+
+
+def focused(window):
+    return QApplication.focusWidget()
+
+
+def test_emptying_the_search_field_keeps_the_keyboard_in_it(qtbot, make_window):
+    window = make_window(BUNDLED)
+    open_liveblog(qtbot, window)
+    search(qtbot, window, "oli")
+    for _ in range(3):
+        qtbot.keyClick(window.search_bar, Qt.Key.Key_Backspace)
+    assert window.search_bar.text() == "" and focused(window) is window.search_bar
+    current = window.pane.current_entry()
+    qtbot.keyClicks(focused(window), "Kyiv")
+    assert window.search_bar.text() == "Kyiv"
+    assert window.pane.current_entry() == current  # the keys did not move the reading pane
+    search(qtbot, window, "olie")
+    qtbot.keyClick(window.search_bar, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.search_bar, Qt.Key.Key_Backspace)
+    assert window.search_bar.text() == "" and focused(window) is window.search_bar
+
+
+def test_enter_on_a_hit_moves_the_keyboard_into_the_thread(qtbot, make_window):
+    window = make_window(BUNDLED)
+    search(qtbot, window, "Frederiksen")
+    qtbot.keyClick(window.search_bar, Qt.Key.Key_Down)
+    qtbot.keyClick(window.results.view, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: (window.pane.current_entry() is not None
+                             and (window.pane.current_entry().headline or "").startswith("Denemarken")))
+    qtbot.waitUntil(lambda: focused(window) is window.pane.view)
+    row = window.pane.view.currentIndex().row()
+    qtbot.keyClick(focused(window), Qt.Key.Key_J)
+    assert window.pane.view.currentIndex().row() == row + 1
+
+
+def test_escape_in_the_pane_clears_the_search_and_stays_in_the_document(qtbot, make_window):
+    window = make_window(BUNDLED)
+    search(qtbot, window, "Kiev")
+    open_liveblog(qtbot, window)
+    window.pane.view.setFocus()
+    qtbot.keyClick(window.pane.view, Qt.Key.Key_Escape)
+    assert window.search_bar.text() == "" and window.result is None
+    assert window.pane.document.path == LIVEBLOG and focused(window) is window.pane.view
+    assert not window.pane.model.marked
+
+
+def _click(qtbot, view, row: int) -> None:
+    rect = view.visualRect(view.model().index(row))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_one_click_shows_an_item_in_every_list(qtbot, make_window):
+    window = make_window(BUNDLED)
+    lib = window.library
+    hit = lib.search("Frederiksen").hits[0]
+    lib.bookmark(hit.id)
+    window.refresh_bookmarks()
+    qtbot.waitUntil(lambda: window.marks_panel.model.rowCount() == 1)
+    for tab, view, expected in ((2, window.marks_panel.view, hit.document),
+                                (0, window.documents.view, None)):
+        window.show_tab(tab)
+        window.open_document(ARTICLE)
+        qtbot.waitUntil(lambda: window.pane.document is not None and window.pane.document.path == ARTICLE)
+        view.setCurrentIndex(view.model().index(0))  # current already: a click must still show it
+        window.open_document(ARTICLE)
+        qtbot.waitUntil(lambda: window.pane.document.path == ARTICLE)
+        _click(qtbot, view, 0)
+        want = expected or view.model().item(0).path
+        qtbot.waitUntil(lambda want=want: window.pane.document.path == want)
+
+
+def test_zoom_keeps_the_current_card_in_view(qtbot, make_window):
+    window = make_window(BUNDLED)
+    open_liveblog(qtbot, window)
+    pane = window.pane
+    entry = pane.model.item(12)
+    pane.go_to(entry.id)
+    for _ in range(4):
+        window.zoom(1)
+        QApplication.processEvents()
+        rect = pane.view.visualRect(pane.view.currentIndex())
+        assert pane.current_entry() == entry and rect.intersects(pane.view.viewport().rect())
+    window.zoom(0)
+    assert pane.view.visualRect(pane.view.currentIndex()).intersects(pane.view.viewport().rect())
+
+
+def test_oldest_first_turns_liveblogs_round_and_leaves_articles_alone(qtbot, make_window):
+    window = make_window(BUNDLED)
+    pane = window.pane
+    open_liveblog(qtbot, window)
+    doc = pane.document
+    assert pane.order_button.isVisible() and pane.order_button.text() == "↓ Newest first"
+    pane.toggle_order()
+    assert [e.id for e in pane.model.items] == [e.id for e in reversed(doc.entries)]
+    assert pane.order_button.text() == "↑ Oldest first"
+    window.open_document(ARTICLE)
+    qtbot.waitUntil(lambda: pane.document.path == ARTICLE)
+    article = archive.read_document(BUNDLED, ARTICLE)
+    assert [e.id for e in pane.model.items] == [e.id for e in article.entries]  # lead first
+    assert not pane.order_button.isVisible()
+
+
+def test_counts_name_documents_indexed_and_files_skipped(qtbot, make_window, tmp_path):
+    folder = tmp_path / "mixed"
+    shutil.copytree(BUNDLED, folder)
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    (folder / "header-only.txt").write_text("liveblog\nNOS Nieuws\n\nAlleen een titel • en nog wat\n",
+                                            encoding="utf-8")
+    documents = len(list(BUNDLED.iterdir())) + 1  # the header-only liveblog is a document
+    entries = sum(len(d.entries) for d in archive.load(BUNDLED)[0])
+    window = make_window(folder)
+    qtbot.waitUntil(lambda: "indexed" in window.status.text())
+    assert window.status.text() == (f"{documents} documents, {entries} entries indexed"
+                                    " — 2 files skipped (File → Archive Problems)")
+    assert window.documents.model.total() == documents
+
+
+def test_theme_is_chosen_from_the_view_menu_and_remembered(qtbot, make_window, tmp_path):
+    window = make_window(BUNDLED, tmp_path / "data")
+    theme_menu = next(a.menu() for m in window.menuBar().actions() if m.text() == "&View"
+                      for a in m.menu().actions() if a.menu() and a.text() == "&Theme")
+    dark = next(a for a in theme_menu.actions() if a.data() == "dark")
+    dark.trigger()
+    assert QApplication.palette().color(QApplication.palette().ColorRole.Base).lightness() < 128
+    window.close()
+    again = make_window(BUNDLED, tmp_path / "data")
+    assert str(again.settings.value("view/theme")) == "dark"
+    assert next(a for a in again.theme_actions.actions() if a.isChecked()).data() == "dark"
+    again.set_theme("light")
+    assert QApplication.palette().color(QApplication.palette().ColorRole.Base).lightness() > 128
+
+
+def test_document_filter_folds_accents_and_says_when_nothing_matches(qtbot, make_window):
+    window = make_window(BUNDLED)
+    panel = window.documents
+    order = [panel.model.item(r).path for r in range(panel.model.rowCount())]
+    panel.filter.setText("Oekraïne")
+    accented = panel.model.rowCount()
+    panel.filter.setText("oekraine")
+    assert panel.model.rowCount() == accented > 0
+    panel.filter.setText("xyzzy")
+    assert panel.model.rowCount() == 0 and panel.empty.isVisibleTo(panel)
+    panel.filter.setText("")
+    assert [panel.model.item(r).path for r in range(panel.model.rowCount())] == order
+
+
+def test_a_narrow_window_gives_the_reading_pane_the_room(qtbot, make_window):
+    window = make_window(BUNDLED)
+    open_liveblog(qtbot, window)
+    window.resize(800, 700)
+    QApplication.processEvents()
+    left, right = window.splitter.sizes()
+    assert left < right and left <= 800 // 2.5
+    header = window.pane.header
+    assert header.toolTip() == window.pane.document.title
+    assert "…" in header.text() and header.height() < 3 * header.fontMetrics().height() + 30
+
+
+def test_rebuild_index_is_in_the_file_menu_asks_first_and_says_it_is_done(qtbot, make_window,
+                                                                         monkeypatch):
+    window = make_window(BUNDLED)
+    file_menu = next(m.menu() for m in window.menuBar().actions() if m.text() == "&File")
+    rebuild = next(a for a in file_menu.actions() if a.text().startswith("Re&build Index"))
+    window.show_tab(2)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    rebuild.trigger()
+    assert not window.controller.updating()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(window.controller.index_done, timeout=60_000):
+        rebuild.trigger()
+    assert window.status.text().startswith("Rebuilt the index (as asked).")
+    assert window.tabs.currentIndex() == 2
+
+
+def test_a_bookmark_added_on_the_command_line_appears_in_the_open_window(qtbot, make_window, tmp_path):
+    data = tmp_path / "data"
+    window = make_window(BUNDLED, data)
+    hit = window.library.search("Frederiksen").hits[0]
+    proc = subprocess.run([sys.executable, "-m", "reader", "--data-dir", str(data), "bookmarks", "add",
+                           hit.id, "--note", "van de command line"], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    qtbot.waitUntil(lambda: [b.note for b in window.marks_panel.model.items] == ["van de command line"],
+                    timeout=10_000)
+    assert hit.id in window.pane.model.bookmarked or window.pane.document is None \
+        or window.pane.document.path != hit.document
+
+
+def test_bookmarks_of_other_archives_are_listed_and_open_their_archive(qtbot, make_window, tmp_path,
+                                                                      monkeypatch):
+    from reader.ui import dialogs
+
+    data = tmp_path / "data"
+    other = tmp_path / "other"
+    shutil.copytree(BUNDLED, other)
+    lib = Library(other, data)
+    lib.update_index()
+    hit = lib.search("Frederiksen").hits[0]
+    lib.bookmark(hit.id, note="uit het andere archief")
+    window = make_window(BUNDLED, data)
+    qtbot.waitUntil(lambda: window.marks_panel.model.rowCount() == 1)
+    mark = window.marks_panel.model.item(0)
+    html = window.marks_panel.view.itemDelegate().html(window.marks_panel.model.index(0),
+                                                       window.palette())
+    assert mark.archive == str(other.resolve()) and "in archive <b>other</b>" in html
+    window.marks_panel.scope.setCurrentIndex(1)  # this archive only
+    qtbot.waitUntil(lambda: window.marks_panel.model.rowCount() == 0)
+    window.marks_panel.scope.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: window.marks_panel.model.rowCount() == 1)
+    monkeypatch.setattr(dialogs, "ask_other_archive", lambda parent, m: "open")
+    window.open_bookmark(mark)
+    qtbot.waitUntil(lambda: window.library.archive_dir == other and window.pane.document is not None
+                    and window.pane.current_entry() is not None
+                    and window.pane.current_entry().id == hit.id, timeout=60_000)
