@@ -20,7 +20,7 @@ $(TEST_STAMP): pyproject.toml | $(PY)
 	touch $@ $(STAMP)
 
 run: $(STAMP)
-	$(PY) -m reader
+	$(PY) -m reader $(ARGS)
 
 lint: $(TEST_STAMP)
 	$(PY) -m ruff check reader tests

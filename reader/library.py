@@ -23,6 +23,9 @@ class DocumentInfo:
     date: str | None
     closed: bool
     entries: int
+    source_url: str | None = None
+    captures: int = 0  # captures merged (web archives)
+    key_events: int = 0
 
 
 def archive_key(archive_dir: Path) -> str:
@@ -80,31 +83,40 @@ class Library:
         manifest = self._index.manifest() if self._index.exists() else None
         if manifest is None:
             return None
-        return [
-            DocumentInfo(path, m["title"], m["kind"], m["date"], m["closed"], m["entries"])
-            for path, m in sorted(manifest.files.items())
-        ]
+        return sorted((DocumentInfo(path, m["title"], m["kind"], m["date"], m["closed"], m["entries"],
+                                    m.get("source_url"), m.get("captures", 0), m.get("key_events", 0))
+                       for f in manifest.files.values() for path, m in f["docs"].items()),
+                      key=lambda d: d.path)
 
     @staticmethod
     def info(doc: Document) -> DocumentInfo:
         """Return the document-list summary of a parsed document."""
-        return DocumentInfo(doc.path, doc.title, doc.kind, doc.date, doc.closed, len(doc.entries))
+        return DocumentInfo(doc.path, doc.title, doc.kind, doc.date, doc.closed, len(doc.entries),
+                            doc.source_url, len(doc.captures), sum(e.key_event for e in doc.entries))
 
     def entry(self, entry_id: str) -> tuple[Document, Entry] | None:
         """Find an entry by id: via the index, or by parsing the archive while there is none."""
         if self._index.directory() is not None:
             path = self._index.path_of(entry_id)
             paths = [path] if path else []
-        else:
-            paths = list(archive.scan(self.archive_dir))
-        for rel in paths:
+            for path in paths:
+                try:
+                    doc = self.document(path)
+                except archive.ArchiveError:
+                    continue
+                entry = doc.entry(entry_id)
+                if entry is not None:
+                    return doc, entry
+            return None
+        for rel in archive.scan(self.archive_dir):
             try:
-                doc = self.document(rel)
+                docs = archive.read_documents(self.archive_dir, rel)
             except archive.ArchiveError:
                 continue
-            entry = doc.entry(entry_id)
-            if entry is not None:
-                return doc, entry
+            for doc in docs:
+                entry = doc.entry(entry_id)
+                if entry is not None:
+                    return doc, entry
         return None
 
     # -- the index ---------------------------------------------------------

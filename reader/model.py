@@ -30,6 +30,16 @@ class Entry:
     paragraphs: tuple[str, ...]
     captions: tuple[Caption, ...]
     position: int
+    time: str | None = None  # when it was posted: ISO 8601 with the source's offset, as given
+    key_event: bool = False  # the source marks it as a key event (or a summary)
+    pinned: bool = False  # the source keeps it on top
+    author: str | None = None
+    modified: str | None = None  # when the source last changed it, as given
+    earlier: tuple[str, ...] = ()  # its text in earlier captures, when it was edited since
+
+    @property
+    def edited(self) -> bool:
+        return bool(self.earlier)
 
     @property
     def body(self) -> str:
@@ -54,11 +64,13 @@ class Document:
     path: str  # relative to the archive root, '/'-separated
     title: str
     kind: str  # "liveblog" | "article"
-    date: str | None  # "YYYY-MM" or "YYYY-MM-DD"
+    date: str | None  # "YYYY", "YYYY-MM" or "YYYY-MM-DD"
     closed: bool
     entries: tuple[Entry, ...]
     site: str | None = None
     problems: tuple[str, ...] = ()
+    source_url: str | None = None  # the page it was saved from, when the file says
+    captures: tuple[str, ...] = ()  # when each merged capture was made (web archives), oldest first
 
     def entry(self, entry_id: str) -> Entry | None:
         """Return the entry with this id, or None."""
@@ -88,6 +100,11 @@ class Hit:
     spans: tuple[tuple[int, int], ...] = ()  # (start, end) of each match within `snippet`
     headline_spans: tuple[tuple[int, int], ...] = ()  # matches within `headline`
     snippet_ready: bool = True  # False: asked for without a snippet (Library.with_snippets adds it)
+    time: str | None = None  # the entry's own time, as the source gives it
+    key_event: bool = False
+    pinned: bool = False
+    author: str | None = None
+    source_url: str | None = None  # the page its document was saved from
 
 
 @dataclass(frozen=True)

@@ -76,27 +76,34 @@ class Writer(SegmentWriter):
 
 @dataclass
 class FileOutcome:
-    """What reading one archive file gave: a document, an unchanged file, or a problem."""
+    """What reading one archive file gave: its documents, an unchanged file, or a problem."""
 
     rel: str
     size: int
     mtime: int
     sha1: str | None = None
-    doc: Document | None = None
-    doc_meta: dict | None = None  # what the manifest keeps of the document
+    docs: list[Document] | None = None
+    metas: dict[str, dict] | None = None  # what the manifest keeps of each document, by path
     unchanged: bool = False
     problem: str | None = None
 
 
 def read_file(archive_dir: Path, rel: str, size: int, mtime: int, known_sha1: str | None) -> FileOutcome:
-    """Read and parse one archive file; an unchanged hash skips the parse."""
+    """Read and parse one archive file; an unchanged hash skips the parse.
+
+    A web archive is hashed and parsed as a stream (it can be hundreds of MB).
+    """
     try:
-        data = archive.read_bytes(archive_dir, rel)
-        digest = hashlib.sha1(data).hexdigest()
-        if digest == known_sha1:
+        if archive.suffix(rel) in archive.WEB_ARCHIVE_SUFFIXES:
+            digest = archive.digest(archive_dir, rel)
+            docs = None if digest == known_sha1 else archive.read_documents(archive_dir, rel)
+        else:
+            data = archive.read_bytes(archive_dir, rel)
+            digest = hashlib.sha1(data).hexdigest()
+            docs = None if digest == known_sha1 else archive.parse_file_bytes(data, rel)
+        if docs is None:
             return FileOutcome(rel, size, mtime, digest, unchanged=True)
-        doc = archive.parse_bytes(data, rel)
-        return FileOutcome(rel, size, mtime, digest, doc=doc, doc_meta=doc_meta(doc))
+        return FileOutcome(rel, size, mtime, digest, docs=docs, metas={d.path: doc_meta(d) for d in docs})
     except archive.ArchiveError as exc:
         return FileOutcome(rel, size, mtime, problem=str(exc))
 
@@ -139,10 +146,10 @@ def write_chunk(archive_dir: str, chunk: Chunk, folder: str) -> ChunkResult:
     outcomes = []
     for rel, size, mtime, known in chunk.files:
         outcome = read_file(Path(archive_dir), rel, size, mtime, known)
-        if outcome.doc is not None:
-            for row in entry_fields(outcome.doc):
+        for doc in outcome.docs or ():
+            for row in entry_fields(doc):
                 writer.add_document(**row)
-            outcome.doc = None
+        outcome.docs = None
         outcomes.append(outcome)
     writer.commit(merge=False)
     ix.close()

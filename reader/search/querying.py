@@ -321,8 +321,16 @@ def make_hit(stored: dict, score: float, terms: tuple[tuple[str, str], ...], wit
         headline=headline, date=stored.get("doc_date") or None,
         position=stored.get("position", 0), score=_score(score), snippet=snip, spans=tuple(spans),
         headline_spans=tuple(match_spans(headline, stem, exact)) if headline else (),
-        snippet_ready=with_snippet,
+        snippet_ready=with_snippet, **_entry_meta(stored.get("entry")),
     )
+
+
+def _entry_meta(meta) -> dict:
+    """The Hit fields of an entry's stored time, marks and source (what it has of them)."""
+    meta = meta if isinstance(meta, dict) else {}
+    return {"time": meta.get("time"), "key_event": bool(meta.get("key_event")),
+            "pinned": bool(meta.get("pinned")), "author": meta.get("author"),
+            "source_url": meta.get("url")}
 
 
 class SearchCancelled(Exception):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import struct
 import sys
 from array import array
@@ -13,10 +14,10 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint, unpack_uint
 
-from reader.model import Document
+from reader.model import Document, Entry
 from reader.search.analysis import ANALYSIS_VERSION, exact_analyzer, stem_analyzer
 
-SCHEMA_VERSION = 4 + 100 * ANALYSIS_VERSION
+SCHEMA_VERSION = 5 + 100 * ANALYSIS_VERSION
 
 
 class PackedPositions(Positions):
@@ -93,7 +94,8 @@ def make_schema() -> Schema:
     stem = stem_analyzer()
     return Schema(
         id=ID(unique=True, stored=True),
-        path=ID(stored=True),
+        path=ID(stored=True),  # the document ("file", or "file#key" for one of a file's several)
+        file=ID(),  # the archive file: its entries are replaced together
         title=_packed(TEXT(analyzer=stem)),
         doc_title=STORED(),
         headline=_packed(TEXT(analyzer=stem, stored=True, field_boost=1.5)),
@@ -104,19 +106,30 @@ def make_schema() -> Schema:
         date=KEYWORD(),  # "2022 2022-03 2022-03-01": date: queries by year, month or day
         doc_date=STORED(),
         position=STORED(),
+        entry=STORED(),  # time, key event, pinned, author, modified, edited; the source's URL
         # date order (newest first, then position): a column only, never searched, so no postings
         chron=COLUMN(NumericColumn("q")),
     )
 
 
 def chron_key(date: str | None, position: int) -> int:
-    """Return a number that sorts entries newest document first, then by position.
+    """Return a number that sorts entries newest first (to the minute), then by position.
 
-    Dates are "YYYY", "YYYY-MM" or "YYYY-MM-DD"; undated documents sort last.
+    date is an entry's time ("2022-04-19T14:05:00+02:00", read in the source's own clock) or its
+    document's date ("YYYY", "YYYY-MM" or "YYYY-MM-DD"); undated entries sort last.
     """
-    digits = "".join(part.ljust(2, "0") for part in (date or "").split("-"))[:8].ljust(8, "0")
-    day = int(digits) if digits.isdigit() else 0
-    return -day * 1_000_000 + position
+    digits = re.sub(r"\D", "", (date or "")[:16])  # YYYYMMDDhhmm, as far as given
+    parts = [digits[:4], digits[4:6], digits[6:8], digits[8:10], digits[10:12]]
+    stamp = int("".join(p.ljust(len(w), "0") for p, w in zip(parts, ("0000", "00", "00", "00", "00"),
+                                                            strict=True)) or 0)
+    return -stamp * 1_000_000 + position
+
+
+def entry_day(entry: Entry, doc: Document) -> str | None:
+    """Return the day (or month, or year) an entry belongs to: its own time's, else its document's."""
+    if entry.time and re.match(r"\d{4}-\d{2}-\d{2}", entry.time):
+        return entry.time[:10]
+    return doc.date
 
 
 def _date_terms(date: str | None) -> str:
@@ -127,24 +140,38 @@ def _date_terms(date: str | None) -> str:
 
 
 def entry_fields(doc: Document) -> list[dict]:
-    """Return the Whoosh field dicts for every entry of a document."""
+    """Return the Whoosh field dicts for every entry of a document.
+
+    An edited entry's earlier texts are searched too (content), not shown in snippets.
+    """
     rows = []
+    file = doc.path.split("#", 1)[0]
     for e in doc.entries:
         captions = e.caption_text
         # the title is indexed once per document (on its first entry); title: queries widen
         # to the document's entries by path, which saves a posting per entry and title word
         title = doc.title if e is doc.entries[0] else ""
-        content = "\n".join(filter(None, (e.headline, e.body, captions)))
+        content = "\n".join(filter(None, (e.headline, e.body, captions, *e.earlier)))
+        day = entry_day(e, doc)
         rows.append(dict(
-            id=e.id, path=doc.path, title=title, doc_title=doc.title, headline=e.headline or "",
-            content=content, body=e.body, captions=captions, exact=content,
-            date=_date_terms(doc.date), doc_date=doc.date or "", position=e.position,
-            chron=chron_key(doc.date, e.position),
+            id=e.id, path=doc.path, file=file, title=title, doc_title=doc.title,
+            headline=e.headline or "", content=content, body=e.body, captions=captions, exact=content,
+            date=_date_terms(day), doc_date=doc.date or "", position=e.position,
+            entry=entry_meta(e, doc), chron=chron_key(e.time or doc.date, e.position),
         ))
     return rows
+
+
+def entry_meta(entry: Entry, doc: Document) -> dict:
+    """Return what a hit shows of an entry besides its text (only what it has)."""
+    meta = {"time": entry.time, "key_event": entry.key_event, "pinned": entry.pinned,
+            "author": entry.author, "modified": entry.modified, "edited": entry.edited,
+            "url": doc.source_url}
+    return {k: v for k, v in meta.items() if v}
 
 
 def doc_meta(doc: Document) -> dict:
     """Return what the index manifest keeps of a document for the document list."""
     return {"title": doc.title, "kind": doc.kind, "date": doc.date, "closed": doc.closed,
-            "site": doc.site, "entries": len(doc.entries)}
+            "site": doc.site, "entries": len(doc.entries), "source_url": doc.source_url,
+            "captures": len(doc.captures), "key_events": sum(e.key_event for e in doc.entries)}

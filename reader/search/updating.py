@@ -198,8 +198,8 @@ def _sync(index, ix, directory: Path, manifest: Manifest, report: IndexReport,
 
 def summarize(manifest: Manifest, report: IndexReport) -> IndexReport:
     """Fill in what the index holds by the manifest: documents, entries, files skipped and why."""
-    report.documents = len(manifest.files)
-    report.entries = sum(f["entries"] for f in manifest.files.values())
+    report.documents = sum(len(f["docs"]) for f in manifest.files.values())
+    report.entries = sum(d["entries"] for f in manifest.files.values() for d in f["docs"].values())
     report.problems = [Problem(rel, p["reason"]) for rel, p in sorted(manifest.problems.items())]
     return report
 
@@ -230,7 +230,7 @@ class _Sync:
         writer = self.writer()
         if self._searcher is None:
             self._searcher = writer.searcher()
-        writer.delete_by_term("path", rel, searcher=self._searcher)
+        writer.delete_by_term("file", rel, searcher=self._searcher)
 
     def commit(self, adopted: list | None = None) -> None:
         """Commit what is pending (and segments written elsewhere); the index can be searched."""
@@ -270,12 +270,12 @@ class _Sync:
         else:
             manifest.problems.pop(rel, None)
             manifest.files[rel] = {"size": outcome.size, "mtime": outcome.mtime, "sha1": outcome.sha1,
-                                   **outcome.doc_meta}
+                                   "docs": outcome.metas}
             if known:
                 self.report.changed += 1
             else:
                 self.report.added += 1
-            self.entries_done += outcome.doc_meta["entries"]
+            self.entries_done += sum(m["entries"] for m in outcome.metas.values())
         self.files_done += 1
 
     def check_stop(self) -> None:
@@ -289,12 +289,13 @@ class _Sync:
         self.check_stop()
         known = self.manifest.files.get(rel)
         outcome = building.read_file(self.index.archive_dir, rel, *stat, known and known["sha1"])
-        if outcome.doc is not None:
+        if outcome.docs is not None:
             self.delete(rel)
             writer = self.writer()
-            for row in entry_fields(outcome.doc):
-                writer.add_document(**row)
-            self.pending += len(outcome.doc.entries)
+            for doc in outcome.docs:
+                for row in entry_fields(doc):
+                    writer.add_document(**row)
+                self.pending += len(doc.entries)
         self.record(outcome)
         if self.pending >= (BATCH_ENTRIES if self.searchable else FIRST_BATCH):
             self.commit()
@@ -315,7 +316,7 @@ class _Sync:
                                           self.index.stopping):
             self.commit()
             for outcome in result.outcomes:
-                if outcome.doc_meta is not None:
+                if outcome.metas is not None:
                     self.delete(outcome.rel)  # the older copy, if any
                 self.record(outcome)
             self.commit(building.adopt(result, self.ix))

@@ -1,0 +1,127 @@
+"""Guardian Content API JSON: a saved item response (show-blocks=all) or a search response's items."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import lxml.html
+from lxml import etree
+
+from reader.formats.common import ArchiveError, clip, source_entry_id
+from reader.formats.jsonld import RawUpdate, day, liveblog
+from reader.model import Caption, Document, Entry
+
+KEY = "#"
+
+
+def parse(data: bytes, rel: str) -> list[Document]:
+    """Return the documents of a Guardian Content API response; ArchiveError if it is not one."""
+    try:
+        payload = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ArchiveError(f"not valid JSON ({exc})") from None
+    response = payload.get("response") if isinstance(payload, dict) else None
+    if not isinstance(response, dict):
+        raise ArchiveError("JSON, but not a Guardian Content API response (no \"response\")")
+    if isinstance(response.get("content"), dict):
+        items = [response["content"]]
+    elif isinstance(response.get("results"), list):
+        items = [i for i in response["results"] if isinstance(i, dict)]
+    else:
+        raise ArchiveError("a Guardian API response without content or results")
+    if not items:
+        raise ArchiveError("a Guardian API search response with no results")
+    several = len(items) > 1
+    return [item_document(item, f"{rel}{KEY}{item.get('id') or n}" if several else rel)
+            for n, item in enumerate(items)]
+
+
+def item_document(item: dict, path: str) -> Document:
+    """Return the Document of one content item: a liveblog of its body blocks, or an article."""
+    fields = item.get("fields") if isinstance(item.get("fields"), dict) else {}
+    blocks = item.get("blocks") if isinstance(item.get("blocks"), dict) else {}
+    body = [b for b in blocks.get("body") or [] if isinstance(b, dict)]
+    title = fields.get("headline") or item.get("webTitle") or path
+    date = item.get("webPublicationDate") or fields.get("firstPublicationDate")
+    url = item.get("webUrl")
+    lead = html_paragraphs(fields.get("standfirst") or fields.get("trailText") or "")
+    is_liveblog = item.get("type") == "liveblog" or len(body) > 1
+    if is_liveblog:
+        raw = [_update(b, n) for n, b in enumerate(body)]
+        doc = liveblog(path, title, date, url, "The Guardian", raw)
+        if lead:  # the standfirst, read first
+            first = Entry(source_entry_id(path, "standfirst"), None, tuple(p for _, p in lead), (), 0)
+            doc = replace(doc, entries=(first, *(replace(e, position=e.position + 1)
+                                                 for e in doc.entries)))
+        return doc
+    parts = lead + [p for b in body for p in html_paragraphs(b.get("bodyHtml") or "")]
+    if not parts and fields.get("bodyText"):
+        parts = [("p", fields["bodyText"])]
+    return _article(path, title, date, url, parts)
+
+
+def _update(block: dict, n: int) -> RawUpdate:
+    parts = html_paragraphs(block.get("bodyHtml") or "")
+    paragraphs = [t for tag, t in parts if tag != "figcaption"]
+    captions = [Caption(t) for tag, t in parts if tag == "figcaption"]
+    if not paragraphs and block.get("bodyTextSummary"):
+        paragraphs = [str(block["bodyTextSummary"])]
+    attributes = block.get("attributes") if isinstance(block.get("attributes"), dict) else {}
+    return RawUpdate(
+        source_id=str(block.get("id") or f"block-{n}"), headline=(block.get("title") or None),
+        paragraphs=paragraphs, captions=captions,
+        time=block.get("firstPublishedDate") or block.get("publishedDate") or block.get("createdDate"),
+        modified=block.get("lastModifiedDate"), author=_author(block),
+        key_event=bool(attributes.get("keyEvent") or attributes.get("summary")),
+        pinned=bool(attributes.get("pinned")))
+
+
+def _author(block: dict) -> str | None:
+    names = []
+    for person in block.get("contributors") or []:
+        if isinstance(person, dict):
+            names.append(person.get("webTitle") or person.get("name") or "")
+        elif isinstance(person, str):
+            names.append(person)
+    names = [n for n in names if n]
+    if not names and isinstance(block.get("createdBy"), dict):
+        who = block["createdBy"]
+        names = [" ".join(filter(None, (who.get("firstName"), who.get("lastName"))))]
+    return ", ".join(n for n in names if n) or None
+
+
+def html_paragraphs(fragment: str) -> list[tuple[str, str]]:
+    """Return (tag, text) of an HTML fragment's text blocks: parsed, never rendered."""
+    if not fragment or not fragment.strip():
+        return []
+    from reader.formats.html import block_texts
+
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return [("p", fragment)]
+    for bad in root.xpath(".//script|.//style"):
+        bad.drop_tree()
+    return block_texts(root)
+
+
+def _article(path: str, title: str, date: str | None, url: str | None,
+             parts: list[tuple[str, str]]) -> Document:
+    """An article: its lead, then a section per heading."""
+    groups: list[tuple[str | None, list[str], list[Caption]]] = [(None, [], [])]
+    for tag, text in parts:
+        if tag in ("h2", "h3", "h4"):
+            groups.append((text, [], []))
+        elif tag == "figcaption":
+            groups[-1][2].append(Caption(text))
+        else:
+            groups[-1][1].append(text)
+    entries = []
+    for headline, paragraphs, captions in groups:
+        if headline or paragraphs or captions:
+            key = f"{len(entries)}:{headline or ''}"
+            entries.append(Entry(source_entry_id(path, key), headline, tuple(paragraphs),
+                                 tuple(captions), len(entries)))
+    return Document(path, clip(title), "article", day(date), False, tuple(entries), site="The Guardian",
+                    source_url=url)

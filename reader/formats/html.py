@@ -1,0 +1,177 @@
+"""Saved web pages (browser "Save page", SingleFile): JSON-LD and microdata liveblogs, else the main text.
+
+The page is parsed, never rendered: scripts are read as data (JSON-LD) or dropped, nothing is
+fetched, links become their text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+
+import lxml.html
+from lxml import etree
+
+from reader.formats import jsonld
+from reader.formats.common import ArchiveError, clip
+from reader.formats.text import parse_text
+from reader.model import Caption, Document
+
+BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "figcaption", "dd",
+          "dt", "td", "th")
+_HEADING = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+
+
+def page_tree(data: bytes):
+    """Parse page bytes into an lxml tree (the page's own charset, else UTF-8)."""
+    match = _CHARSET.search(data[:4096])
+    encoding = match.group(1).decode("ascii") if match else "utf-8"
+    try:
+        parser = lxml.html.HTMLParser(encoding=encoding, remove_comments=True)
+    except LookupError:
+        parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
+    try:
+        root = lxml.html.document_fromstring(data, parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise ArchiveError(f"not a readable web page ({exc})") from None
+    if root is None:
+        raise ArchiveError("not a readable web page")
+    return root
+
+
+def parse(data: bytes, rel: str) -> Document:
+    """Parse a saved page: a liveblog from its JSON-LD or microdata, else one article of its text."""
+    root = page_tree(data)
+    notes: list[str] = []
+    objects = []
+    for script in root.xpath("//script[@type='application/ld+json']"):
+        try:
+            objects.append(json.loads(script.text_content() or "null"))
+        except ValueError as exc:
+            notes.append(f"a JSON-LD block is not valid JSON ({exc.msg}); it was left out")
+    for bad in root.xpath("//script|//style|//noscript|//template|//svg|//iframe|//object"):
+        bad.drop_tree()
+    meta = _meta(root)
+    doc = jsonld.document(objects, rel, meta, lambda fragment: _element_text(root, fragment))
+    if doc is None:
+        doc = _microdata(root, rel, meta)
+    if doc is None:
+        doc = _article(root, data, rel, meta)
+    if b"</html" not in data[-4096:].lower() and b"</body" not in data[-4096:].lower():
+        notes.append("the page looks cut off (it does not end with </html>); what is there was read")
+    if notes:
+        doc = replace(doc, problems=(*doc.problems, *notes))
+    return doc
+
+
+def _meta(root) -> dict:
+    """Title, date and URL the page states in its head."""
+
+    def first(*xpaths: str) -> str | None:
+        for xpath in xpaths:
+            found = root.xpath(xpath)
+            if found:
+                value = found[0] if isinstance(found[0], str) else found[0].text_content()
+                value = _SPACE.sub(" ", value).strip()
+                if value:
+                    return value
+        return None
+
+    return {
+        "title": first("//meta[@property='og:title']/@content", "//title"),
+        "date": first("//meta[@property='article:published_time']/@content",
+                      "//meta[@name='date']/@content", "//time[@datetime]/@datetime"),
+        "url": first("//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content"),
+        "site": first("//meta[@property='og:site_name']/@content"),
+    }
+
+
+def clean(text: str) -> str:
+    """Return text with runs of white space made single spaces."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def block_texts(element) -> list[tuple[str, str]]:
+    """Return (tag, text) of the text blocks under an element, in order (nested blocks once)."""
+    out = []
+    for el in element.iter(*BLOCKS):
+        if any(a.tag in BLOCKS for a in el.iterancestors()) and el.tag not in ("figcaption",):
+            continue
+        text = clean(el.text_content())
+        if text:
+            out.append((el.tag, text))
+    if not out:
+        text = clean(element.text_content())
+        if text:
+            out.append(("p", text))
+    return out
+
+
+def _element_text(root, fragment: str) -> tuple[list[str], list[str], set[str]] | None:
+    """Return (paragraphs, captions, classes) of the element a URL fragment names, or None."""
+    found = root.xpath("//*[@id=$id]", id=fragment) or root.xpath("//*[@name=$id]", id=fragment)
+    if not found:
+        return None
+    element = found[0]
+    paragraphs, captions = [], []
+    for tag, text in block_texts(element):
+        (captions if tag == "figcaption" else paragraphs).append(text)
+    classes = set((element.get("class") or "").split())
+    return paragraphs, captions, classes
+
+
+def _microdata(root, rel: str, meta: dict) -> Document | None:
+    """A liveblog marked up with microdata: itemprop="liveBlogUpdate" blocks."""
+    updates = root.xpath("//*[@itemprop='liveBlogUpdate']")
+    if not updates:
+        return None
+    raw = []
+    for n, el in enumerate(updates):
+        when = el.xpath(".//time/@datetime") or el.xpath(".//*[@itemprop='datePublished']/@content")
+        modified = el.xpath(".//*[@itemprop='dateModified']/@content")
+        head = el.xpath(".//*[@itemprop='headline']") or el.xpath(".//h1|.//h2|.//h3|.//h4")
+        body = el.xpath(".//*[@itemprop='articleBody']")
+        author = el.xpath(".//*[@itemprop='author']//*[@itemprop='name']") or el.xpath(
+            ".//*[@itemprop='author']")
+        classes = set((el.get("class") or "").split())
+        headline = clean(head[0].text_content()) if head else None
+        paragraphs, captions = [], []
+        for tag, text in block_texts(body[0] if body else el):
+            if text == headline:
+                continue
+            (captions if tag == "figcaption" else paragraphs).append(text)
+        raw.append(jsonld.RawUpdate(
+            source_id=el.get("id") or el.get("itemid") or f"{n}:{headline}:{when[0] if when else ''}",
+            headline=headline, paragraphs=paragraphs, captions=[Caption(c) for c in captions],
+            time=when[0] if when else None, modified=modified[0] if modified else None,
+            author=clean(author[0].text_content()) if author else None,
+            key_event=bool(classes & {"is-key-event", "is-summary", "key-event"}),
+            pinned="is-pinned" in classes))
+    title_el = root.xpath("//*[@itemtype and contains(@itemtype, 'LiveBlogPosting')]"
+                         "//*[@itemprop='headline']")
+    title = clean(title_el[0].text_content()) if title_el else meta.get("title")
+    return jsonld.liveblog(rel, title, meta.get("date"), meta.get("url"), meta.get("site"), raw)
+
+
+def _article(root, data: bytes, rel: str, meta: dict) -> Document:
+    """A page without structured data: one article of its main text (trafilatura), else all of it."""
+    import trafilatura
+
+    text = None
+    try:
+        text = trafilatura.extract(data, url=None, include_comments=False, include_tables=False,
+                                   favor_recall=True, with_metadata=False, deduplicate=False)
+    except Exception:  # noqa: BLE001 - the extractor failing is not the page failing
+        text = None
+    if not text:
+        text = "\n\n".join(t for _, t in block_texts(root.find("body") if root.find("body") is not None
+                                                     else root))
+    if not text.strip():
+        raise ArchiveError("a web page without text")
+    doc = parse_text(text.replace("\n", "\n\n"), rel)
+    title = meta.get("title")
+    return replace(doc, title=clip(title) if title else doc.title,
+                   date=jsonld.day(meta.get("date")), source_url=meta.get("url"), site=meta.get("site"))

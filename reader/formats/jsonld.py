@@ -1,0 +1,164 @@
+"""schema.org LiveBlogPosting (JSON-LD) to a Document; also how any liveblog's updates become entries."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from reader.formats.common import clip, source_entry_id
+from reader.model import Caption, Document, Entry
+
+_DAY = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass
+class RawUpdate:
+    """One liveblog update as a format gives it, before it is an Entry."""
+
+    source_id: str  # the source's own name for it (an id or URL), else one made up
+    headline: str | None
+    paragraphs: list[str]
+    captions: list[Caption] = field(default_factory=list)
+    time: str | None = None
+    modified: str | None = None
+    author: str | None = None
+    key_event: bool = False
+    pinned: bool = False
+
+
+def day(value: str | None) -> str | None:
+    """Return "YYYY-MM-DD" (or "YYYY-MM", "YYYY") from the start of an ISO 8601 date or time."""
+    match = _DAY.match((value or "").strip())
+    if not match:
+        return None
+    return "-".join(p for p in match.groups() if p)
+
+
+def instant(value: str | None) -> datetime | None:
+    """Return the moment an ISO 8601 time names (None if it is not one); for ordering only."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=None)
+
+
+def _types(obj: dict) -> set[str]:
+    kind = obj.get("@type", ())
+    kinds = [kind] if isinstance(kind, str) else kind if isinstance(kind, list) else []
+    return {str(k).rsplit("/", 1)[-1] for k in kinds}
+
+
+def _walk(value) -> Iterator[dict]:
+    """Yield every JSON-LD object in a script's data: lists, @graph, nested objects."""
+    if isinstance(value, list):
+        for item in value:
+            yield from _walk(item)
+    elif isinstance(value, dict):
+        yield value
+        for key in ("@graph", "mainEntity", "mainEntityOfPage"):
+            if isinstance(value.get(key), list | dict):
+                yield from _walk(value[key])
+
+
+def _text(value) -> str | None:
+    if isinstance(value, list):
+        value = next((v for v in value if v), None)
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("@value") or value.get("caption")
+    if value is None:
+        return None
+    text = _SPACE.sub(" ", str(value)).strip()
+    return text or None
+
+
+def _paragraphs(body: str | None) -> list[str]:
+    if not body:
+        return []
+    parts = re.split(r"\n\s*\n|\n", str(body))
+    return [_SPACE.sub(" ", p).strip() for p in parts if p.strip()]
+
+
+def _captions(image) -> list[Caption]:
+    images = image if isinstance(image, list) else [image] if image else []
+    out = []
+    for img in images:
+        if isinstance(img, dict):
+            text = _text(img.get("caption")) or _text(img.get("description"))
+            if text:
+                out.append(Caption(text))
+    return out
+
+
+def document(objects: list, rel: str, meta: dict,
+             element_text: Callable[[str], tuple[list[str], list[str], set[str]] | None]
+             ) -> Document | None:
+    """Return the liveblog of a page's JSON-LD objects, or None if they hold none.
+
+    element_text(fragment) gives the page's own text of the element an update's URL fragment
+    names (used when an update's articleBody is empty).
+    """
+    blog = next((o for v in objects for o in _walk(v) if "LiveBlogPosting" in _types(o)), None)
+    if blog is None:
+        return None
+    updates = blog.get("liveBlogUpdate") or []
+    updates = updates if isinstance(updates, list) else [updates]
+    raw = []
+    for n, update in enumerate(u for u in updates if isinstance(u, dict)):
+        headline = _text(update.get("headline")) or _text(update.get("name"))
+        url = str(update.get("url") or update.get("@id") or "")
+        paragraphs = _paragraphs(update.get("articleBody") or update.get("text"))
+        captions = _captions(update.get("image"))
+        classes: set[str] = set()
+        fragment = url.split("#", 1)[1] if "#" in url else None
+        if fragment:
+            found = element_text(fragment)
+            if found is not None:
+                page_paragraphs, page_captions, classes = found
+                if not paragraphs:
+                    paragraphs = [p for p in page_paragraphs if p != headline]
+                    captions = captions or [Caption(c) for c in page_captions]
+        raw.append(RawUpdate(
+            source_id=url or f"{n}:{headline}:{update.get('datePublished', '')}",
+            headline=headline, paragraphs=paragraphs, captions=captions,
+            time=_text(update.get("datePublished")), modified=_text(update.get("dateModified")),
+            author=_text(update.get("author")),
+            key_event=bool(classes & {"is-key-event", "is-summary", "key-event"}),
+            pinned="is-pinned" in classes))
+    title = _text(blog.get("headline")) or _text(blog.get("name")) or meta.get("title")
+    date = _text(blog.get("datePublished")) or _text(blog.get("coverageStartTime")) or meta.get("date")
+    url = _text(blog.get("url")) or meta.get("url")
+    publisher = blog.get("publisher")
+    site = _text(publisher.get("name")) if isinstance(publisher, dict) else meta.get("site")
+    return liveblog(rel, title, date, url, site, raw)
+
+
+def liveblog(rel: str, title: str | None, date: str | None, url: str | None, site: str | None,
+             raw: list[RawUpdate]) -> Document:
+    """Return a liveblog Document of updates: newest first (by time where they have one)."""
+    if any(instant(r.time) for r in raw):
+        dated = sorted(range(len(raw)), key=lambda i: _sort_key(raw[i].time, i))
+        raw = [raw[i] for i in dated]
+    entries, seen = [], set()
+    for r in raw:
+        entry_key = r.source_id if r.source_id not in seen else f"{r.source_id}#{len(seen)}"
+        seen.add(entry_key)
+        entries.append(Entry(
+            source_entry_id(rel, entry_key), r.headline, tuple(r.paragraphs or ([] if r.headline else [])),
+            tuple(r.captions), len(entries), time=r.time, key_event=r.key_event, pinned=r.pinned,
+            author=r.author, modified=r.modified))
+    return Document(rel, clip(title) if title else rel.rsplit("/", 1)[-1], "liveblog", day(date),
+                    False, tuple(entries), site=site, source_url=url)
+
+
+def _sort_key(time: str | None, index: int) -> tuple:
+    moment = instant(time)
+    if moment is None:
+        return (1, 0.0, index)  # undated updates after the dated ones, in page order
+    stamp = moment.timestamp() if moment.tzinfo else moment.replace().timestamp()
+    return (0, -stamp, index)

@@ -1,0 +1,191 @@
+"""Web archive files (WARC, WARC.gz, WACZ): every HTML or JSON response read as a page, captures merged.
+
+Records are streamed (warcio): a file of any size is read in constant memory, a damaged record
+is reported and skipped (reading resumes at the next record), and several captures of one URL
+become one document (see merge_captures).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections import defaultdict
+from dataclasses import replace
+from typing import BinaryIO
+
+from warcio.archiveiterator import ArchiveIterator
+
+from reader.formats import guardian, html
+from reader.formats.common import ArchiveError
+from reader.formats.jsonld import instant
+from reader.model import Document, Entry
+
+KEY = "#"
+MAX_RECORD_BYTES = 32 * 1024 * 1024  # a page bigger than this is not a news page: skipped
+_SPACE = re.compile(r"\s+")
+_RECORD_START = re.compile(rb"WARC/1\.[01]\r?\nWARC-")
+_GZIP_START = b"\x1f\x8b\x08"
+
+
+def parse_stream(stream: BinaryIO, rel: str) -> list[Document]:
+    """Return the documents of a web archive read from a binary stream (WARC, WARC.gz or WACZ)."""
+    captures: dict[str, list[tuple[str, Document]]] = defaultdict(list)
+    problems: list[str] = []
+    head = stream.read(4)
+    stream.seek(0)
+    if head.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(stream) as wacz:
+                names = [n for n in wacz.namelist() if n.endswith((".warc", ".warc.gz"))]
+                if not names:
+                    raise ArchiveError("a WACZ file without WARC files in it")
+                for name in names:
+                    with wacz.open(name) as member:
+                        _read(member, rel, captures, problems, where=f"{name}: ")
+        except zipfile.BadZipFile as exc:
+            raise ArchiveError(f"a damaged WACZ (zip) file ({exc})") from None
+    else:
+        _read(stream, rel, captures, problems)
+    if not captures:
+        reason = "; ".join(problems[:3]) if problems else "no HTML or JSON pages in it"
+        raise ArchiveError(f"a web archive with nothing to read ({reason})")
+    docs = [merge_captures(found) for _url, found in sorted(captures.items())]
+    if problems:
+        docs = [replace(d, problems=(*d.problems, *problems)) for d in docs]
+    return docs
+
+
+class _Records(ArchiveIterator):
+    """warcio's record iterator, counting (not printing) records whose length was wrong."""
+
+    INC_RECORD = ""
+
+
+def _read(stream: BinaryIO, rel: str, captures: dict, problems: list[str], where: str = "") -> None:
+    """Read a WARC stream's responses into captures (by URL); resume after damaged records.
+
+    A failure after good records is reported once it is clear where the damage was: at the
+    record reading resumes from (if that fails at once), else after the last good record.
+    """
+    begin, failed, unreported = 0, set(), None
+    while True:
+        stream.seek(begin)
+        records = _Records(stream)
+        last = None  # where the last record read whole starts
+        try:
+            for record in records:
+                _take(record, rel, captures, problems, where)
+                last = records.get_record_offset()  # (only once the record is read)
+                if unreported:
+                    problems.append(unreported)
+                    unreported = None
+            if records.err_count:
+                problems.append(f"{where}{records.err_count} record(s) had a wrong length")
+            return
+        except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on damaged data
+            if last is None:  # the record at `begin` itself is damaged
+                failed.add(begin)
+                problems.append(f"{where}a damaged record at byte {begin} was skipped ({_short(exc)})")
+                unreported = None
+            else:
+                unreported = f"{where}a damaged record after byte {last} was skipped ({_short(exc)})"
+            resume = _next_record(stream, (begin if last is None else last) + 1)
+            while resume is not None and resume in failed:
+                resume = _next_record(stream, resume + 1)
+            if resume is None:
+                if unreported:
+                    problems.append(unreported)
+                return
+            begin = resume
+
+
+def _next_record(stream: BinaryIO, start: int) -> int | None:
+    """Return where the next record (a gzip member or a "WARC/1." line) starts after start."""
+    stream.seek(start)
+    position, tail = start, b""
+    while chunk := stream.read(1 << 20):
+        data = tail + chunk
+        found = [i for i in (data.find(_GZIP_START), _line_start(data)) if i >= 0]
+        if found:
+            return position - len(tail) + min(found)
+        tail = data[-16:]
+        position += len(chunk)
+    return None
+
+
+def _line_start(data: bytes) -> int:
+    match = _RECORD_START.search(data)
+    return match.start() if match else -1
+
+
+def _short(exc: BaseException) -> str:
+    """Return an error's first line, printable and short (warcio quotes the damaged bytes)."""
+    line = (str(exc).splitlines() or [""])[0]
+    line = re.sub(r"[^\x20-\x7e]+", "…", line)[:80]
+    return f"{type(exc).__name__}: {line}" if line else type(exc).__name__
+
+
+def _take(record, rel: str, captures: dict, problems: list[str], where: str) -> None:
+    """Parse one response record, if it is an HTML page or JSON, into captures[url]."""
+    if record.rec_type not in ("response", "resource"):
+        return
+    url = (record.rec_headers.get_header("WARC-Target-URI") or "").split("#", 1)[0]
+    when = record.rec_headers.get_header("WARC-Date") or ""
+    headers = record.http_headers
+    if headers is not None and not (headers.get_statuscode() or "200").startswith("2"):
+        return
+    kind = ((headers.get_header("Content-Type") if headers is not None else None)
+            or record.rec_headers.get_header("Content-Type") or "").lower()
+    if "html" not in kind and "json" not in kind:
+        return
+    payload = record.content_stream().read(MAX_RECORD_BYTES + 1)
+    if len(payload) > MAX_RECORD_BYTES:
+        problems.append(f"{where}{url}: a response over {MAX_RECORD_BYTES // 2**20} MB was skipped")
+        return
+    path = f"{rel}{KEY}{url}"
+    try:
+        found = guardian.parse(payload, path) if "json" in kind else [html.parse(payload, path)]
+    except ArchiveError as exc:
+        problems.append(f"{where}{url} ({when}): {exc}")
+        return
+    for doc in found:
+        captures[doc.path].append((when, doc))
+
+
+def _text(entry: Entry) -> str:
+    return _SPACE.sub(" ", entry.plain_text()).strip()
+
+
+def merge_captures(captures: list[tuple[str, Document]]) -> Document:
+    """Return one document of several captures of a page, oldest to newest.
+
+    Entries are the union of the captures' (the same entry: the same id, which comes from the
+    update's id or URL where the page gives one, else from its text); an entry that changed
+    keeps the newest text, is marked edited and keeps the earlier text; entries that vanished
+    from later captures are kept. Times order them where they have one.
+    """
+    captures = sorted(captures, key=lambda c: c[0])
+    newest = captures[-1][1]
+    kept: dict[str, Entry] = {}
+    earlier: dict[str, list[str]] = defaultdict(list)
+    order: list[str] = [e.id for e in newest.entries]
+    for _when, doc in captures:
+        for entry in doc.entries:
+            old = kept.get(entry.id)
+            if old is not None and _text(old) != _text(entry) and _text(old) not in earlier[entry.id]:
+                earlier[entry.id].append(_text(old))
+            kept[entry.id] = entry
+            if entry.id not in order:
+                order.append(entry.id)
+    entries = [replace(kept[i], earlier=tuple(earlier.get(i, ()))) for i in order]
+    if any(instant(e.time) for e in entries):
+        entries.sort(key=lambda e: (instant(e.time) is None, -(_stamp(e.time)), order.index(e.id)))
+    entries = [replace(e, position=n) for n, e in enumerate(entries)]
+    return replace(newest, entries=tuple(entries), captures=tuple(w for w, _ in captures))
+
+
+def _stamp(time: str | None) -> float:
+    moment = instant(time)
+    if moment is None:
+        return 0.0
+    return moment.timestamp()

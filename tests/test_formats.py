@@ -1,0 +1,224 @@
+"""Saved pages, Guardian API JSON and web archives, read from our own fixtures (written from the specs)."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import time
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from reader import archive
+from reader.library import Library
+from tests.webfixtures import BLOG_URL, OTHER_URL, write_wacz, write_warc
+
+FIXTURES = Path(__file__).parent / "fixtures" / "formats"
+
+
+def read(name: str):
+    return archive.read_documents(FIXTURES, name)
+
+
+def test_json_ld_liveblog_with_times_authors_captions_and_text_from_the_page():
+    [doc] = read("jsonld-liveblog.html")
+    assert (doc.kind, doc.title, doc.date) == ("liveblog", "Oorlog in Oekraïne: de laatste ontwikkelingen",
+                                               "2022-04-19")
+    assert doc.source_url == "https://voorbeeld.invalid/liveblog/oekraine" and doc.site == "Voorbeeldkrant"
+    assert [e.headline for e in doc.entries] == ["Humanitaire corridor bij Marioepol",
+                                                "Explosies gemeld in Kiev", "Goedemorgen"]  # newest first
+    corridor, explosions, morning = doc.entries
+    assert corridor.time == "2022-04-19T13:05:00+02:00" and corridor.modified == "2022-04-19T13:20:00+02:00"
+    assert corridor.author == "Anna de Vries" and corridor.paragraphs == (
+        "Er is een humanitaire corridor geopend bij de staalfabriek.",
+        "Burgers kunnen vanaf 13.00 uur vertrekken.")
+    assert [c.text for c in corridor.captions] == ["Rook boven het fabrieksterrein"]
+    # an empty articleBody: the text of the element its URL fragment names, links as their text
+    assert explosions.paragraphs == ("In de hoofdstad Kiev zijn vanochtend meerdere explosies gehoord.",)
+    assert [c.text for c in explosions.captions] == ["De skyline van Kiev"]
+    assert explosions.key_event and not corridor.key_event  # class is-key-event on its element
+    text = " ".join(e.plain_text() for e in doc.entries)
+    assert "script" not in text and "Voorpagina" not in text
+
+
+def test_microdata_liveblog_with_key_event_and_pinned_flags():
+    [doc] = read("microdata-liveblog.html")
+    assert doc.kind == "liveblog" and doc.title == "Live: Kharkiv under fire" and doc.date == "2022-05-02"
+    bridge, summary = doc.entries
+    assert bridge.headline == "Bridge destroyed" and bridge.time == "2022-05-02T10:40:00+01:00"
+    assert bridge.key_event and not bridge.pinned and [c.text for c in bridge.captions] == [
+        "The bridge before the attack"]
+    assert summary.pinned and summary.author == "Sam Example"
+    assert summary.paragraphs == ("Shelling continued overnight in Kharkiv.", "Evacuations resumed at dawn.")
+
+
+def test_a_page_without_structured_data_is_one_article_of_its_main_text():
+    [doc] = read("plain-article.html")
+    assert (doc.kind, doc.title, doc.date) == ("article", "Sancties tegen Rusland uitgebreid", "2022-03-15")
+    text = "\n".join(e.plain_text() for e in doc.entries)
+    assert "nieuw pakket sancties" in text and "Gevolgen voor Nederland" in text
+    assert "Binnenland" not in text and "Cookies" not in text and "color: red" not in text
+
+
+@pytest.mark.parametrize("name, reason", [("invalid-jsonld.html", "JSON-LD block is not valid JSON"),
+                                          ("truncated-page.html", "looks cut off")])
+def test_broken_pages_are_read_as_far_as_they_go_and_say_why(name, reason):
+    [doc] = read(name)
+    assert any(reason in p for p in doc.problems), doc.problems
+    assert doc.title == "Oorlog in Oekraïne: de laatste ontwikkelingen"
+
+
+def test_guardian_item_blocks_are_entries_with_their_marks():
+    [doc] = read("guardian-item.json")
+    assert doc.kind == "liveblog" and doc.date == "2022-04-19" and doc.site == "The Guardian"
+    assert doc.source_url.startswith("https://www.theguardian.com/world/live/2022/apr/19/")
+    lead, mayor, sirens, summary = doc.entries
+    assert lead.headline is None and lead.paragraphs == ("Fighting continues in the east; latest updates.",)
+    assert mayor.key_event and mayor.author == "Jane Reporter" and mayor.time == "2022-04-19T11:45:00Z"
+    assert mayor.paragraphs == ("The mayor of Mariupol said thousands remain in the city.",)
+    assert [c.text for c in mayor.captions] == ["Smoke over the Azovstal plant"]
+    assert sirens.pinned and sirens.paragraphs == ("Air raid sirens sounded across Kyiv this morning.",)
+    assert summary.key_event and summary.author == "Jane Reporter"  # summary counts; createdBy names
+
+
+def test_a_guardian_search_response_gives_each_result_a_document():
+    docs = read("guardian-search.json")
+    assert [(d.kind, d.title) for d in docs] == [("article", "Sanctions on Russia explained"),
+                                                 ("liveblog", "Ukraine live: Kherson falls")]
+    assert docs[0].path == "guardian-search.json#world/2022/mar/01/sanctions-explained"
+    assert [e.headline for e in docs[0].entries] == [None, "Banks"]
+    assert docs[1].entries[0].key_event
+    assert archive.read_document(FIXTURES, docs[1].path) == docs[1]
+
+
+def test_json_that_is_not_a_guardian_response_is_skipped_with_the_reason():
+    with pytest.raises(archive.ArchiveError, match="not a Guardian Content API response"):
+        read("not-guardian.json")
+
+
+@pytest.mark.parametrize("name, gzip", [("a.warc.gz", True), ("a.warc", False)])
+def test_captures_of_one_liveblog_are_one_document(tmp_path, name, gzip):
+    write_warc(tmp_path / name, gzip=gzip)
+    docs = {d.source_url or d.path: d for d in archive.read_documents(tmp_path, name)}
+    blog = docs[BLOG_URL]
+    assert blog.path == f"{name}#{BLOG_URL}" and len(blog.captures) == 3
+    assert [e.headline for e in blog.entries] == ["Corridor bij Marioepol", "Explosies in Kiev",
+                                                 "Goedemorgen"]
+    corridor, explosions, morning = blog.entries
+    assert explosions.edited and explosions.paragraphs == (
+        "Er zijn meerdere explosies gehoord in het centrum van Kiev.",)
+    assert explosions.earlier == ("Explosies in Kiev Er zijn explosies gehoord in Kiev.",)
+    assert morning.headline == "Goedemorgen"  # gone from the last capture, kept
+    assert not corridor.edited and not morning.edited
+    assert docs[next(k for k in docs if k != BLOG_URL)].kind == "article"
+    again = {d.path: d for d in archive.read_documents(tmp_path, name)}
+    assert [e.id for e in again[blog.path].entries] == [e.id for e in blog.entries]  # stable ids
+
+
+def test_an_edited_entry_keeps_its_id_and_its_earlier_text_is_searchable(tmp_path):
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    write_warc(folder / "blog.warc.gz")
+    lib = Library(folder, tmp_path / "data")
+    lib.update_index()
+    earlier = lib.search('"explosies gehoord in Kiev"')  # only the first text said it so
+    now = lib.search("centrum")
+    assert earlier.total == 1 and now.total == 1 and earlier.hits[0].id == now.hits[0].id
+    assert now.hits[0].time == "2022-04-19T09:30:00+02:00" and now.hits[0].source_url == BLOG_URL
+    infos = {i.path: i for i in lib.document_infos()}
+    assert infos[f"blog.warc.gz#{BLOG_URL}"].captures == 3
+    assert f"blog.warc.gz#{OTHER_URL}" in infos
+
+
+@pytest.mark.parametrize("gzip", [True, False])
+def test_a_damaged_record_is_reported_and_the_rest_is_read(tmp_path, gzip):
+    name = "damaged.warc.gz" if gzip else "damaged.warc"
+    write_warc(tmp_path / name, gzip=gzip, damaged=True)
+    docs = archive.read_documents(tmp_path, name)
+    blog = next(d for d in docs if d.source_url == BLOG_URL)
+    assert len(blog.captures) == 3 and any("damaged record" in p for p in blog.problems)
+    assert any(d.kind == "article" for d in docs)  # the record after the damage too
+
+
+def test_a_truncated_web_archive_keeps_what_came_before(tmp_path):
+    data = write_warc(tmp_path / "full.warc", gzip=False).read_bytes()
+    (tmp_path / "cut.warc").write_bytes(data[: len(data) * 2 // 3])
+    docs = archive.read_documents(tmp_path, "cut.warc")
+    blog = next(d for d in docs if d.source_url == BLOG_URL)
+    assert len(blog.captures) >= 2
+
+
+def test_a_wacz_is_read_like_its_warc(tmp_path):
+    write_wacz(tmp_path / "crawl.wacz")
+    docs = archive.read_documents(tmp_path, "crawl.wacz")
+    assert sorted(d.path for d in docs) == [f"crawl.wacz#{BLOG_URL}", f"crawl.wacz#{OTHER_URL}"]
+    assert len(next(d for d in docs if d.source_url == BLOG_URL).captures) == 3
+
+
+def test_a_big_web_archive_is_streamed_in_bounded_memory(tmp_path):
+    """A 200 MB WARC of images around a liveblog: read in constant memory, in bounded time."""
+    path = tmp_path / "big.warc"
+    write_warc(path, gzip=False)
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "ab") as fh:
+        writer = WARCWriter(fh, gzip=False)
+        blob = b"\xff\xd8" + bytes(4 * 2**20)
+        for n in range(50):  # 200 MB of pictures: skipped without being read into memory
+            http = StatusAndHeaders("200 OK", [("Content-Type", "image/jpeg")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(
+                f"https://voorbeeld.invalid/{n}.jpg", "response", payload=io.BytesIO(blob),
+                length=len(blob), http_headers=http))
+    assert path.stat().st_size > 200 * 2**20
+    tracemalloc.start()
+    started = time.perf_counter()
+    docs = archive.read_documents(tmp_path, "big.warc")
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert any(d.source_url == BLOG_URL for d in docs)
+    assert peak < 64 * 2**20, f"peak {peak / 2**20:.0f} MB"
+    assert time.perf_counter() - started < 120  # generous: it must not hang
+
+
+def test_a_web_archive_with_nothing_to_read_is_skipped_with_the_reason(tmp_path):
+    (tmp_path / "empty.warc").write_bytes(
+        b"WARC/1.0\r\nWARC-Type: warcinfo\r\nContent-Length: 0\r\n\r\n\r\n\r\n")
+    with pytest.raises(archive.ArchiveError, match="nothing to read"):
+        archive.read_documents(tmp_path, "empty.warc")
+
+
+def test_every_format_is_indexed_and_found(tmp_path):
+    folder = tmp_path / "archive"
+    shutil.copytree(FIXTURES, folder)
+    write_warc(folder / "capture.warc.gz")
+    lib = Library(folder, tmp_path / "data")
+    report = lib.update_index()
+    assert [p.path for p in report.problems] == ["not-guardian.json"]
+    assert lib.search("Kharkiv").total >= 1 and lib.search("Azovstal").total >= 1
+    assert lib.search("luxegoederen").total == 2  # the plain page and the article in the WARC
+    hit = lib.search("Bridge destroyed").hits[0]
+    assert hit.key_event and hit.time == "2022-05-02T10:40:00+01:00"
+    assert json.dumps(lib.document_infos(), default=str)
+
+
+def test_a_one_megabyte_page_parses_in_time():
+    updates = [{"@type": "BlogPosting", "headline": f"Update {n}", "articleBody": "Tekst over Kiev. " * 60,
+                "datePublished": f"2022-04-19T{n % 24:02d}:{n % 60:02d}:00+02:00",
+                "url": f"https://voorbeeld.invalid/l#u{n}"} for n in range(900)]
+    page = ("<html><head><script type='application/ld+json'>"
+            + json.dumps({"@type": "LiveBlogPosting", "headline": "Groot", "liveBlogUpdate": updates})
+            + "</script></head><body>" + "<p>alinea</p>" * 2000 + "</body></html>").encode()
+    assert len(page) > 10**6
+    from reader.formats import html
+
+    html.parse(page, "x.html")  # warm up the imports
+    started = time.perf_counter()
+    doc = html.parse(page, "x.html")
+    elapsed = time.perf_counter() - started
+    assert len(doc.entries) == 900
+    print(f"1 MB page: {elapsed * 1000:.0f} ms")  # measured by make bench; not asserted tightly
+    assert elapsed < 5
+
