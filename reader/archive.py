@@ -97,9 +97,14 @@ def parse_file_bytes(data: bytes, rel: str) -> list[Document]:
 
 def read_documents(root: Path, rel: str) -> list[Document]:
     """Read and parse one archive file into its documents; raise ArchiveError with a reason."""
+    return parse_path(root / rel, rel)
+
+
+def parse_path(full: Path, rel: str) -> list[Document]:
+    """Read and parse the file at `full`, naming its documents after `rel`."""
     if suffix(rel) in WEB_ARCHIVE_SUFFIXES:
         try:
-            with open(root / rel, "rb") as fh:
+            with open(full, "rb") as fh:
                 return webarchive.parse_stream(fh, rel)
         except FileNotFoundError:
             raise ArchiveError("file not found (deleted, or a broken link)") from None
@@ -109,7 +114,7 @@ def read_documents(root: Path, rel: str) -> list[Document]:
             raise ArchiveError("is a folder") from None
         except OSError as exc:
             raise ArchiveError(f"cannot be read ({exc.strerror or exc})") from None
-    return parse_file_bytes(read_bytes(root, rel), rel)
+    return parse_file_bytes(read_bytes(full.parent, full.name), rel)
 
 
 def read_document(root: Path, path: str) -> Document:

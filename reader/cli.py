@@ -173,10 +173,11 @@ def cmd_parse(args: argparse.Namespace) -> int:
     except ValueError:
         rel = path.name
     try:
-        doc = archive.parse_bytes(archive.read_bytes(path.parent, path.name), rel)
+        docs = archive.parse_path(path, rel)
     except archive.ArchiveError as exc:
         raise UsageError(f"{args.file}: {exc}") from None
-    _print_json(document_json(doc))
+    # one document as an object (as ever); a file of several (a web archive) as a list of them
+    _print_json(document_json(docs[0]) if len(docs) == 1 else [document_json(d) for d in docs])
     return 0
 
 
@@ -228,9 +229,12 @@ def cmd_show(args: argparse.Namespace) -> int:
     doc, entry = found
     if args.json:
         _print_json({**entry_json(entry), "document": doc.path, "title": doc.title,
-                     "date": doc.date})
+                     "date": doc.date, "source_url": doc.source_url})
     else:
-        print(f"{doc.title}  ·  {doc.date or 'no date'}  ·  {doc.path}\n")
+        when = wording.when(entry.time) if entry.time else (doc.date or "no date")
+        marks = "".join((" · key event" if entry.key_event else "", " · pinned" if entry.pinned else "",
+                         " · edited" if entry.edited else ""))
+        print(f"{doc.title}  ·  {when}{marks}  ·  {doc.source_url or doc.path}\n")
         print(entry.plain_text())
     return 0
 
@@ -318,13 +322,16 @@ def entry_json(entry: Entry) -> dict:
     """Return the JSON shape of an entry."""
     return {"id": entry.id, "headline": entry.headline, "paragraphs": list(entry.paragraphs),
             "captions": [c.text for c in entry.captions],
-            "credits": [c.credit for c in entry.captions], "position": entry.position}
+            "credits": [c.credit for c in entry.captions], "position": entry.position,
+            "time": entry.time, "key_event": entry.key_event, "pinned": entry.pinned,
+            "author": entry.author, "modified": entry.modified, "earlier": list(entry.earlier)}
 
 
 def document_json(doc: Document) -> dict:
     """Return the JSON shape of a parsed document."""
     return {"path": doc.path, "title": doc.title, "kind": doc.kind, "date": doc.date,
-            "closed": doc.closed, "site": doc.site,
+            "closed": doc.closed, "site": doc.site, "source_url": doc.source_url,
+            "captures": list(doc.captures),
             "entries": [entry_json(e) for e in doc.entries], "problems": list(doc.problems)}
 
 
@@ -334,7 +341,8 @@ def result_json(result: SearchResult) -> dict:
         "query": result.query, "total": result.total, "variants": result.variants,
         "message": result.message, "suggestion": result.suggestion,
         "hits": [{"id": h.id, "document": h.document, "title": h.title, "headline": h.headline,
-                  "date": h.date, "score": h.score, "snippet": mark(h.snippet, h.spans),
+                  "date": h.date, "time": h.time, "key_event": h.key_event, "pinned": h.pinned,
+                  "source_url": h.source_url, "score": h.score, "snippet": mark(h.snippet, h.spans),
                   "position": h.position} for h in result.hits],
     }
 
@@ -357,6 +365,8 @@ def _print_result(result: SearchResult) -> None:
     if result.suggestion:
         print(f"did you mean: {result.suggestion}")
     for n, hit in enumerate(result.hits, 1):
+        key = " · key event" if hit.key_event else ""
         print(f"\n{n:>2}. {hit.headline or LEAD}")
-        print(f"    {hit.title} · {hit.date or 'no date'} · id {hit.id}")
+        print(f"    {hit.title} · {wording.when(hit.time) if hit.time else hit.date or 'no date'}{key}"
+              f" · id {hit.id}")
         print(f"    {mark(hit.snippet, hit.spans, before, after)}")

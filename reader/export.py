@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from reader import wording
 from reader.model import LEAD, Bookmark, Document, Entry
 
 
@@ -24,6 +25,9 @@ class ExportItem:
     note: str = ""
     tags: tuple[str, ...] = ()
     in_archive: bool = True
+    time: str | None = None  # the entry's own time, as the source gives it
+    source_url: str | None = None  # the page the document was saved from
+    key_event: bool = False
 
 
 def from_entry(doc: Document, entry: Entry, bookmark: Bookmark | None = None) -> ExportItem:
@@ -31,7 +35,8 @@ def from_entry(doc: Document, entry: Entry, bookmark: Bookmark | None = None) ->
     captions = tuple(f"[{c.label}] {c.text}" for c in entry.captions)
     return ExportItem(entry.id, entry.headline, doc.title, doc.date, doc.path, entry.paragraphs,
                       captions, entry.position, doc.kind,
-                      bookmark.note if bookmark else "", bookmark.tags if bookmark else ())
+                      bookmark.note if bookmark else "", bookmark.tags if bookmark else (),
+                      time=entry.time, source_url=doc.source_url, key_event=entry.key_event)
 
 
 def from_bookmark(mark: Bookmark) -> ExportItem:
@@ -42,16 +47,22 @@ def from_bookmark(mark: Bookmark) -> ExportItem:
 
 
 def chronological(items: Iterable[ExportItem]) -> list[ExportItem]:
-    """Return items oldest first: by document date, then in the order things happened."""
+    """Return items oldest first: by time (the entry's own, else its document's date), then in
+    the order things happened."""
     def key(item: ExportItem):
         order = -item.position if item.kind == "liveblog" else item.position
-        return (item.date or "", item.source, order)
+        return (item.time or item.date or "", item.source, order)
     return sorted(items, key=key)
 
 
 def _meta(item: ExportItem) -> list[tuple[str, str]]:
-    rows = [("Document", item.title), ("Date", item.date or "no date"), ("Source", item.source),
-            ("Entry", item.entry_id)]
+    rows = [("Document", item.title), ("Date", item.date or "no date")]
+    if item.time:
+        rows.append(("Time", wording.when(item.time) + (" (key event)" if item.key_event else "")))
+    rows.append(("Source", item.source))
+    if item.source_url:
+        rows.append(("Source URL", item.source_url))
+    rows.append(("Entry", item.entry_id))
     if item.tags:
         rows.append(("Tags", ", ".join(item.tags)))
     if item.note:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 
 def count(n: int, one: str, many: str | None = None) -> str:
     """Return "1 entry", "2 entries", "1,200 files"."""
@@ -28,3 +30,16 @@ def skipped(n: int) -> str:
 def rebuilt(reason: str) -> str:
     """Return what to say after the index was rebuilt, and why."""
     return f"Rebuilt the index ({reason})."
+
+
+def when(time: str) -> str:
+    """Return an entry's time as a reader reads it, in the source's own clock: "19 Apr 2022 13:05".
+
+    A time that is not ISO 8601 is shown as given.
+    """
+    try:
+        moment = datetime.fromisoformat(time.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return time
+    clock = f" {moment:%H:%M}" if "T" in time or " " in time.strip() else ""
+    return f"{moment.day} {moment:%b %Y}{clock}"

@@ -222,3 +222,36 @@ def test_a_one_megabyte_page_parses_in_time():
     print(f"1 MB page: {elapsed * 1000:.0f} ms")  # measured by make bench; not asserted tightly
     assert elapsed < 5
 
+
+
+def test_the_command_line_shows_times_sources_and_captures(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "guardian-item.json", folder)
+    write_warc(folder / "blog.warc.gz")
+    env = {**os.environ, "LIVEBLOG_READER_HOME": str(tmp_path / "data")}
+
+    def run(*args):
+        proc = subprocess.run([sys.executable, "-m", "reader", "--archive", str(folder), *args],
+                              capture_output=True, text=True, env=env, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    parsed = json.loads(run("parse", str(folder / "blog.warc.gz")))
+    assert isinstance(parsed, list) and len(parsed) == 2
+    blog = next(d for d in parsed if d["source_url"] == BLOG_URL)
+    assert len(blog["captures"]) == 3
+    assert {"time", "key_event", "pinned", "author"} <= set(blog["entries"][0])
+    hits = json.loads(run("search", "Mariupol steelworks OR mayor", "--json"))["hits"]
+    mayor = next(h for h in hits if h["headline"] == "Mayor: thousands remain")
+    assert mayor["time"] == "2022-04-19T11:45:00Z" and mayor["key_event"] is True
+    assert mayor["source_url"].startswith("https://www.theguardian.com/")
+    shown = run("show", mayor["id"])
+    assert "19 Apr 2022 11:45 · key event" in shown and "theguardian.com" in shown
+    exported = run("export", mayor["id"])
+    assert "Time: 19 Apr 2022 11:45 (key event)" in exported
+    assert "Source URL: https://www.theguardian.com/world/live/2022/apr/19/" in exported

@@ -94,13 +94,27 @@ def clean(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+def _text_outside_captions(el) -> str:
+    """Return an element's text, leaving out the captions of figures inside it."""
+    parts = [el.text or ""]
+    for child in el:
+        if not isinstance(child.tag, str):
+            parts.append(child.tail or "")
+            continue
+        if child.tag not in ("figure", "figcaption"):
+            parts.append(_text_outside_captions(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
 def block_texts(element) -> list[tuple[str, str]]:
-    """Return (tag, text) of the text blocks under an element, in order (nested blocks once)."""
+    """Return (tag, text) of the text blocks under an element, in order (nested blocks once,
+    a caption as its own block)."""
     out = []
     for el in element.iter(*BLOCKS):
-        if any(a.tag in BLOCKS for a in el.iterancestors()) and el.tag not in ("figcaption",):
+        if any(a.tag in BLOCKS for a in el.iterancestors()) and el.tag != "figcaption":
             continue
-        text = clean(el.text_content())
+        text = clean(el.text_content() if el.tag == "figcaption" else _text_outside_captions(el))
         if text:
             out.append((el.tag, text))
     if not out:

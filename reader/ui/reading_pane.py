@@ -70,6 +70,9 @@ class ReadingPane(QWidget):
         self.order_button.setObjectName("orderButton")
         self.order_button.setToolTip("Toggle newest first / oldest first")
         self.order_button.clicked.connect(self.toggle_order)
+        self.key_only = QToolButton(objectName="keyOnly", text="◆ Key events only", checkable=True)
+        self.key_only.setToolTip("Show only the entries the source marks as key events")
+        self.key_only.toggled.connect(self._refill_keeping_place)
         self.model = EntryListModel(self)
         self.view = EntryView()
         self.view.setObjectName("thread")
@@ -86,6 +89,7 @@ class ReadingPane(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.header, 1)
+        top.addWidget(self.key_only, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.order_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 0)
@@ -116,10 +120,17 @@ class ReadingPane(QWidget):
         self.document = doc
         kind = "Liveblog" if doc.kind == "liveblog" else "Article"
         bits = [kind, doc.date or "no date", wording.entries(len(doc.entries))]
+        keys = sum(e.key_event for e in doc.entries)
+        if keys:
+            bits.append(wording.count(keys, "key event"))
+        if len(doc.captures) > 1:
+            bits.append(f"{len(doc.captures)} captures, {doc.captures[0][:10]} to {doc.captures[-1][:10]}")
         if doc.closed:
             bits.append("closed")
         if doc.site:
             bits.append(doc.site)
+        if doc.source_url:
+            bits.append(doc.source_url)
         self._bits = " · ".join(bits)
         self.header.setWordWrap(False)
         self._show_header()
@@ -151,8 +162,21 @@ class ReadingPane(QWidget):
         return not self.newest_first and self.document is not None and self.document.kind == "liveblog"
 
     def _fill(self) -> None:
-        entries = self.document.entries if self.document else ()
-        self.model.set_items(tuple(reversed(entries)) if self._reversed() else entries)
+        """Show the document's entries: pinned ones first, the rest in reading order; only key
+        events when that is asked for."""
+        entries = list(self.document.entries if self.document else ())
+        if self._reversed():
+            entries.reverse()
+        entries = [e for e in entries if e.pinned] + [e for e in entries if not e.pinned]
+        if self.key_only.isChecked() and not self.key_only.isHidden():
+            entries = [e for e in entries if e.key_event]
+        self.model.set_items(tuple(entries))
+
+    def _refill_keeping_place(self) -> None:
+        current = self.current_entry()
+        self._fill()
+        if (current is None or not self.go_to(current.id)) and self.model.rowCount():
+            self.view.setCurrentIndex(self.model.index(0))
 
     def set_highlighter(self, spans_for) -> None:
         """Set the function giving highlight spans for a text (None: no query).
@@ -216,6 +240,8 @@ class ReadingPane(QWidget):
     def _update_order_button(self) -> None:
         self.order_button.setText("↓ Newest first" if self.newest_first else "↑ Oldest first")
         self.order_button.setVisible(self.document is not None and self.document.kind == "liveblog")
+        self.key_only.setVisible(self.document is not None
+                                 and any(e.key_event for e in self.document.entries))
 
     # -- selection -------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Save PNG screenshots of the main views (`make screenshots`): thread, search, bookmarks, dark."""
+"""Save PNG screenshots of the main views (`make screenshots`): thread, search, bookmarks, timed, dark."""
 
 from __future__ import annotations
 
@@ -59,6 +59,7 @@ def shoot(target: Path) -> list[Path]:
         saved.append(_save(window, target / "screenshot-bookmarks.png"))
         window.close()
         window.controller.shutdown()
+        saved.append(_timed(Path(data), target / "screenshot-timed.png"))
         dark = _open(Path(data))
         dark.set_theme("dark")  # View → Theme → Dark
         _search_and_open(dark, "Kyiv")
@@ -66,6 +67,47 @@ def shoot(target: Path) -> list[Path]:
         dark.close()
         dark.controller.shutdown()
     return saved
+
+
+BLOCKS = [  # (time, title, text, key event, pinned): an example liveblog in the Guardian API's shape
+    ("2022-04-19T05:10:00Z", "Samenvatting", "Welkom bij ons liveblog over de oorlog in Oekraïne. Dit zijn "
+     "de belangrijkste ontwikkelingen van de nacht.", True, True),
+    ("2022-04-19T06:02:00Z", "", "In Kiev klonk vanochtend opnieuw luchtalarm.", False, False),
+    ("2022-04-19T08:40:00Z", "Offensief in het oosten begonnen", "De Oekraïense president zegt dat het "
+     "Russische offensief in de Donbas is begonnen.", True, False),
+    ("2022-04-19T10:15:00Z", "Corridor bij Marioepol", "Er is een humanitaire corridor geopend voor "
+     "burgers die de stad willen verlaten.", False, False),
+    ("2022-04-19T11:45:00Z", "Burgemeester: duizenden in de stad", "Volgens de burgemeester van "
+     "Marioepol zijn er nog duizenden inwoners in de stad.<figure><figcaption>Rook boven de "
+     "Azovstal-fabriek</figcaption></figure>", True, False),
+    ("2022-04-19T13:05:00Z", "Nieuwe sancties besproken", "De EU-ministers spreken over een nieuw "
+     "pakket sancties.", False, False),
+]
+
+
+def _timed(data: Path, path: Path) -> Path:
+    """A liveblog with times, key events and a pinned summary (Guardian API JSON), as a screenshot."""
+    import json
+
+    folder = data / "timed"
+    folder.mkdir()
+    blocks = [{"id": f"b{n}", "title": title, "bodyHtml": f"<p>{text}</p>", "firstPublishedDate": when,
+               "attributes": {"keyEvent": key, "pinned": pinned}}
+              for n, (when, title, text, key, pinned) in enumerate(BLOCKS)]
+    item = {"type": "liveblog", "webTitle": "Oorlog in Oekraïne: het offensief in het oosten",
+            "webPublicationDate": "2022-04-19T05:10:00Z", "webUrl": "https://example.invalid/liveblog",
+            "blocks": {"body": blocks}}
+    (folder / "liveblog.json").write_text(json.dumps({"response": {"content": item}}), encoding="utf-8")
+    window = build_window(folder, data / "timed-data")
+    window.resize(1360, 860)
+    window.show()
+    window.start()
+    _settle(window)
+    window.pane.view.setFocus()
+    shot = _save(window, path)
+    window.close()
+    window.controller.shutdown()
+    return shot
 
 
 def _open(data: Path):

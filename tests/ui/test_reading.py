@@ -231,3 +231,23 @@ def test_bookmarks_of_other_archives_are_listed_and_open_their_archive(qtbot, ma
     qtbot.waitUntil(lambda: window.library.archive_dir == other and window.pane.document is not None
                     and window.pane.current_entry() is not None
                     and window.pane.current_entry().id == hit.id, timeout=60_000)
+
+
+def test_key_events_only_and_pinned_entries_first(qtbot, make_window, tmp_path):
+    fixtures = BUNDLED.parent / "tests" / "fixtures" / "formats"
+    folder = tmp_path / "guardian"
+    folder.mkdir()
+    shutil.copy(fixtures / "guardian-item.json", folder)
+    window = make_window(folder)
+    pane = window.pane
+    qtbot.waitUntil(lambda: pane.document is not None)
+    pinned = next(e for e in pane.document.entries if e.pinned)
+    assert pane.model.item(0) == pinned  # shown first, whatever its time
+    html = pane.delegate.html(pane.model.index(0), pane.view.palette())
+    assert "▲ PINNED" in html and "19 Apr 2022 06:02" in html
+    assert pane.key_only.isVisibleTo(pane)
+    pane.key_only.setChecked(True)
+    assert [e.key_event for e in pane.model.items] == [True, True]
+    assert "◆ KEY EVENT" in pane.delegate.html(pane.model.index(0), pane.view.palette())
+    pane.key_only.setChecked(False)
+    assert pane.model.rowCount() == len(pane.document.entries)

@@ -155,7 +155,7 @@ def test_markup_is_shown_literally(qtbot, make_window, tmp_path):
     assert "&lt;img src=&quot;http://example.invalid/x.png&quot;&gt;" in html
     assert "<img" not in html and "<script" not in html and "<a " not in html
     assert "&lt;b&gt;Vet&lt;/b&gt;" in window.pane.header.text()
-    from reader.ui.delegates import OfflineDocument
+    from reader.ui.rich_text import OfflineDocument
 
     OfflineDocument.requested.clear()
     window.pane.view.viewport().grab()  # paint the cards
