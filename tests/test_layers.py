@@ -15,13 +15,17 @@ from tests.conftest import LIVEBLOG
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE = ["reader.model", "reader.text", "reader.archive", "reader.search", "reader.library", "reader.cli",
-        "reader.export", "reader.bookmarks", "reader.defaults", "reader.files"]
+        "reader.export", "reader.bookmarks", "reader.defaults", "reader.files", "reader.wording",
+        "reader.formats.html", "reader.formats.guardian", "reader.formats.webarchive"]
 # module -> what it may not import (dependencies point ui, cli -> library -> core -> model)
 FORBIDDEN = {
     "reader/model.py": ("reader.archive", "reader.search", "reader.bookmarks", "reader.export",
                         "reader.library", "reader.cli", "reader.ui"),
     "reader/search/": ("reader.library", "reader.cli", "reader.ui", "reader.bookmarks", "reader.export"),
     "reader/archive.py": ("reader.search", "reader.library", "reader.cli", "reader.ui"),
+    "reader/formats/": ("reader.archive", "reader.search", "reader.library", "reader.cli", "reader.ui",
+                        "reader.bookmarks", "reader.export"),
+    "reader/wording.py": ("reader.archive", "reader.search", "reader.library", "reader.cli", "reader.ui"),
     "reader/bookmarks.py": ("reader.search", "reader.library", "reader.cli", "reader.ui"),
     "reader/export.py": ("reader.search", "reader.library", "reader.cli", "reader.ui"),
     "reader/library.py": ("reader.cli", "reader.ui", "whoosh"),
