@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from reader import archive, defaults
+from reader.bench.formats import bench_formats
 from reader.bench.generate import generate
 from reader.bench.queries import all_classes, bench_fts5, bench_queries, percentiles
 from reader.search.building import worker_count
@@ -165,6 +166,7 @@ def run(size: str, runs: int, out: Path) -> dict:
         r["sync"] = bench_sync(folder, work / "data-0", runs)
         r["fts5"] = bench_fts5(folder, repeats=5)
         r["growth"] = bench_growth(work, folder, files * entries, GROWTH[size], runs)
+        r["formats"] = bench_formats(work, files=min(files, 200), entries=entries, runs=runs)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -231,6 +233,13 @@ def table(r: dict) -> str:
         fts = r["fts5"].get(cls)
         ref = f"FTS5 {_ms(fts)}" if fts else "FTS5: no equivalent"
         rows.append((f"query: {cls}", f"cold {_ms(q['cold'])}; repeated {_ms(q['repeated'])}", ref))
+    f = r.get("formats")
+    if f:
+        rows.append(("formats: index speed, MB/s of extracted text (text / saved pages / WARC)",
+                     f"{f['text']:.2f} / {f['saved pages']:.2f} / {f['WARC']:.2f} MB/s "
+                     f"({f['extracted_mb']:.1f} MB of text)", ""))
+        rows.append(("formats: a 1 MB saved page (JSON-LD) parsed",
+                     f"{f['page_1mb_ms']:.0f} ms ({f['page_bytes'] / 1e6:.1f} MB)", ""))
     for entries, g in r.get("growth", {}).items():
         rows.append((f"growth: {entries:,} entries, worst class",
                      f"p50 {g['worst_class_p50_ms']:.1f} / p95 {g['worst_class_p95_ms']:.1f} ms "

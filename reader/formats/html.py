@@ -55,7 +55,20 @@ def parse(data: bytes, rel: str) -> Document:
     for bad in root.xpath("//script|//style|//noscript|//template|//svg|//iframe|//object"):
         bad.drop_tree()
     meta = _meta(root)
-    doc = jsonld.document(objects, rel, meta, lambda fragment: _element_text(root, fragment))
+    ids: dict[str, object] = {}
+
+    def element_text(fragment: str):
+        if not ids:  # the page's elements by id (and name), looked up once
+            for el in root.iter():
+                if isinstance(el.tag, str):
+                    for key in (el.get("id"), el.get("name")):
+                        if key and key not in ids:
+                            ids[key] = el
+            ids.setdefault("", None)
+        element = ids.get(fragment)
+        return _element_text(element) if element is not None else None
+
+    doc = jsonld.document(objects, rel, meta, element_text)
     if doc is None:
         doc = _microdata(root, rel, meta)
     if doc is None:
@@ -124,12 +137,8 @@ def block_texts(element) -> list[tuple[str, str]]:
     return out
 
 
-def _element_text(root, fragment: str) -> tuple[list[str], list[str], set[str]] | None:
-    """Return (paragraphs, captions, classes) of the element a URL fragment names, or None."""
-    found = root.xpath("//*[@id=$id]", id=fragment) or root.xpath("//*[@name=$id]", id=fragment)
-    if not found:
-        return None
-    element = found[0]
+def _element_text(element) -> tuple[list[str], list[str], set[str]]:
+    """Return (paragraphs, captions, classes) of the element an update's URL fragment names."""
     paragraphs, captions = [], []
     for tag, text in block_texts(element):
         (captions if tag == "figcaption" else paragraphs).append(text)
