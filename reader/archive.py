@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from reader import dates
 from reader.formats import guardian, html, text, webarchive
 from reader.formats.common import ArchiveError, entry_id  # noqa: F401 - part of this module's API
 from reader.formats.text import parse_text  # noqa: F401 - part of this module's API
@@ -95,9 +97,50 @@ def parse_file_bytes(data: bytes, rel: str) -> list[Document]:
     return [text.parse_bytes(data, rel)]
 
 
-def read_documents(root: Path, rel: str) -> list[Document]:
-    """Read and parse one archive file into its documents; raise ArchiveError with a reason."""
-    return parse_path(root / rel, rel)
+def read_documents(root: Path, rel: str, set_dates: Mapping[str, str] | None = None) -> list[Document]:
+    """Read and parse one archive file into its documents, each dated (dates.resolve: its own
+    date, else one the reader set in set_dates, else its path's, else its text's); raise
+    ArchiveError with a reason."""
+    return dated(parse_path(root / rel, rel), root / rel, set_dates)
+
+
+def dated(docs: list[Document], full: Path, set_dates: Mapping[str, str] | None = None) -> list[Document]:
+    """Return documents of the file at `full` with their dates resolved (see read_documents)."""
+    set_dates = set_dates or {}
+    if all(d.date for d in docs):
+        return [dates.resolve(d) for d in docs]
+    hint = folder_year(full.parent, full.name)
+    return [dates.resolve(d, set_dates.get(d.path), hint) for d in docs]
+
+
+def folder_year(root: Path, rel: str) -> tuple[int, str] | None:
+    """Return the year the other dated text files beside rel share (their ` date ` line), if one."""
+    folder = (root / rel).parent
+    try:
+        key = (str(folder), folder.stat().st_mtime_ns)
+    except OSError:
+        return None
+    if key not in _FOLDER_YEARS:
+        found = []
+        for sibling in sorted(folder.iterdir())[:500]:
+            if sibling.name.startswith(".") or suffix(sibling.name) not in TEXT_SUFFIXES \
+                    or not sibling.is_file() or sibling.name == Path(rel).name:
+                continue
+            try:
+                with open(sibling, "rb") as fh:
+                    head = fh.read(64)
+            except OSError:
+                continue
+            match = _DATE_LINE.match(head)
+            found.append(match.group(1).decode() if match else None)
+        if len(_FOLDER_YEARS) > 1000:
+            _FOLDER_YEARS.clear()
+        _FOLDER_YEARS[key] = dates.folder_year(found)
+    return _FOLDER_YEARS[key]
+
+
+_FOLDER_YEARS: dict[tuple[str, int], tuple[int, str] | None] = {}
+_DATE_LINE = re.compile(rb"\A(?:\xef\xbb\xbf)?[ \t]*date[ \t]+(\d{4}(?:-\d{2}){0,2})")
 
 
 def parse_path(full: Path, rel: str) -> list[Document]:
@@ -117,9 +160,9 @@ def parse_path(full: Path, rel: str) -> list[Document]:
     return parse_file_bytes(read_bytes(full.parent, full.name), rel)
 
 
-def read_document(root: Path, path: str) -> Document:
+def read_document(root: Path, path: str, set_dates: Mapping[str, str] | None = None) -> Document:
     """Read one document by its path (a file, or "file#key" for one of a file's several)."""
-    docs = read_documents(root, file_of(path))
+    docs = read_documents(root, file_of(path), set_dates)
     found = next((d for d in docs if d.path == path), None)
     if found is None:
         raise ArchiveError("the file no longer holds this document")
@@ -150,19 +193,19 @@ def folders(root: Path, limit: int = 500) -> list[Path]:
     return found[:limit]
 
 
-def iter_load(root: Path) -> Iterator[Document | Problem]:
+def iter_load(root: Path, set_dates: Mapping[str, str] | None = None) -> Iterator[Document | Problem]:
     """Parse the files under root one by one: their Documents, or a Problem if unreadable."""
     for rel in scan(root):
         try:
-            yield from read_documents(root, rel)
+            yield from read_documents(root, rel, set_dates)
         except ArchiveError as exc:
             yield Problem(rel, str(exc))
 
 
-def load(root: Path) -> tuple[list[Document], list[Problem]]:
+def load(root: Path, set_dates: Mapping[str, str] | None = None) -> tuple[list[Document], list[Problem]]:
     """Parse every file under root; unreadable ones become Problems, the rest Documents."""
     documents, problems = [], []
-    for item in iter_load(root):
+    for item in iter_load(root, set_dates):
         (problems if isinstance(item, Problem) else documents).append(item)
     return documents, problems
 

@@ -1,4 +1,4 @@
-"""The bookmark store: SQLite in the data dir, WAL, schema versioned with PRAGMA user_version."""
+"""The reader's own data: bookmarks and the dates they set; SQLite in the data dir, WAL, versioned."""
 
 from __future__ import annotations
 
@@ -32,6 +32,15 @@ MIGRATIONS = [
         PRIMARY KEY (archive, entry_id)
     );
     CREATE INDEX bookmarks_created ON bookmarks (archive, created);
+    """,
+    """
+    CREATE TABLE dates (
+        archive  TEXT NOT NULL,
+        document TEXT NOT NULL,
+        date     TEXT NOT NULL,
+        set_at   TEXT NOT NULL,
+        PRIMARY KEY (archive, document)
+    );
     """,
 ]
 
@@ -239,3 +248,22 @@ class BookmarkStore:
                 con.execute("UPDATE bookmarks SET tags=? WHERE archive=? AND entry_id=?",
                             (json.dumps(clean_tags(tags)), self.archive, entry_id))
         return self.get(entry_id)
+
+    # -- dates the reader set ------------------------------------------------------------
+
+    def set_dates(self) -> dict[str, str]:
+        """Return the dates the reader set on this archive's documents, by document path."""
+        with self._connect() as con:
+            rows = con.execute("SELECT document, date FROM dates WHERE archive=?", (self.archive,))
+            return dict(rows.fetchall())
+
+    def set_date(self, document: str, date: str | None) -> bool:
+        """Set a document's date (None: clear it); return False when there was none to clear."""
+        with self._transaction() as con:
+            if date is None:
+                return con.execute("DELETE FROM dates WHERE archive=? AND document=?",
+                                   (self.archive, document)).rowcount > 0
+            con.execute("INSERT INTO dates (archive, document, date, set_at) VALUES (?, ?, ?, ?) "
+                        "ON CONFLICT (archive, document) DO UPDATE SET date=excluded.date, "
+                        "set_at=excluded.set_at", (self.archive, document, date, _now()))
+            return True

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from reader import archive, defaults, export, wording
+from reader import archive, dates, defaults, export, wording
+from reader import cli_output as output
 from reader.bookmarks import BookmarkError
 from reader.files import WriteError
 from reader.library import Library
-from reader.model import LEAD, Document, Entry, SearchResult
-from reader.search import IndexBusy, IndexDamaged, Progress, mark
+from reader.search import IndexBusy, IndexDamaged, Progress
 
 
 class UsageError(Exception):
@@ -44,6 +43,18 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--limit", type=_positive, default=10)
     s.add_argument("--sort", choices=("relevance", "date"), default="relevance")
     s.add_argument("--document", metavar="PATH", help="only this document (archive-relative path)")
+    _date_options(s)
+    s.add_argument("--json", action="store_true")
+    s = sub.add_parser("documents", help="list the documents with their dates and where the dates come from")
+    s.add_argument("--json", action="store_true")
+    s = sub.add_parser("date", help="set (or --clear) the date of a document that gives none")
+    s.add_argument("path", help="the document's path, as `documents` shows it")
+    s.add_argument("date", nargs="?", help="YYYY, YYYY-MM or YYYY-MM-DD")
+    s.add_argument("--clear", action="store_true", help="remove the date you set")
+    s = sub.add_parser("timeline", help="a query's hits per day, week or month")
+    s.add_argument("query")
+    s.add_argument("--by", choices=("day", "week", "month"))
+    _date_options(s)
     s.add_argument("--json", action="store_true")
     s = sub.add_parser("show", help="print one entry")
     s.add_argument("entry_id")
@@ -75,6 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--force", action="store_true", help="overwrite an existing file")
     sub.add_parser("gui", help="open the window (the default)")
     return p
+
+
+def _date_options(s: argparse.ArgumentParser) -> None:
+    s.add_argument("--after", metavar="DATE", help="only entries from this date on (YYYY[-MM[-DD]])")
+    s.add_argument("--before", metavar="DATE", help="only entries up to this date")
 
 
 def _positive(text: str) -> int:
@@ -173,11 +189,12 @@ def cmd_parse(args: argparse.Namespace) -> int:
     except ValueError:
         rel = path.name
     try:
-        docs = archive.parse_path(path, rel)
+        docs = archive.dated(archive.parse_path(path, rel), path)
     except archive.ArchiveError as exc:
         raise UsageError(f"{args.file}: {exc}") from None
     # one document as an object (as ever); a file of several (a web archive) as a list of them
-    _print_json(document_json(docs[0]) if len(docs) == 1 else [document_json(d) for d in docs])
+    shapes = [output.document_json(d) for d in docs]
+    output.print_json(shapes[0] if len(shapes) == 1 else shapes)
     return 0
 
 
@@ -205,16 +222,26 @@ def _document(library: Library, path: str | None) -> str | None:
     return path
 
 
+def _dated_query(args: argparse.Namespace) -> str:
+    """The query with --after/--before as a date: range (YYYY[-MM[-DD]], either may be left out)."""
+    text = _query(args.query)
+    after, before = getattr(args, "after", None), getattr(args, "before", None)
+    for name, value in (("--after", after), ("--before", before)):
+        if value is not None and not dates.valid(value):
+            raise UsageError(f"{name} {value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    return f"{text} date:{after or ''}..{before or ''}" if after or before else text
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     library = _library(args)
-    _query(args.query)
+    text = _dated_query(args)
     _ensure_index(library)
-    result = library.search(args.query, limit=args.limit, sort=args.sort,
+    result = library.search(text, limit=args.limit, sort=args.sort,
                             document=_document(library, args.document))
     if args.json:
-        _print_json(result_json(result))
+        output.print_json(output.result_json(result))
     else:
-        _print_result(result)
+        output.print_result(result)
     return 0
 
 
@@ -228,7 +255,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         raise UsageError(f"no entry with id {args.entry_id}")
     doc, entry = found
     if args.json:
-        _print_json({**entry_json(entry), "document": doc.path, "title": doc.title,
+        output.print_json({**output.entry_json(entry), "document": doc.path, "title": doc.title,
                      "date": doc.date, "source_url": doc.source_url})
     else:
         when = wording.when(entry.time) if entry.time else (doc.date or "no date")
@@ -246,7 +273,7 @@ def cmd_bookmarks(args: argparse.Namespace) -> int:
         _ensure_index(library)
         marks = library.bookmark_list(tag=getattr(args, "tag", None))
         if getattr(args, "json", False):
-            _print_json([{"id": b.entry_id, "note": b.note, "tags": list(b.tags),
+            output.print_json([{"id": b.entry_id, "note": b.note, "tags": list(b.tags),
                           "created": b.created, "title": b.title, "headline": b.headline,
                           "document": b.document, "in_archive": b.in_archive} for b in marks])
             return 0
@@ -314,59 +341,54 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_documents(args: argparse.Namespace) -> int:
+    library = _library(args)
+    _ensure_index(library)
+    infos = library.document_infos() or [library.info(d) for d in library.load()[0]]
+    infos = sorted(infos, key=lambda i: (i.date is None, i.date or "", i.title))
+    if args.json:
+        output.print_json([output.document_info_json(i) for i in infos])
+        return 0
+    for info in infos:
+        when = info.date or "date unknown"
+        source = f"({info.date_source})" if info.date_source and info.date_source != "file" else ""
+        print(f"{when:<12} {source:<6} {info.kind:<8} {wording.entries(info.entries):>12}  {info.title}"
+              f"  [{info.path}]")
+    return 0
+
+
+def cmd_date(args: argparse.Namespace) -> int:
+    if args.clear == (args.date is not None):
+        raise UsageError("give a date (YYYY, YYYY-MM or YYYY-MM-DD) or --clear, not both")
+    library = _library(args)
+    _ensure_index(library)
+    try:
+        changed = library.set_date(args.path, None if args.clear else args.date)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    library.update_index(progress=_progress)
+    info = next((i for i in library.document_infos() or [] if i.path == args.path), None)
+    if args.clear:
+        print(f"cleared the date of {args.path}" if changed else f"{args.path} had no date set")
+    else:
+        print(f"set the date of {args.path} to {args.date}")
+    if info is not None and info.date_source == "file" and not args.clear:
+        print(f"note: the file gives its own date ({info.date}); that one is used", file=sys.stderr)
+    return 0
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    library = _library(args)
+    text = _dated_query(args)
+    _ensure_index(library)
+    result = library.timeline(text, by=args.by)
+    if args.json:
+        output.print_json(output.timeline_json(result))
+    else:
+        output.print_timeline(result)
+    return 0
+
+
 COMMANDS = {"parse": cmd_parse, "index": cmd_index, "search": cmd_search, "show": cmd_show,
+            "documents": cmd_documents, "date": cmd_date, "timeline": cmd_timeline,
             "bookmarks": cmd_bookmarks, "export": cmd_export}
-
-
-def entry_json(entry: Entry) -> dict:
-    """Return the JSON shape of an entry."""
-    return {"id": entry.id, "headline": entry.headline, "paragraphs": list(entry.paragraphs),
-            "captions": [c.text for c in entry.captions],
-            "credits": [c.credit for c in entry.captions], "position": entry.position,
-            "time": entry.time, "key_event": entry.key_event, "pinned": entry.pinned,
-            "author": entry.author, "modified": entry.modified, "earlier": list(entry.earlier)}
-
-
-def document_json(doc: Document) -> dict:
-    """Return the JSON shape of a parsed document."""
-    return {"path": doc.path, "title": doc.title, "kind": doc.kind, "date": doc.date,
-            "closed": doc.closed, "site": doc.site, "source_url": doc.source_url,
-            "captures": list(doc.captures),
-            "entries": [entry_json(e) for e in doc.entries], "problems": list(doc.problems)}
-
-
-def result_json(result: SearchResult) -> dict:
-    """Return the JSON shape of a search result."""
-    return {
-        "query": result.query, "total": result.total, "variants": result.variants,
-        "message": result.message, "suggestion": result.suggestion,
-        "hits": [{"id": h.id, "document": h.document, "title": h.title, "headline": h.headline,
-                  "date": h.date, "time": h.time, "key_event": h.key_event, "pinned": h.pinned,
-                  "source_url": h.source_url, "score": h.score, "snippet": mark(h.snippet, h.spans),
-                  "position": h.position} for h in result.hits],
-    }
-
-
-def _print_json(data: object) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
-
-
-def _print_result(result: SearchResult) -> None:
-    tty = sys.stdout.isatty()
-    before, after = ("\033[1;33m", "\033[0m") if tty else ("«", "»")
-    if result.message:
-        print(f"note: {result.message}")
-    shown = f" (showing {len(result.hits)})" if len(result.hits) < result.total else ""
-    print(f"{wording.count(result.total, 'hit')} for {result.query!r}{shown}")
-    for typed, others in result.variants.items():
-        also = ", ".join(f"{name} ({n})" for name, n in others.items())
-        print(f"{typed}: also matched {also}")
-    if result.suggestion:
-        print(f"did you mean: {result.suggestion}")
-    for n, hit in enumerate(result.hits, 1):
-        key = " · key event" if hit.key_event else ""
-        print(f"\n{n:>2}. {hit.headline or LEAD}")
-        print(f"    {hit.title} · {wording.when(hit.time) if hit.time else hit.date or 'no date'}{key}"
-              f" · id {hit.id}")
-        print(f"    {mark(hit.snippet, hit.spans, before, after)}")

@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from reader import archive, export, files
+from reader import archive, dates, export, files, timelines
 from reader.bookmarks import BookmarkError, BookmarkStore
-from reader.model import Bookmark, Document, Entry, Hit, Problem, SearchResult
+from reader.model import Bookmark, Document, Entry, Hit, Problem, SearchResult, Timeline
 from reader.search import IndexReport, ProgressFn, SearchIndex, Variants, match_spans
 
 
@@ -26,6 +26,8 @@ class DocumentInfo:
     source_url: str | None = None
     captures: int = 0  # captures merged (web archives)
     key_events: int = 0
+    date_source: str | None = None  # file | set | path | text (reader/dates.py)
+    date_note: str | None = None
 
 
 def archive_key(archive_dir: Path) -> str:
@@ -68,15 +70,38 @@ class Library:
 
     def load(self) -> tuple[list[Document], list[Problem]]:
         """Parse every file of the archive."""
-        return archive.load(self.archive_dir)
+        return archive.load(self.archive_dir, self.set_dates())
 
     def iter_load(self) -> Iterator[Document | Problem]:
         """Parse the archive's files one by one (a Document each, or a Problem)."""
-        return archive.iter_load(self.archive_dir)
+        return archive.iter_load(self.archive_dir, self.set_dates())
 
     def document(self, path: str) -> Document:
         """Parse one document by its archive-relative path; raise ArchiveError if unreadable."""
-        return archive.read_document(self.archive_dir, path)
+        return archive.read_document(self.archive_dir, path, self.set_dates())
+
+    # -- dates the reader sets ------------------------------------------------------
+
+    def set_dates(self) -> dict[str, str]:
+        """Return the dates the reader set on this archive's documents, by document path."""
+        return self._bookmarks.set_dates()
+
+    def set_date(self, path: str, date: str | None) -> bool:
+        """Set a document's date ("YYYY", "YYYY-MM" or "YYYY-MM-DD"; None clears it).
+
+        It is kept in the data dir (through re-indexing, rebuilds and edits of the file) and
+        used when the document gives no date of its own; the next index update applies it.
+        Raises ValueError for an unknown document or a malformed date; returns False when
+        there was no date to clear.
+        """
+        if date is not None and not dates.valid(date):
+            raise ValueError(f"not a date: {date!r} (YYYY, YYYY-MM or YYYY-MM-DD)")
+        known = {d.path for d in self.document_infos() or []}
+        if not known:
+            known = {d.path for d in self.load()[0]}
+        if path not in known and not (date is None and path in self.set_dates()):
+            raise ValueError(f"no document {path} in the archive")
+        return self._bookmarks.set_date(path, date)
 
     def document_infos(self) -> list[DocumentInfo] | None:
         """Return the document list from the complete index's manifest (no parsing), else None."""
@@ -84,7 +109,8 @@ class Library:
         if manifest is None:
             return None
         return sorted((DocumentInfo(path, m["title"], m["kind"], m["date"], m["closed"], m["entries"],
-                                    m.get("source_url"), m.get("captures", 0), m.get("key_events", 0))
+                                    m.get("source_url"), m.get("captures", 0), m.get("key_events", 0),
+                                    m.get("date_source"), m.get("date_note"))
                        for f in manifest.files.values() for path, m in f["docs"].items()),
                       key=lambda d: d.path)
 
@@ -92,7 +118,8 @@ class Library:
     def info(doc: Document) -> DocumentInfo:
         """Return the document-list summary of a parsed document."""
         return DocumentInfo(doc.path, doc.title, doc.kind, doc.date, doc.closed, len(doc.entries),
-                            doc.source_url, len(doc.captures), sum(e.key_event for e in doc.entries))
+                            doc.source_url, len(doc.captures), sum(e.key_event for e in doc.entries),
+                            doc.date_source, doc.date_note)
 
     def entry(self, entry_id: str) -> tuple[Document, Entry] | None:
         """Find an entry by id: via the index, or by parsing the archive while there is none."""
@@ -110,7 +137,7 @@ class Library:
             return None
         for rel in archive.scan(self.archive_dir):
             try:
-                docs = archive.read_documents(self.archive_dir, rel)
+                docs = archive.read_documents(self.archive_dir, rel, self.set_dates())
             except archive.ArchiveError:
                 continue
             for doc in docs:
@@ -132,6 +159,10 @@ class Library:
         manifest = self._index.manifest()
         if manifest is None:
             return True
+        set_dates = self.set_dates()
+        for rel, m in manifest.files.items():
+            if m.get("set_dates", {}) != {p: d for p, d in set_dates.items() if archive.file_of(p) == rel}:
+                return True
         known = {**manifest.files, **manifest.problems}
         current = set()
         for rel in archive.scan(self.archive_dir):
@@ -149,7 +180,7 @@ class Library:
 
     def update_index(self, rebuild: bool = False, progress: ProgressFn | None = None) -> IndexReport:
         """Build or sync the index (raises IndexBusy if another process is updating it)."""
-        return self._index.update(rebuild=rebuild, progress=progress)
+        return self._index.update(rebuild=rebuild, progress=progress, set_dates=self.set_dates())
 
     def index_summary(self) -> IndexReport:
         """Return what the index holds (documents, entries, files skipped) without updating it."""
@@ -168,13 +199,29 @@ class Library:
 
     def search(self, text: str, limit: int = 20, sort: str = "relevance",
                document: str | None = None, snippets: int | None = None,
-               cancelled: Callable[[], bool] | None = None) -> SearchResult:
+               cancelled: Callable[[], bool] | None = None, timeline: bool | str = False) -> SearchResult:
         """Answer a query; raise IndexDamaged if the index cannot be read (it needs a rebuild).
 
         snippets=N builds snippets for the first N hits only (with_snippets adds the others'
-        when they are shown); a search whose cancelled() turns true raises SearchCancelled.
+        when they are shown); a search whose cancelled() turns true raises SearchCancelled;
+        timeline=True (or "day", "week", "month") adds the hits over time (result.timeline).
         """
-        return self._index.query(text, self.variants, limit, sort, document, snippets, cancelled)
+        return self._index.query(text, self.variants, limit, sort, document, snippets, cancelled,
+                                 timeline)
+
+    def timeline(self, text: str, by: str | None = None, document: str | None = None) -> SearchResult:
+        """Return a query's answer with its hits over time, by day, week or month (None: chosen
+        from the range); result.timeline's counts add up to result.total."""
+        return self.search(text, limit=1, document=document, snippets=0, timeline=by or True)
+
+    def document_timeline(self, by: str | None = "month") -> Timeline:
+        """Return how many documents there are per month (or day, week), the undated apart."""
+        counts: dict[int, tuple[int, int]] = {}
+        for info in self.document_infos() or []:
+            n = dates.day_number(info.date)
+            count, keys = counts.get(n, (0, 0))
+            counts[n] = (count + 1, keys + (1 if info.key_events else 0))
+        return timelines.build(counts, by)
 
     def with_snippets(self, result: SearchResult, hits: list[Hit]) -> list[Hit]:
         """Return hits of result with their snippets built."""

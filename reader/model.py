@@ -71,6 +71,8 @@ class Document:
     problems: tuple[str, ...] = ()
     source_url: str | None = None  # the page it was saved from, when the file says
     captures: tuple[str, ...] = ()  # when each merged capture was made (web archives), oldest first
+    date_source: str | None = None  # where `date` came from: file | set | path | text (dates.py)
+    date_note: str | None = None  # why, for a date not from the file ("inferred from '19 april' …")
 
     def entry(self, entry_id: str) -> Entry | None:
         """Return the entry with this id, or None."""
@@ -105,6 +107,29 @@ class Hit:
     pinned: bool = False
     author: str | None = None
     source_url: str | None = None  # the page its document was saved from
+    date_source: str | None = None  # where `date` came from: file | set | path | text
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """One bar of a timeline: the day, week (from its Monday) or month it starts on, and counts."""
+
+    start: str  # "YYYY-MM-DD"
+    count: int
+    key_events: int = 0
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """How many hits (or documents) fall on each day, week or month; the undated ones apart."""
+
+    unit: str  # "day" | "week" | "month"
+    buckets: tuple[Bucket, ...]
+    undated: int = 0  # no date at this precision (e.g. a month only, in a timeline by day)
+
+    @property
+    def total(self) -> int:
+        return sum(b.count for b in self.buckets) + self.undated
 
 
 @dataclass(frozen=True)
@@ -120,6 +145,7 @@ class SearchResult:
     # the analysed query terms, for highlighting: ("stem", term) or ("exact", word) pairs
     terms: tuple[tuple[str, str], ...] = ()
     partial: bool = False  # the index was still being built when this answered
+    timeline: Timeline | None = None  # the hits over time, when asked for
 
 
 @dataclass(frozen=True)

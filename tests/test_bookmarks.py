@@ -100,7 +100,7 @@ def test_removed_entry_keeps_its_bookmark_and_text(library, archive_copy):
 
 def test_schema_is_versioned_and_wal(tmp_path):
     store = BookmarkStore(tmp_path / "b.sqlite3", "/archive")
-    assert store.schema_version() == 1
+    assert store.schema_version() == 2  # 1: bookmarks, 2: the dates a reader sets
     con = sqlite3.connect(tmp_path / "b.sqlite3")
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     con.close()
@@ -122,3 +122,19 @@ def test_bookmarks_are_per_archive(tmp_path):
     b = BookmarkStore(tmp_path / "b.sqlite3", "/two")
     a.add("x", "d.txt", "T", "H", "text")
     assert [m.entry_id for m in a.list()] == ["x"] and b.list() == []
+
+
+def test_a_version_1_database_is_migrated_and_keeps_its_bookmarks(tmp_path):
+    from reader.bookmarks import MIGRATIONS
+
+    path = tmp_path / "b.sqlite3"
+    con = sqlite3.connect(path)
+    con.executescript(MIGRATIONS[0] + "; PRAGMA user_version = 1;")
+    con.execute("INSERT INTO bookmarks (entry_id, archive, created, note, tags, document, title, headline, "
+                "text) VALUES ('e1', '/archive', '2022-01-01T00:00:00Z', 'n', '[]', 'd.txt', 'T', 'H', 'x')")
+    con.commit()
+    con.close()
+    store = BookmarkStore(path, "/archive")
+    assert store.schema_version() == 2 and [b.entry_id for b in store.list()] == ["e1"]
+    assert store.set_date("d.txt", "2022-04") and store.set_dates() == {"d.txt": "2022-04"}
+    assert store.set_date("d.txt", None) and not store.set_date("d.txt", None)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
-import hashlib
 import multiprocessing
 import os
 import shutil
@@ -88,21 +87,18 @@ class FileOutcome:
     problem: str | None = None
 
 
-def read_file(archive_dir: Path, rel: str, size: int, mtime: int, known_sha1: str | None) -> FileOutcome:
-    """Read and parse one archive file; an unchanged hash skips the parse.
+def read_file(archive_dir: Path, rel: str, size: int, mtime: int, known_sha1: str | None,
+              set_dates: dict[str, str] | None = None) -> FileOutcome:
+    """Read and parse one archive file, dating its documents (set_dates: those the reader set);
+    an unchanged hash skips the parse (pass known_sha1=None to parse it anyway).
 
-    A web archive is hashed and parsed as a stream (it can be hundreds of MB).
+    A web archive is hashed as a stream (it can be hundreds of MB).
     """
     try:
-        if archive.suffix(rel) in archive.WEB_ARCHIVE_SUFFIXES:
-            digest = archive.digest(archive_dir, rel)
-            docs = None if digest == known_sha1 else archive.read_documents(archive_dir, rel)
-        else:
-            data = archive.read_bytes(archive_dir, rel)
-            digest = hashlib.sha1(data).hexdigest()
-            docs = None if digest == known_sha1 else archive.parse_file_bytes(data, rel)
-        if docs is None:
+        digest = archive.digest(archive_dir, rel)
+        if digest == known_sha1:
             return FileOutcome(rel, size, mtime, digest, unchanged=True)
+        docs = archive.read_documents(archive_dir, rel, set_dates)
         return FileOutcome(rel, size, mtime, digest, docs=docs, metas={d.path: doc_meta(d) for d in docs})
     except archive.ArchiveError as exc:
         return FileOutcome(rel, size, mtime, problem=str(exc))
@@ -110,13 +106,15 @@ def read_file(archive_dir: Path, rel: str, size: int, mtime: int, known_sha1: st
 
 @dataclass
 class Chunk:
-    """Files for one worker: (rel, size, mtime, known sha1) each."""
+    """Files for one worker: (rel, size, mtime, known sha1) each, and the dates the reader set."""
 
     files: list[tuple[str, int, int, str | None]] = field(default_factory=list)
     bytes: int = 0
+    set_dates: dict[str, str] = field(default_factory=dict)
 
 
-def plan(files: list[tuple[str, int, int, str | None]], workers: int) -> list[Chunk]:
+def plan(files: list[tuple[str, int, int, str | None]], workers: int,
+         set_dates: dict[str, str] | None = None) -> list[Chunk]:
     """Cut files (in the order given) into chunks of similar size, a few per worker."""
     total = sum(max(f[1], 0) for f in files)
     target = min(CHUNK_MAX_BYTES, max(CHUNK_MIN_BYTES, total // max(1, workers * 4)))
@@ -126,6 +124,9 @@ def plan(files: list[tuple[str, int, int, str | None]], workers: int) -> list[Ch
             chunks.append(Chunk())
         chunks[-1].files.append(item)
         chunks[-1].bytes += max(item[1], 0)
+    for chunk in chunks:
+        files_here = {f[0] for f in chunk.files}
+        chunk.set_dates = {p: d for p, d in (set_dates or {}).items() if archive.file_of(p) in files_here}
     return [c for c in chunks if c.files]
 
 
@@ -145,7 +146,7 @@ def write_chunk(archive_dir: str, chunk: Chunk, folder: str) -> ChunkResult:
     writer = Writer(ix, limitmb=WORKER_LIMITMB, compound=False)
     outcomes = []
     for rel, size, mtime, known in chunk.files:
-        outcome = read_file(Path(archive_dir), rel, size, mtime, known)
+        outcome = read_file(Path(archive_dir), rel, size, mtime, known, chunk.set_dates)
         for doc in outcome.docs or ():
             for row in entry_fields(doc):
                 writer.add_document(**row)

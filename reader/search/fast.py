@@ -29,6 +29,7 @@ from reader.search.segment_arrays import (
 )
 
 K1, B = 1.2, 0.75  # whoosh's BM25F defaults, which the schema's fields use
+COLUMNS = ("chron", "day", "key")
 
 
 class Unsupported(Exception):
@@ -69,10 +70,12 @@ class IndexArrays:
                 self.live[deleted + offset] = False
         self.avg_length = {f: searcher.avg_field_length(f) or 1 for f in SCORED}
         self.lengths = {f: self._concat_lengths(f) for f in SCORED}
-        chron = [_column(sub.reader(), "chron") for sub, _ in searcher.leaf_searchers()
-                 if sub.reader().segment() is not None]
-        # every document's date-order key (the schema's `chron` column), by document number
-        self.chron = np.concatenate(chron) if chron else np.zeros(0, dtype=np.int64)
+        # the schema's numeric columns, by document number: date order, day, key event
+        self.columns: dict[str, np.ndarray] = {}
+        for name in COLUMNS:
+            found = [column(sub.reader(), name) for sub, _ in searcher.leaf_searchers()
+                     if sub.reader().segment() is not None]
+            self.columns[name] = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
     def _concat_lengths(self, field: str) -> np.ndarray:
         table = length_table()
@@ -215,7 +218,7 @@ class IndexArrays:
         idx = np.flatnonzero(mask)
         limit = max(1, limit)
         if sort == "date":
-            keys = self.chron[idx]
+            keys = self.columns["chron"][idx]
             top = _smallest(keys, idx, limit)
             return mask, [(int(d), 0.0) for d in top]
         top = _smallest(-score[idx], idx, limit)
@@ -228,7 +231,7 @@ class IndexArrays:
         return int(np.count_nonzero(m & mask))
 
 
-def _column(reader, fieldname: str) -> np.ndarray:
+def column(reader, fieldname: str) -> np.ndarray:
     """Return a segment's numeric column as an int64 array, one value per document."""
     count = reader.doc_count_all()
     found = compat.column_bytes(reader, fieldname)

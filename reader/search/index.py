@@ -27,6 +27,7 @@ from whoosh import index as whoosh_index
 from reader.model import Hit, SearchResult
 from reader.search import compat, fast, querying, segment_arrays, updating
 from reader.search.manifest import MANIFEST, IndexDamaged, Manifest
+from reader.search.prepared import Prepared
 from reader.search.updating import IndexBusy, IndexReport, ProgressFn
 
 T = TypeVar("T")
@@ -50,7 +51,7 @@ class _Identity:
 @dataclass
 class _Reader:
     searcher: object
-    prepared: querying.Prepared
+    prepared: Prepared
     identity: _Identity
     local_generation: int
 
@@ -135,12 +136,12 @@ class SearchIndex:
 
     # -- updating ------------------------------------------------------------
 
-    def update(self, rebuild: bool = False, progress: ProgressFn | None = None) -> IndexReport:
-        """Bring the index in line with the archive; build it first if needed.
-
-        Raises IndexBusy when another process is updating it, IndexStopped after stop().
+    def update(self, rebuild: bool = False, progress: ProgressFn | None = None,
+               set_dates: dict[str, str] | None = None) -> IndexReport:
+        """Bring the index in line with the archive (and the dates the reader set); build it first
+        if needed. Raises IndexBusy when another process is updating it, IndexStopped after stop().
         """
-        return updating.update(self, rebuild, progress)
+        return updating.update(self, rebuild, progress, set_dates)
 
     def summary(self) -> IndexReport:
         """Return what the searchable index holds, as the report of an update that changed nothing."""
@@ -190,7 +191,7 @@ class SearchIndex:
         weakref.finalize(searcher, _release, searcher.reader())
         generation = searcher.reader().generation()
         shared = partial(self._shared_arrays, searcher, replace(identity, generation=generation))
-        prepared = querying.Prepared(searcher, shared if self.use_arrays else None)
+        prepared = Prepared(searcher, shared if self.use_arrays else None)
         prepared.open()
         opened = _Reader(searcher, prepared, replace(identity, generation=generation), self._generation)
         with self._readers_lock:
@@ -246,11 +247,11 @@ class SearchIndex:
 
     def query(self, text: str, variants, limit: int = 20, sort: str = "relevance",
               document: str | None = None, snippets: int | None = None,
-              cancelled: Callable[[], bool] | None = None) -> SearchResult:
+              cancelled: Callable[[], bool] | None = None, timeline: bool | str = False) -> SearchResult:
         """Answer a query; raise IndexDamaged if the index cannot be read.
 
         Only the first `snippets` hits get snippets (None: all); SearchCancelled if cancelled()
-        turns true before the hits are built.
+        turns true before the hits are built; timeline: the matches over time too.
         """
 
         def ask(reader: _Reader | None) -> SearchResult:
@@ -258,7 +259,7 @@ class SearchIndex:
                 return SearchResult(text, 0, (), message="The index is not built yet.", partial=True)
             try:
                 result = querying.run(reader.searcher, text, variants, reader.prepared, limit, sort,
-                                      document, snippets, cancelled)
+                                      document, snippets, cancelled, timeline)
             except RecursionError:
                 return SearchResult(text, 0, (), message="The query is too complex; simplify it.")
             return replace(result, partial=True) if reader.identity.directory == self.partial else result

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import heapq
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 
-import numpy as np
 from whoosh import query as wq
 
+from reader import dates, timelines
 from reader.model import CAPTION_LABEL, Hit, SearchResult
-from reader.search import compat, fast, syntax
-from reader.search.analysis import Variants, exact_terms, fold, stem_terms, translit_key
+from reader.search import answering, syntax
+from reader.search.analysis import Variants, exact_terms, fold, stem_terms
 from reader.search.highlight import match_spans, snippet
-from reader.search.segment_arrays import ArraysDamaged
+from reader.search.prepared import Prepared
 
 DEFAULT_FIELDS = ("content", "headline")
 MAX_EXPANSION = 128
-MIN_TRANSLIT = 5
+MIN_TRANSLIT = 5  # words this long are matched by their transliteration key too
 
 
 @dataclass
@@ -32,78 +29,6 @@ class _Context:
     exact: set[str] = field(default_factory=set)
     spellings: dict[str, list[str]] = field(default_factory=dict)  # typed word -> other exact terms
     notes: list[str] = field(default_factory=list)
-
-
-class Prepared:
-    """What queries need from one searcher beyond its postings, worked out once per searcher.
-
-    `arrays` are the segments' postings arrays, from open_arrays() (None when a segment has
-    none that can be used, or open_arrays is None: every query then goes the whoosh way).
-    """
-
-    def __init__(self, searcher, open_arrays: Callable[[], fast.IndexArrays] | None = None):
-        self.searcher = searcher
-        self._open_arrays = open_arrays
-        self.arrays_problem: str | None = None
-        self._arrays: fast.IndexArrays | None = None
-        self._keymap: dict[str, list[str]] | None = None
-        self._chron: list[int] | None = None
-
-    @property
-    def arrays(self) -> fast.IndexArrays | None:
-        """The postings arrays of every segment, opened on first use; None if any cannot be used."""
-        if self._arrays is None and self._open_arrays is not None:
-            try:
-                self._arrays = self._open_arrays()
-            except ArraysDamaged as exc:
-                self.drop_arrays(str(exc))
-        return self._arrays
-
-    def open(self) -> None:
-        """Open now what queries read: the postings arrays, each segment's stored fields."""
-        _ = self.arrays
-        for sub, _offset in self.searcher.leaf_searchers():
-            if sub.doc_count_all():
-                sub.stored_fields(0)
-
-    def drop_arrays(self, reason: str) -> None:
-        """Stop using the arrays (they cannot be opened, or failed a query); whoosh answers."""
-        self.arrays_problem = reason
-        self._open_arrays = None
-        self._arrays = None
-
-    def other_spellings(self, word: str) -> list[str]:
-        """Return the index's unstemmed words that share word's transliteration key (word included)."""
-        key = translit_key(word)
-        arrays = self.arrays
-        if arrays is not None:
-            found = arrays.translit_words(key)
-            return sorted(found) if len(found) > 1 else []
-        return self.keymap.get(key, [])
-
-    @property
-    def keymap(self) -> dict[str, list[str]]:
-        """Map transliteration keys to the index's unstemmed words that share them."""
-        if self._keymap is None:
-            keymap: dict[str, list[str]] = defaultdict(list)
-            for raw in self.searcher.reader().lexicon("exact"):
-                word = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-                if len(word) >= MIN_TRANSLIT and word.isalpha():
-                    keymap[translit_key(word)].append(word)
-            self._keymap = {k: v for k, v in keymap.items() if len(v) > 1}
-        return self._keymap
-
-    @property
-    def chron(self) -> list[int]:
-        """Every document's date-order key (newest first, then position), by document number."""
-        if self._chron is None and self.arrays is not None:
-            self._chron = self.arrays.chron.tolist()
-        if self._chron is None:
-            keys: list[int] = []
-            for sub, _offset in self.searcher.leaf_searchers():
-                keys.extend(compat.column_values(sub.reader(), "chron"))
-            self._chron = keys
-        return self._chron
 
 
 def _fields(fieldname: str | None) -> tuple[str, ...]:
@@ -123,6 +48,8 @@ def _terms_query(fields: tuple[str, ...], terms: list[str]) -> wq.Query | None:
 def _word(node: syntax.Word, ctx: _Context) -> wq.Query | None:
     if node.field == "date":
         text = node.text.strip()
+        if ".." in text:
+            return _date_range(text, ctx)
         return wq.Prefix("date", text) if node.mode == "prefix" else wq.Term("date", text)
     if node.mode == "prefix":
         return _prefix(node, ctx)
@@ -153,6 +80,36 @@ def _word(node: syntax.Word, ctx: _Context) -> wq.Query | None:
             ctx.spellings[typed] = [o for o in others if " " not in o]
     parts = [p for p in parts if p is not None]
     return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+
+def _span(date: str) -> tuple[str, str]:
+    """Return the first and last day a date stands for ("2022-04" -> 2022-04-01, 2022-04-31)."""
+    parts = date.split("-")
+    return ("-".join(parts + ["01"] * (3 - len(parts))), "-".join(parts + ["12", "31"][len(parts) - 1:]))
+
+
+def _date_range(text: str, ctx: _Context) -> wq.Query:
+    """date:FROM..TO (either may be left out): entries dated within, at any precision.
+
+    A month or year counts when it lies wholly inside the range; the date field's terms
+    are few (every day, month and year that has an entry), so they are simply walked.
+    """
+    low, high = (side.strip() for side in text.split("..", 1))
+    if not any((low, high)) or any(side and not dates.valid(side) for side in (low, high)):
+        ctx.notes.append(f"'date:{text}' is not a date range (e.g. date:2022-03..2022-04); ignored it.")
+        return None
+    start = _span(low)[0] if low else "0000-01-01"
+    end = _span(high)[1] if high else "9999-12-31"
+    found = []
+    for raw in ctx.reader.lexicon("date"):
+        term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        first, last = _span(term)
+        if start <= first and last <= end:
+            found.append(term)
+    if not found:
+        ctx.notes.append(f"Nothing in the archive is dated {low or '…'} to {high or '…'}.")
+        return wq.NullQuery
+    return wq.Or([wq.Term("date", t) for t in found]) if len(found) > 1 else wq.Term("date", found[0])
 
 
 def _title(terms: list[str], ctx: _Context) -> wq.Query:
@@ -258,28 +215,18 @@ def matching_ids(searcher, text: str, variants: Variants, prepared: Prepared, do
     _parsed, _ctx, q = _compiled(searcher, text, variants, prepared)
     if q is None:
         return set()
-    arrays = prepared.arrays
-    docs = None
-    if arrays is not None:
-        try:
-            mask, _found = arrays.answer(q, document, 0, "date")
-            docs = np.flatnonzero(mask).tolist()
-        except fast.Unsupported:
-            pass
-        except (IndexError, ValueError) as exc:
-            prepared.drop_arrays(f"{type(exc).__name__}: {exc}")
-    if docs is None:
-        docs = doc_ids(searcher, wq.And([q, wq.Term("path", document)]))
-    return {searcher.stored_fields(d)["id"] for d in docs}
+    docs = answering.answer(searcher, prepared, q, document, 1, "date").docnums()
+    return {searcher.stored_fields(int(d))["id"] for d in docs}
 
 
 def run(searcher, text: str, variants: Variants, prepared: Prepared, limit: int = 20,
         sort: str = "relevance", document: str | None = None, snippets: int | None = None,
-        cancelled: Callable[[], bool] | None = None) -> SearchResult:
+        cancelled: Callable[[], bool] | None = None, timeline: bool | str = False) -> SearchResult:
     """Answer a query; every whoosh object stays inside this call.
 
     Only the first `snippets` hits get a snippet (None: all). If cancelled() is true once the
-    matches are known, SearchCancelled is raised instead of building the hits.
+    matches are known, SearchCancelled is raised instead of building the hits. timeline=True
+    (or a unit: day, week, month) adds the matches over time.
     """
     parsed, ctx, q = _compiled(searcher, text, variants, prepared)
     if q is None:
@@ -287,21 +234,22 @@ def run(searcher, text: str, variants: Variants, prepared: Prepared, limit: int 
         if not message and not ctx.stem and not ctx.exact and text.strip():
             message = "Nothing to search for."
         return SearchResult(text, 0, (), message=message, terms=_terms(ctx))
-    answer = _fast_answer(prepared, q, document, limit, sort)
-    if answer is not None:
-        total, found, within = answer
-    else:
-        total, found, within = _whoosh_answer(searcher, prepared, q, document, limit, sort)
+    found = answering.answer(searcher, prepared, q, document, limit, sort)
     if cancelled is not None and cancelled():
         raise SearchCancelled(text)
     terms = _terms(ctx)
     hits = [make_hit(searcher.stored_fields(docnum), score, terms, snippets is None or n < snippets)
-            for n, (docnum, score) in enumerate(found)]
-    matched = _variant_counts(within, ctx, variants) if ctx.spellings else {}
-    suggestion = _suggest(searcher, text, parsed.node) if total < 3 else None
+            for n, (docnum, score) in enumerate(found.found)]
+    matched = _variant_counts(found.within, ctx, variants) if ctx.spellings else {}
+    suggestion = _suggest(searcher, text, parsed.node) if found.total < 3 else None
+    when = None
+    if timeline:
+        when = timelines.build(answering.by_day(prepared, found.docnums()),
+                               timeline if timeline in timelines.UNITS else None)
     return SearchResult(
-        text, total, tuple(hits), variants=matched,
+        text, found.total, tuple(hits), variants=matched,
         message=" ".join(dict.fromkeys(ctx.notes)) or None, suggestion=suggestion, terms=terms,
+        timeline=when,
     )
 
 
@@ -330,93 +278,15 @@ def _entry_meta(meta) -> dict:
     meta = meta if isinstance(meta, dict) else {}
     return {"time": meta.get("time"), "key_event": bool(meta.get("key_event")),
             "pinned": bool(meta.get("pinned")), "author": meta.get("author"),
-            "source_url": meta.get("url")}
+            "source_url": meta.get("url"), "date_source": meta.get("date_source")}
 
 
 class SearchCancelled(Exception):
     """A search was no longer wanted when it came to building its hits."""
 
 
-def _fast_answer(prepared: Prepared, q: wq.Query, document: str | None, limit: int, sort: str):
-    """Answer from the postings arrays: (total, top (docnum, score) pairs, count of a term within)."""
-    arrays = prepared.arrays
-    if arrays is None:
-        return None
-    try:
-        mask, found = arrays.answer(q, document, limit, sort)
-    except fast.Unsupported:
-        return None
-    except (IndexError, ValueError) as exc:  # arrays that do not fit the segment: use whoosh
-        prepared.drop_arrays(f"{type(exc).__name__}: {exc}")
-        return None
-    return int(np.count_nonzero(mask)), found, partial(arrays.count_within, mask)
-
-
-def _whoosh_answer(searcher, prepared: Prepared, q: wq.Query, document: str | None, limit: int,
-                   sort: str):
-    """Answer with whoosh's matchers (the reference path): (total, top pairs, count within)."""
-    flt = wq.Term("path", document) if document else None
-    # the set of every match gives the exact total and the variant counts
-    matched_docs = doc_ids(searcher, wq.And([q, flt]) if flt is not None else q)
-    if sort == "date":  # newest first: the smallest keys among the matches, no scoring
-        chron = prepared.chron
-        found = [(d, 0.0) for d in heapq.nsmallest(max(1, limit), matched_docs, key=chron.__getitem__)]
-    else:
-        # every match scored: whoosh 2.7.4's top-N collector misses matches at the start of a
-        # segment other than the first (tests/test_fast.py found one), so no limit is given
-        results = searcher.search(q, limit=None, filter=flt)
-        ranked = sorted(((hit.score, hit.docnum) for hit in results), key=lambda p: (-p[0], p[1]))
-        found = [(docnum, score) for score, docnum in ranked[:max(1, limit)]]
-
-    def within(fieldname: str, text: str) -> int:
-        return len(matched_docs.intersection(_term_ids(searcher, fieldname, text)))
-
-    return len(matched_docs), found, within
-
-
 def _terms(ctx: _Context) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(("stem", t) for t in ctx.stem)) + tuple(sorted(("exact", t) for t in ctx.exact))
-
-
-def doc_ids(searcher, q: wq.Query) -> set[int]:
-    """Return the numbers of every document q matches.
-
-    Terms, and/or/not of them, are answered from posting lists block by block, and combined
-    as sets: three times faster than whoosh's matcher, which steps one document at a time.
-    Anything else (phrases, prefixes of dates) goes through the matcher.
-    """
-    if isinstance(q, wq.Term):
-        return _term_ids(searcher, q.fieldname, q.text)
-    if q is wq.NullQuery:
-        return set()
-    if isinstance(q, wq.Or):
-        children = q.subqueries
-        in_content = {c.text for c in children if isinstance(c, wq.Term) and c.fieldname == "content"}
-        # the headline is part of the content field: its matches add nothing to the set
-        children = [c for c in children if not (isinstance(c, wq.Term) and c.fieldname == "headline"
-                                                and c.text in in_content)]
-        return set().union(*(doc_ids(searcher, c) for c in children))
-    if isinstance(q, wq.And):
-        keep = [c for c in q.subqueries if not isinstance(c, wq.Not)]
-        drop = [c.query for c in q.subqueries if isinstance(c, wq.Not)]
-        if keep:
-            ids = set.intersection(*sorted((doc_ids(searcher, c) for c in keep), key=len))
-            return ids.difference(*(doc_ids(searcher, c) for c in drop)) if ids else ids
-    return set(searcher.docs_for_query(q))
-
-
-def _term_ids(searcher, fieldname: str, text: str) -> set[int]:
-    ids: set[int] = set()
-    for sub, offset in searcher.leaf_searchers():
-        reader = sub.reader()
-        if (fieldname, text) not in reader:
-            continue
-        found = compat.posting_ids(reader.postings(fieldname, text))
-        if reader.has_deletions():
-            deleted = reader.is_deleted
-            found = [d for d in found if not deleted(d)]
-        ids.update(found if not offset else (d + offset for d in found))
-    return ids
 
 
 def _variant_counts(within, ctx: _Context, variants: Variants) -> dict:

@@ -14,10 +14,11 @@ from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint, unpack_uint
 
+from reader import dates
 from reader.model import Document, Entry
 from reader.search.analysis import ANALYSIS_VERSION, exact_analyzer, stem_analyzer
 
-SCHEMA_VERSION = 5 + 100 * ANALYSIS_VERSION
+SCHEMA_VERSION = 6 + 100 * ANALYSIS_VERSION
 
 
 class PackedPositions(Positions):
@@ -109,6 +110,9 @@ def make_schema() -> Schema:
         entry=STORED(),  # time, key event, pinned, author, modified, edited; the source's URL
         # date order (newest first, then position): a column only, never searched, so no postings
         chron=COLUMN(NumericColumn("q")),
+        # the day an entry belongs to as YYYYMMDD (YYYYMM00 for a month, 0 undated): timelines
+        day=COLUMN(NumericColumn("i")),
+        key=COLUMN(NumericColumn("B")),  # 1 for a key event
     )
 
 
@@ -158,6 +162,7 @@ def entry_fields(doc: Document) -> list[dict]:
             headline=e.headline or "", content=content, body=e.body, captions=captions, exact=content,
             date=_date_terms(day), doc_date=doc.date or "", position=e.position,
             entry=entry_meta(e, doc), chron=chron_key(e.time or doc.date, e.position),
+            day=dates.day_number(day), key=int(e.key_event),
         ))
     return rows
 
@@ -166,12 +171,13 @@ def entry_meta(entry: Entry, doc: Document) -> dict:
     """Return what a hit shows of an entry besides its text (only what it has)."""
     meta = {"time": entry.time, "key_event": entry.key_event, "pinned": entry.pinned,
             "author": entry.author, "modified": entry.modified, "edited": entry.edited,
-            "url": doc.source_url}
+            "url": doc.source_url, "date_source": doc.date_source}
     return {k: v for k, v in meta.items() if v}
 
 
 def doc_meta(doc: Document) -> dict:
     """Return what the index manifest keeps of a document for the document list."""
-    return {"title": doc.title, "kind": doc.kind, "date": doc.date, "closed": doc.closed,
-            "site": doc.site, "entries": len(doc.entries), "source_url": doc.source_url,
-            "captures": len(doc.captures), "key_events": sum(e.key_event for e in doc.entries)}
+    return {"title": doc.title, "kind": doc.kind, "date": doc.date, "date_source": doc.date_source,
+            "date_note": doc.date_note, "closed": doc.closed, "site": doc.site,
+            "entries": len(doc.entries), "source_url": doc.source_url, "captures": len(doc.captures),
+            "key_events": sum(e.key_event for e in doc.entries)}

@@ -101,8 +101,10 @@ def open_checked(directory: Path) -> tuple[whoosh_index.Index, Manifest]:
     return ix, manifest
 
 
-def update(index, rebuild: bool = False, progress: ProgressFn | None = None) -> IndexReport:
-    """Bring index (a SearchIndex) in line with its archive; build it first if needed."""
+def update(index, rebuild: bool = False, progress: ProgressFn | None = None,
+           set_dates: dict[str, str] | None = None) -> IndexReport:
+    """Bring index (a SearchIndex) in line with its archive (and set_dates: the dates the reader
+    set, by document path); build it first if needed."""
     started = time.perf_counter()
     with index.write_lock, update_lock(index.root, WRITER_TIMEOUT):
         report = IndexReport()
@@ -129,7 +131,7 @@ def update(index, rebuild: bool = False, progress: ProgressFn | None = None) -> 
             manifest = Manifest()
             manifest.write(index.partial)
         try:
-            _sync(index, ix, target, manifest, report, progress)
+            _sync(index, ix, target, manifest, report, progress, set_dates or {})
             report.arrays_repaired = segment_arrays.repair_index(ix, target)
             if report.arrays_repaired:
                 manifest.write(target)
@@ -153,8 +155,13 @@ def promote(index) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def dates_of(set_dates: dict[str, str], rel: str) -> dict[str, str]:
+    """Return the set dates of the documents of one archive file."""
+    return {p: d for p, d in set_dates.items() if archive.file_of(p) == rel}
+
+
 def _sync(index, ix, directory: Path, manifest: Manifest, report: IndexReport,
-          progress: ProgressFn | None) -> None:
+          progress: ProgressFn | None, set_dates: dict[str, str]) -> None:
     current = {}
     for rel in archive.scan(index.archive_dir):
         try:
@@ -165,14 +172,17 @@ def _sync(index, ix, directory: Path, manifest: Manifest, report: IndexReport,
     removed = [rel for rel in manifest.files if rel not in current]
     for rel in [r for r in manifest.problems if r not in current]:
         del manifest.problems[rel]
-    todo = []
+    todo, redate = [], set()
     for rel, stat in current.items():
         known = manifest.files.get(rel) or manifest.problems.get(rel)
         if known is None or (known["size"], known["mtime"]) != stat:
             todo.append(rel)
+        elif known.get("set_dates", {}) != dates_of(set_dates, rel) and rel in manifest.files:
+            todo.append(rel)  # a date the reader set or cleared: parsed again, whatever its hash
+            redate.add(rel)
     todo.sort(key=lambda r: current[r][1], reverse=True)  # newest first
     report.files = len(current)
-    sync = _Sync(index, ix, directory, manifest, report, progress, len(todo))
+    sync = _Sync(index, ix, directory, manifest, report, progress, len(todo), set_dates, redate)
     for rel in removed:
         sync.remove(rel)
     # the parent writes the first files itself, so the newest are searchable at once;
@@ -208,9 +218,11 @@ class _Sync:
     """One update's writing state: the open writer, batch commits, manifest and report bookkeeping."""
 
     def __init__(self, index, ix, directory: Path, manifest: Manifest,
-                 report: IndexReport, progress: ProgressFn | None, files_total: int):
+                 report: IndexReport, progress: ProgressFn | None, files_total: int,
+                 set_dates: dict[str, str], redate: set[str]):
         self.index, self.ix, self.directory = index, ix, directory
         self.manifest, self.report, self.progress = manifest, report, progress
+        self.set_dates, self.redate = set_dates, redate
         self.files_total = files_total
         self.files_done = self.entries_done = self.pending = 0
         self._writer = self._searcher = None
@@ -270,7 +282,7 @@ class _Sync:
         else:
             manifest.problems.pop(rel, None)
             manifest.files[rel] = {"size": outcome.size, "mtime": outcome.mtime, "sha1": outcome.sha1,
-                                   "docs": outcome.metas}
+                                   "docs": outcome.metas, "set_dates": dates_of(self.set_dates, rel)}
             if known:
                 self.report.changed += 1
             else:
@@ -287,8 +299,8 @@ class _Sync:
     def index_here(self, rel: str, stat: tuple[int, int]) -> None:
         """Read, parse and write one file in this process."""
         self.check_stop()
-        known = self.manifest.files.get(rel)
-        outcome = building.read_file(self.index.archive_dir, rel, *stat, known and known["sha1"])
+        outcome = building.read_file(self.index.archive_dir, rel, *stat, self.known_sha1(rel),
+                                     dates_of(self.set_dates, rel))
         if outcome.docs is not None:
             self.delete(rel)
             writer = self.writer()
@@ -306,11 +318,8 @@ class _Sync:
         work = self.index.root / "work"
         building.clean_work(work)
         work.mkdir(exist_ok=True)
-        items = []
-        for rel, size, mtime in files:
-            known = self.manifest.files.get(rel)
-            items.append((rel, size, mtime, known and known["sha1"]))
-        chunks = building.plan(items, max(1, building.worker_count(len(items))))
+        items = [(rel, size, mtime, self.known_sha1(rel)) for rel, size, mtime in files]
+        chunks = building.plan(items, max(1, building.worker_count(len(items))), self.set_dates)
         workers = building.worker_count(len(chunks))
         for result in building.run_chunks(self.index.archive_dir, chunks, work, workers,
                                           self.index.stopping):
@@ -324,6 +333,11 @@ class _Sync:
         with contextlib.suppress(OSError):  # not empty: another process's chunks are in it
             work.rmdir()
         self.check_stop()
+
+    def known_sha1(self, rel: str) -> str | None:
+        """Return the hash a file had when indexed (None to parse it whatever: its dates changed)."""
+        known = self.manifest.files.get(rel)
+        return known["sha1"] if known and rel not in self.redate else None
 
     def _report(self) -> None:
         if self.progress:

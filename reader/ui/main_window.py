@@ -38,6 +38,8 @@ from reader.ui.status_bar import IndexStatus
 from reader.ui.tasks import TaskRunner
 from reader.ui.theme import apply_theme
 
+KEEP = object()  # open_document(path, KEEP): at the entry the reader is at when it is shown
+
 
 class MainWindow(QMainWindow):
     """Liveblog Reader's window over the controller's Library."""
@@ -189,9 +191,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _archive_changed(self) -> None:
-        current = self.pane.current_entry()
-        if self.pane.document is not None:
-            self.open_document(self.pane.document.path, current.id if current else None)
+        if self.pane.document is not None:  # read again; the reader's place is kept (KEEP)
+            self.open_document(self.pane.document.path, KEEP)
         self.refresh_bookmarks()
 
     @Slot(str, str)
@@ -217,6 +218,9 @@ class MainWindow(QMainWindow):
             return  # the reader has asked for another document since
         _, entry_id, focus = self._pending
         self._pending = None
+        if entry_id is KEEP:  # where the reader is now, not when the document was asked for
+            current = self.pane.current_entry()
+            entry_id = current.id if current is not None else None
         if isinstance(doc, str):
             self.pane.show_placeholder(f"This file cannot be read: {doc}")
             return

@@ -112,6 +112,8 @@ def test_closing_stops_the_builds_of_every_archive_opened(qtbot, make_window, tm
 def test_a_hit_opens_once_and_enter_moves_into_the_thread(qtbot, make_window, monkeypatch):
     window = make_window(BUNDLED)
     qtbot.waitUntil(lambda: window.pane.document is not None and window.tasks.pending() == 0)
+    window.open_document("002_147de22630910095.txt")  # another document than the hit's
+    qtbot.waitUntil(lambda: window.pane.document.path == "002_147de22630910095.txt")
     shown = []
     show = window.pane.show_document
     monkeypatch.setattr(window.pane, "show_document", lambda *a: shown.append(a[0].path) or show(*a))

@@ -1,0 +1,94 @@
+"""What the command line prints: the JSON shapes scripts rely on, and the plain-text answers."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from reader import timelines, wording
+from reader.library import DocumentInfo
+from reader.model import LEAD, Document, Entry, SearchResult, Timeline
+from reader.search import mark
+
+
+def entry_json(entry: Entry) -> dict:
+    """Return the JSON shape of an entry."""
+    return {"id": entry.id, "headline": entry.headline, "paragraphs": list(entry.paragraphs),
+            "captions": [c.text for c in entry.captions],
+            "credits": [c.credit for c in entry.captions], "position": entry.position,
+            "time": entry.time, "key_event": entry.key_event, "pinned": entry.pinned,
+            "author": entry.author, "modified": entry.modified, "earlier": list(entry.earlier)}
+
+
+def document_json(doc: Document) -> dict:
+    """Return the JSON shape of a parsed document."""
+    return {"path": doc.path, "title": doc.title, "kind": doc.kind, "date": doc.date,
+            "closed": doc.closed, "site": doc.site, "source_url": doc.source_url,
+            "captures": list(doc.captures),
+            "entries": [entry_json(e) for e in doc.entries], "problems": list(doc.problems)}
+
+
+def result_json(result: SearchResult) -> dict:
+    """Return the JSON shape of a search result."""
+    return {
+        "query": result.query, "total": result.total, "variants": result.variants,
+        "message": result.message, "suggestion": result.suggestion,
+        "hits": [{"id": h.id, "document": h.document, "title": h.title, "headline": h.headline,
+                  "date": h.date, "date_source": h.date_source, "time": h.time,
+                  "key_event": h.key_event, "pinned": h.pinned,
+                  "source_url": h.source_url, "score": h.score, "snippet": mark(h.snippet, h.spans),
+                  "position": h.position} for h in result.hits],
+    }
+
+
+def print_json(data: object) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def print_result(result: SearchResult) -> None:
+    tty = sys.stdout.isatty()
+    before, after = ("\033[1;33m", "\033[0m") if tty else ("«", "»")
+    if result.message:
+        print(f"note: {result.message}")
+    shown = f" (showing {len(result.hits)})" if len(result.hits) < result.total else ""
+    print(f"{wording.count(result.total, 'hit')} for {result.query!r}{shown}")
+    for typed, others in result.variants.items():
+        also = ", ".join(f"{name} ({n})" for name, n in others.items())
+        print(f"{typed}: also matched {also}")
+    if result.suggestion:
+        print(f"did you mean: {result.suggestion}")
+    for n, hit in enumerate(result.hits, 1):
+        key = " · key event" if hit.key_event else ""
+        print(f"\n{n:>2}. {hit.headline or LEAD}")
+        print(f"    {hit.title} · {wording.when(hit.time) if hit.time else hit.date or 'no date'}{key}"
+              f" · id {hit.id}")
+        print(f"    {mark(hit.snippet, hit.spans, before, after)}")
+
+
+def document_info_json(info: DocumentInfo) -> dict:
+    """Return the JSON shape of a document in the `documents` list."""
+    return {"path": info.path, "title": info.title, "kind": info.kind, "date": info.date,
+            "date_source": info.date_source, "date_note": info.date_note, "entries": info.entries,
+            "source_url": info.source_url}
+
+
+def timeline_json(result: SearchResult) -> dict:
+    """Return the JSON shape of a query's timeline: its buckets and undated count."""
+    line: Timeline = result.timeline
+    return {"query": result.query, "total": result.total, "by": line.unit, "undated": line.undated,
+            "buckets": [{"start": b.start, "end": timelines.end_of(b, line.unit), "count": b.count,
+                         "key_events": b.key_events} for b in line.buckets]}
+
+
+def print_timeline(result: SearchResult) -> None:
+    """Print a query's hits per bucket as a bar chart in text."""
+    line: Timeline = result.timeline
+    print(f"{wording.count(result.total, 'hit')} for {result.query!r}, by {line.unit}")
+    top = max((b.count for b in line.buckets), default=0) or 1
+    for bucket in line.buckets:
+        bar = "█" * round(30 * bucket.count / top)
+        keys = f"  ◆{bucket.key_events}" if bucket.key_events else ""
+        print(f"{timelines.label(bucket, line.unit):>24}  {bucket.count:>6}  {bar}{keys}")
+    if line.undated:
+        print(f"{'undated':>24}  {line.undated:>6}")
