@@ -160,3 +160,12 @@ def day_number(date: str | None) -> int:
         return 0
     digits = "".join(p.rjust(2, "0") for p in parts[1:3])
     return int((parts[0] + digits).ljust(8, "0"))
+
+
+def span(date: str) -> tuple[str, str]:
+    """Return the first and last day a date stands for ("2022-04" -> 2022-04-01, 2022-04-31).
+
+    (The last day of a month is written as its 31st: compared as text, that is enough.)
+    """
+    parts = date.split("-")
+    return ("-".join(parts + ["01"] * (3 - len(parts))), "-".join(parts + ["12", "31"][len(parts) - 1:]))

@@ -82,12 +82,6 @@ def _word(node: syntax.Word, ctx: _Context) -> wq.Query | None:
     return parts[0] if len(parts) == 1 else wq.Or(parts)
 
 
-def _span(date: str) -> tuple[str, str]:
-    """Return the first and last day a date stands for ("2022-04" -> 2022-04-01, 2022-04-31)."""
-    parts = date.split("-")
-    return ("-".join(parts + ["01"] * (3 - len(parts))), "-".join(parts + ["12", "31"][len(parts) - 1:]))
-
-
 def _date_range(text: str, ctx: _Context) -> wq.Query:
     """date:FROM..TO (either may be left out): entries dated within, at any precision.
 
@@ -98,12 +92,12 @@ def _date_range(text: str, ctx: _Context) -> wq.Query:
     if not any((low, high)) or any(side and not dates.valid(side) for side in (low, high)):
         ctx.notes.append(f"'date:{text}' is not a date range (e.g. date:2022-03..2022-04); ignored it.")
         return None
-    start = _span(low)[0] if low else "0000-01-01"
-    end = _span(high)[1] if high else "9999-12-31"
+    start = dates.span(low)[0] if low else "0000-01-01"
+    end = dates.span(high)[1] if high else "9999-12-31"
     found = []
     for raw in ctx.reader.lexicon("date"):
         term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        first, last = _span(term)
+        first, last = dates.span(term)
         if start <= first and last <= end:
             found.append(term)
     if not found:

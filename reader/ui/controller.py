@@ -17,16 +17,16 @@ from pathlib import Path
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal, Slot
 
 from reader import archive
-from reader.background import list_in_child, update_in_child
 from reader.library import DocumentInfo, Library
 from reader.model import Problem, SearchResult
 from reader.search import IndexBusy, IndexDamaged, IndexReport, IndexStopped, Progress, SearchCancelled
+from reader.ui import jobs
 from reader.ui.tasks import TaskRunner
 
 SYNC_DELAY_MS = 1000  # after a file changes, wait this long for more changes
 BUSY_RETRY_MS = 5000
 SEARCH_LIMIT = 50  # hits listed per query
-SNIPPETS = 15  # hits that come with their snippets: a screenful; the rest when shown
+
 
 
 class Controller(QObject):
@@ -121,7 +121,7 @@ class Controller(QObject):
         gen = self.generation
         self._list_stop.set()  # a first listing of the archive left behind, if still running
         self._list_stop = threading.Event()
-        self.tasks.run(partial(_document_list, self.library, stop=self._list_stop),
+        self.tasks.run(partial(jobs.document_list, self.library, stop=self._list_stop),
                        partial(self._listed, gen), self._task_failed, partial(self._listed_more, gen))
 
     @Slot()
@@ -160,7 +160,7 @@ class Controller(QObject):
         if path in self._docs:
             self.document_ready.emit(path, self._docs[path])
             return
-        self.tasks.run(partial(_parse, self.library, path),
+        self.tasks.run(partial(jobs.parse, self.library, path),
                        partial(self._parsed, self.generation, path), self._task_failed)
 
     def _parsed(self, gen: int, path: str, doc) -> None:
@@ -180,6 +180,17 @@ class Controller(QObject):
         """Bring the index up to date with the archive (after what is running, if anything)."""
         self._update(rebuild=False)
 
+    def set_date(self, path: str, date: str | None) -> None:
+        """Set (None: clear) the date of a document, then bring the index up to date."""
+        self.tasks.run(partial(self.library.set_date, path, date), self._date_set, self._date_failed)
+
+    def _date_set(self, _changed: bool) -> None:
+        self.status.emit("Saved the date; updating the index…")
+        self.sync()
+
+    def _date_failed(self, exc: BaseException) -> None:
+        self.status.emit(f"The date was not set: {exc}")
+
     def rebuild(self) -> None:
         """Rebuild the index from scratch (after what is running, if anything)."""
         self._update(rebuild=True)
@@ -194,7 +205,7 @@ class Controller(QObject):
         ticket = self._tickets
         self._updating[ticket] = lib
         stop = self._stops[ticket] = threading.Event()
-        self.tasks.run(partial(_update, lib, rebuild, stop=stop),
+        self.tasks.run(partial(jobs.update, lib, rebuild, stop=stop),
                        partial(self._updated, ticket), partial(self._update_failed, ticket),
                        partial(self._update_progress, ticket))
         self.indexing.emit(True)
@@ -259,7 +270,7 @@ class Controller(QObject):
     # -- searching ------------------------------------------------------------------
 
     def search(self, text: str, sort: str = "relevance", document: str | None = None,
-               limit: int = SEARCH_LIMIT) -> int:
+               limit: int = SEARCH_LIMIT, date_range: tuple[str, str] | None = None) -> int:
         """Ask a query in the background; return its number.
 
         A waiting older query is dropped (it never runs); a running one is cancelled before it
@@ -267,8 +278,8 @@ class Controller(QObject):
         others' when they are shown.
         """
         self._search_seq += 1
-        self._last_search = (text, sort, document)
-        job = (self._search_seq, text, sort, document, limit)
+        self._last_search = (text, sort, document, date_range)
+        job = (self._search_seq, text, sort, document, limit, date_range)
         if self._search_running is None:
             self._start_search(job)
         else:
@@ -283,14 +294,13 @@ class Controller(QObject):
 
     def _rerun_search(self) -> None:
         if self._last_search is not None:
-            text, sort, document = self._last_search
-            self.search(text, sort, document)
+            text, sort, document, date_range = self._last_search
+            self.search(text, sort, document, date_range=date_range)
 
     def _start_search(self, job) -> None:
-        seq, text, sort, document, limit = job
+        seq, text, sort, document, limit, date_range = job
         self._search_running = seq
-        lib = self.library
-        self.tasks.run(partial(lib.search, text, limit, sort, document, SNIPPETS,
+        self.tasks.run(partial(jobs.search, self.library, text, limit, sort, document, date_range,
                                partial(self._stale, seq)),
                        partial(self._searched, seq), partial(self._search_error, seq), search=True)
 
@@ -349,32 +359,3 @@ class Controller(QObject):
             self._on_damage(str(exc))
         else:
             self.status.emit(f"Something went wrong: {exc}")
-
-
-def _update(library: Library, rebuild: bool, report: Callable[[Progress], None],
-            stop: threading.Event) -> IndexReport:
-    """(worker) Update the index in a child process when anything changed (or on a rebuild)."""
-    if not rebuild and not library.needs_update():
-        return library.index_summary()
-    return update_in_child(library, rebuild, report, stop)
-
-
-def _document_list(library: Library, report: Callable[[object], None], stop: threading.Event):
-    """(worker) Return (infos, problems, streamed): from the manifest, else by parsing every file.
-
-    Parsing (a first start) runs in a child process and reports the first documents at once,
-    then what it has read since every quarter second (streamed=True), so a big archive fills
-    the list while it is read.
-    """
-    infos = library.document_infos()
-    if infos is not None:
-        return infos, [], False
-    return (*list_in_child(library, report, stop), True)
-
-
-def _parse(library: Library, path: str):
-    """(worker) Parse one document; return the reason as a string if it cannot be read."""
-    try:
-        return library.document(path)
-    except archive.ArchiveError as exc:
-        return str(exc)

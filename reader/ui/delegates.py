@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QListView, QStyleOptionViewItem
 from reader import wording
 from reader.library import DocumentInfo
 from reader.model import LEAD, Bookmark, Entry, Hit
+from reader.ui.document_model import MonthHeader
 from reader.ui.models import BookmarkedRole, ItemRole, MarkedRole
 from reader.ui.rich_text import (
     LARGE,
@@ -37,7 +38,9 @@ class DocumentDelegate(RichDelegate):
     def blocks(self, doc: DocumentInfo) -> list[tuple[str, float, int]]:
         return [("x" * 400, 1.0, 0)] * self.TITLE_LINES + [("x", SMALL, 0)]
 
-    def cache_key(self, doc: DocumentInfo) -> object:
+    def cache_key(self, doc) -> object:
+        if isinstance(doc, MonthHeader):
+            return doc
         return (doc, self._model.bookmark_counts.get(doc.path, 0))
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
@@ -49,15 +52,26 @@ class DocumentDelegate(RichDelegate):
         return QSize(self._text_width(option), int(height))
 
     def html(self, index: QModelIndex, palette: QPalette) -> str:
-        doc: DocumentInfo = self.item(index)
+        doc = self.item(index)
+        if isinstance(doc, MonthHeader):
+            arrow = "▸" if doc.folded else "▾"
+            return (f"<div style='font-size:large; font-weight:700'>{arrow} {html.escape(doc.label)}</div>"
+                    f"<div style='color:{muted(palette)}; font-size:small'>"
+                    f"{html.escape(wording.count(doc.count, 'document'))}"
+                    f"{' — folded away, click to show' if doc.folded else ''}</div>")
         kind = "● Liveblog" if doc.kind == "liveblog" else "▤ Article"
-        bits = [kind, doc.date or "no date", wording.entries(doc.entries)]
+        when = html.escape(doc.date or "date unknown")
+        if doc.date and doc.date_source in ("path", "text"):  # worked out, not the file's own
+            when = f"<i>~{when}</i>"
+        bits = [html.escape(kind), when, html.escape(wording.entries(doc.entries))]
         if doc.closed:
             bits.append("closed")
         marks = self._model.bookmark_counts.get(doc.path, 0)
         if marks:
             bits.append(f"★ {marks}")
-        meta = " · ".join(html.escape(b) for b in bits)
+        if doc.key_events:
+            bits.append(f"<span style='color:{ACCENT}'>◆ {doc.key_events}</span>")
+        meta = " · ".join(bits)
         return (f"<div style='font-weight:600'>{html.escape(self._elided(doc.title))}</div>"
                 f"<div style='color:{muted(palette)}; font-size:small'>{meta}</div>")
 

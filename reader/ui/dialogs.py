@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from reader.model import Bookmark, Problem
+from reader.model import Bookmark, Document, Problem
 
 # Keys that lists and the pane handle themselves (they are not menu actions).
 MOVING = [
@@ -63,6 +63,23 @@ def ask_other_archive(parent: QWidget, mark: Bookmark) -> str | None:
     box.exec()
     clicked = box.clickedButton()
     return "open" if clicked is open_it and open_it is not None else "copy" if clicked is copy else None
+
+
+def ask_date(parent: QWidget, doc: Document) -> str | None:
+    """Ask for a document's date (YYYY, YYYY-MM or YYYY-MM-DD); None if cancelled."""
+    from PySide6.QtWidgets import QInputDialog
+
+    from reader import dates
+
+    known = f"Now: {doc.date} ({doc.date_note or 'from the file'})." if doc.date else "Now: date unknown."
+    if doc.date_source == "file":
+        known += " The file gives its own date; a date you set is used only where it gives none."
+    text, ok = QInputDialog.getText(parent, "Set Date", f"{doc.title}\n\n{known}\n\n"
+                                    "Date (YYYY, YYYY-MM or YYYY-MM-DD):", text=doc.date or "")
+    while ok and not dates.valid(text.strip()):
+        text, ok = QInputDialog.getText(parent, "Set Date", f"“{text}” is not a date.\n\n"
+                                        "Date (YYYY, YYYY-MM or YYYY-MM-DD):", text=text)
+    return text.strip() if ok else None
 
 
 def show_about(parent: QWidget, archive_dir: Path, data_dir: Path) -> None:

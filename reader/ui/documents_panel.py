@@ -1,14 +1,17 @@
-"""The Documents tab: the archive's documents as cards, filtered by title and sorted."""
+"""The Documents tab: the archive's documents as cards by month, filtered by title or dates, sorted."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Signal, Slot
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QToolButton, QWidget
 
+from reader import dates, timelines
 from reader.library import DocumentInfo
 from reader.ui.delegates import DocumentDelegate
+from reader.ui.document_model import ORDERS, DocumentListModel, MonthHeader
 from reader.ui.layout import card_list, lay_out_panel, wire_choosing
-from reader.ui.models import ORDERS, DocumentListModel, ItemRole
+from reader.ui.models import ItemRole
+from reader.ui.timeline import TimelineStrip
 
 ORDER_NAMES = ("Newest first", "Oldest first", "Title A–Z")
 
@@ -31,32 +34,84 @@ class DocumentsPanel(QWidget):
         self.order.addItems(ORDER_NAMES)
         self.order.currentIndexChanged.connect(self._order)
         self.empty = QLabel("No documents match.", objectName="emptyNote", visible=False)
-        self._chosen_doc.connect(lambda doc: self.chosen.emit(doc.path))
-        self._opened_doc.connect(lambda doc: self.opened.emit(doc.path))
+        self._chosen_doc.connect(self._chosen)
+        self._opened_doc.connect(self._opened)
+        self.timeline = TimelineStrip("document")
+        self.timeline.setToolTip("Documents per month: click or drag to list those of a range")
+        self.timeline.range_chosen.connect(self._range_chosen)
+        self.chip = QToolButton(objectName="rangeChip", visible=False)
+        self.chip.setToolTip("List the documents of every date again")
+        self.chip.clicked.connect(self.clear_range)
         self.view = card_list("documents")
         self.view.setUniformItemSizes(True)  # cards of one height: laid out without asking each row
         self.view.setModel(self.model)
         self.view.setItemDelegate(DocumentDelegate(self.view))
         wire_choosing(self.view, self._chosen_doc, self._opened_doc)
-        lay_out_panel(self, [(self.filter, 1), (self.order, 0)], self.empty, self.view)
+        self.view.clicked.connect(self._clicked)
+        lay_out_panel(self, [(self.filter, 1), (self.order, 0), (self.chip, 0)], self.timeline,
+                      self.empty, self.view)
 
     def set_documents(self, infos: list[DocumentInfo]) -> None:
         """Show these documents (keeping the current one current); the same list is left alone."""
         if infos == self.model.documents():
+            self._show_timeline()
             return
         current = self.current_path()
         self.model.set_items(infos)
         self._after_change(current)
+        self._show_timeline()
 
     def add_documents(self, more: list[DocumentInfo]) -> None:
         """Add documents to the list (a first start lists them while files are read)."""
         self.model.add_items(more)
         self.empty.setVisible(False)
+        self._show_timeline()
+
+    def _show_timeline(self) -> None:
+        counts: dict[int, tuple[int, int]] = {}
+        for doc in self.model.documents():
+            number = dates.day_number(doc.date)
+            count, keys = counts.get(number, (0, 0))
+            counts[number] = (count + 1, keys + (1 if doc.key_events else 0))
+        self.timeline.set_timeline(timelines.build(counts, "month"), self.model.date_range)
+
+    @Slot(str, str)
+    def _range_chosen(self, first: str, last: str) -> None:
+        self.chip.setText(f"{first[:7]}  ✕" if first[:7] == last[:7] else f"{first[:7]} – {last[:7]}  ✕")
+        self.chip.setVisible(True)
+        current = self.current_path()
+        self.model.set_date_range((first, last))
+        self._after_change(current)
+
+    def clear_range(self) -> None:
+        """List the documents of every date again."""
+        self.chip.setVisible(False)
+        current = self.current_path()
+        self.model.set_date_range(None)
+        self.timeline.set_timeline(self.timeline.timeline)
+        self._after_change(current)
+
+    def _chosen(self, item) -> None:
+        if isinstance(item, DocumentInfo):
+            self.chosen.emit(item.path)
+
+    def _opened(self, item) -> None:
+        if isinstance(item, MonthHeader):
+            self.model.toggle(item.month)
+        elif isinstance(item, DocumentInfo):
+            self.opened.emit(item.path)
+
+    def _clicked(self, index) -> None:
+        item = index.data(ItemRole)
+        if isinstance(item, MonthHeader):
+            current = self.current_path()
+            self.model.toggle(item.month)
+            self._after_change(current)
 
     def current_path(self) -> str | None:
         """Return the path of the current document, or None."""
         doc = self.view.currentIndex().data(ItemRole)
-        return doc.path if doc is not None else None
+        return doc.path if isinstance(doc, DocumentInfo) else None
 
     def select(self, path: str) -> None:
         """Make a document current without emitting `chosen`."""
@@ -84,7 +139,7 @@ class DocumentsPanel(QWidget):
         self.order.setCurrentIndex(max(0, min(index, len(ORDERS) - 1)))
 
     def _after_change(self, current: str | None) -> None:
-        self.empty.setVisible(self.model.rowCount() == 0 and self.model.total() > 0)
+        self.empty.setVisible(self.model.shown() == 0 and self.model.total() > 0)
         if current:
             self.select(current)
 

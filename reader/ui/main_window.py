@@ -124,6 +124,7 @@ class MainWindow(QMainWindow):
         self.results.chosen.connect(self._hit_chosen)
         self.results.opened.connect(partial(self._hit_chosen, focus=True))
         self.results.options_changed.connect(self._rerun_search)
+        self.results.range_changed.connect(self._rerun_search)
         self.results.suggestion.connect(self.search_bar.set_query)
         self.results.snippets_wanted.connect(self._snippets_wanted)
         self.marks_panel.chosen.connect(self.open_bookmark)
@@ -182,8 +183,9 @@ class MainWindow(QMainWindow):
         self._show_first()
 
     def _show_first(self) -> None:
-        if self.pane.document is None and self._pending is None and self.documents.model.rowCount():
-            self.documents.view.setCurrentIndex(self.documents.model.index(0))
+        row = self.documents.model.first_document_row()
+        if self.pane.document is None and self._pending is None and row >= 0:
+            self.documents.view.setCurrentIndex(self.documents.model.index(row))
 
     @Slot(object)
     def _problems_changed(self, problems: list[Problem]) -> None:
@@ -280,6 +282,21 @@ class MainWindow(QMainWindow):
             view.itemDelegate().clear_cache()
             view.viewport().update()
 
+    def ask_document_date(self) -> None:
+        """Ask for the date of the document being read (used when the file gives none)."""
+        doc = self.pane.document
+        if doc is None:
+            self.show_status("Open a document first.")
+            return
+        date = dialogs.ask_date(self, doc)
+        if date is not None:
+            self.controller.set_date(doc.path, date)
+
+    def clear_document_date(self) -> None:
+        """Forget the date set on the document being read."""
+        if self.pane.document is not None:
+            self.controller.set_date(self.pane.document.path, None)
+
     def confirm_rebuild(self) -> None:
         """Ask, then rebuild the index from the archive's files (progress and outcome in the status bar)."""
         answer = QMessageBox.question(
@@ -312,7 +329,8 @@ class MainWindow(QMainWindow):
         document = shown.path if shown is not None and self.results.this_doc.isChecked() else None
         if show:
             self.tabs.setCurrentIndex(RESULTS)
-        self.controller.search(text, self.results.sort_order(), document)
+        self.controller.search(text, self.results.sort_order(), document,
+                               date_range=self.results.date_range)
 
     def _rerun_search(self, *_args) -> None:
         """Ask the query again (the index or the options changed); the reader's tab stays."""

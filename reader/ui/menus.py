@@ -56,6 +56,10 @@ def build(w) -> QActionGroup:
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         view.addActions([bookmark, note, copy_selected, export])
 
+    document = bar.addMenu("&Document")
+    _action(w, document, "Set &Date…", w.ask_document_date)
+    _action(w, document, "&Clear the Date I Set", w.clear_document_date)
+
     view = bar.addMenu("&View")
     _action(w, view, "&Documents", partial(w.show_tab, DOCUMENTS), "Ctrl+1")
     _action(w, view, "&Results", partial(w.show_tab, RESULTS), "Ctrl+2")

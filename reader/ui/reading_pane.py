@@ -119,7 +119,10 @@ class ReadingPane(QWidget):
             self.model.set_marks(())
         self.document = doc
         kind = "Liveblog" if doc.kind == "liveblog" else "Article"
-        bits = [kind, doc.date or "no date", wording.entries(len(doc.entries))]
+        when = doc.date or "date unknown"
+        if doc.date and doc.date_source in ("path", "text"):
+            when = f"~{doc.date} ({doc.date_source})"  # worked out: the tooltip says how
+        bits = [kind, when, wording.entries(len(doc.entries))]
         keys = sum(e.key_event for e in doc.entries)
         if keys:
             bits.append(wording.count(keys, "key event"))
@@ -134,7 +137,7 @@ class ReadingPane(QWidget):
         self._bits = " · ".join(bits)
         self.header.setWordWrap(False)
         self._show_header()
-        self.header.setToolTip(doc.title)
+        self.header.setToolTip(doc.title + (f"\nDate: {doc.date_note}" if doc.date_note else ""))
         self._update_order_button()
         self._fill()
         if entry_id:

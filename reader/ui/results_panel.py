@@ -5,12 +5,13 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QComboBox, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QComboBox, QLabel, QToolButton, QWidget
 
 from reader.model import Hit, SearchResult
 from reader.ui.delegates import HitDelegate
 from reader.ui.layout import card_list, lay_out_panel, wire_choosing
 from reader.ui.models import HitListModel, ItemRole
+from reader.ui.timeline import TimelineStrip
 
 
 class ResultsPanel(QWidget):
@@ -21,6 +22,7 @@ class ResultsPanel(QWidget):
     options_changed = Signal()  # sort or "this document only" changed: ask again
     suggestion = Signal(str)  # a "did you mean" link was followed
     snippets_wanted = Signal(object)  # list[Hit]: shown without their snippets yet
+    range_changed = Signal(object)  # (first day, last day) the hits are narrowed to, or None
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -39,8 +41,14 @@ class ResultsPanel(QWidget):
         self.sort.currentIndexChanged.connect(self.options_changed)
         self.this_doc = QCheckBox("This document only")
         self.this_doc.toggled.connect(self.options_changed)
-        lay_out_panel(self, [(self.sort, 0), (self.this_doc, 0), (None, 1)],
-                      self.info, self.note, self.view)
+        self.timeline = TimelineStrip("hit")
+        self.timeline.range_chosen.connect(self._range_chosen)
+        self.chip = QToolButton(objectName="rangeChip", visible=False)
+        self.chip.setToolTip("Show the hits of every date again")
+        self.chip.clicked.connect(self.clear_range)
+        self.date_range: tuple[str, str] | None = None
+        lay_out_panel(self, [(self.sort, 0), (self.this_doc, 0), (None, 1), (self.chip, 0)],
+                      self.info, self.note, self.timeline, self.view)
         self._asked: set[str] = set()  # hits whose snippets were asked for
         self.view.verticalScrollBar().valueChanged.connect(self._want_snippets)
 
@@ -48,7 +56,11 @@ class ResultsPanel(QWidget):
         return "date" if self.sort.currentIndex() == 1 else "relevance"
 
     def show_result(self, result: SearchResult, indexing: bool) -> None:
-        """Show a query's answer; the first hit becomes current without being opened."""
+        """Show a query's answer; the first hit becomes current without being opened.
+
+        Its timeline is that of the query over every date, the chosen range marked on it.
+        """
+        self.timeline.set_timeline(result.timeline, self.date_range)
         self.model.set_items(result.hits)
         self._asked = set()
         self.view.itemDelegate().clear_cache()
@@ -61,6 +73,22 @@ class ResultsPanel(QWidget):
             selection.blockSignals(True)
             selection.setCurrentIndex(self.model.index(0), QItemSelectionModel.SelectionFlag.NoUpdate)
             selection.blockSignals(False)
+
+    @Slot(str, str)
+    def _range_chosen(self, first: str, last: str) -> None:
+        self.date_range = (first, last)
+        label = first if first == last else f"{first} – {last}"
+        self.chip.setText(f"{label}  ✕")
+        self.chip.setVisible(True)
+        self.range_changed.emit(self.date_range)
+
+    def clear_range(self) -> None:
+        """Stop narrowing the hits to a range of dates."""
+        if self.date_range is None:
+            return
+        self.date_range = None
+        self.chip.setVisible(False)
+        self.range_changed.emit(None)
 
     def add_snippets(self, hits: list[Hit]) -> None:
         """Show the snippets built for hits of the current result."""
@@ -91,6 +119,9 @@ class ResultsPanel(QWidget):
 
     def clear(self) -> None:
         self.model.set_items(())
+        self.timeline.set_timeline(None)
+        self.date_range = None
+        self.chip.setVisible(False)
         self.info.setText("")
         self.note.setVisible(False)
 

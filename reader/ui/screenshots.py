@@ -1,4 +1,4 @@
-"""Save PNG screenshots of the main views (`make screenshots`): thread, search, bookmarks, timed, dark."""
+"""Save PNG screenshots of the main views (`make screenshots`), offscreen, into docs/."""
 
 from __future__ import annotations
 
@@ -60,6 +60,7 @@ def shoot(target: Path) -> list[Path]:
         window.close()
         window.controller.shutdown()
         saved.append(_timed(Path(data), target / "screenshot-timed.png"))
+        saved.append(_timeline(Path(data), target / "screenshot-timeline.png"))
         dark = _open(Path(data))
         dark.set_theme("dark")  # View → Theme → Dark
         _search_and_open(dark, "Kyiv")
@@ -104,6 +105,28 @@ def _timed(data: Path, path: Path) -> Path:
     window.start()
     _settle(window)
     window.pane.view.setFocus()
+    shot = _save(window, path)
+    window.close()
+    window.controller.shutdown()
+    return shot
+
+
+def _timeline(data: Path, path: Path) -> Path:
+    """The timeline of a query's hits over a generated archive of 2,000 liveblogs (a year)."""
+    from reader.bench.generate import generate
+
+    folder = data / "year"
+    generate(folder, files=2000, entries=5, source=defaults.BUNDLED_ARCHIVE)
+    window = build_window(folder, data / "year-data")
+    window.resize(1360, 860)
+    window.show()
+    window.start()
+    _settle(window)
+    window.search_bar.set_query("Mariupol")
+    _settle(window)
+    hit = window.result.hits[0]
+    window.open_document(hit.document, hit.id)
+    _settle(window)
     shot = _save(window, path)
     window.close()
     window.controller.shutdown()

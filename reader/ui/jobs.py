@@ -1,0 +1,55 @@
+"""The work the controller hands to background threads (each function runs off the GUI thread)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+
+from reader import archive
+from reader.background import list_in_child, update_in_child
+from reader.library import Library
+from reader.model import SearchResult
+from reader.search import IndexReport, Progress
+
+SNIPPETS = 15  # hits that come with their snippets: a screenful; the rest when shown
+
+def update(library: Library, rebuild: bool, report: Callable[[Progress], None],
+            stop: threading.Event) -> IndexReport:
+    """(worker) Update the index in a child process when anything changed (or on a rebuild)."""
+    if not rebuild and not library.needs_update():
+        return library.index_summary()
+    return update_in_child(library, rebuild, report, stop)
+
+
+def search(library: Library, text: str, limit: int, sort: str, document: str | None,
+           date_range: tuple[str, str] | None, stale: Callable[[], bool]) -> SearchResult:
+    """(worker) Ask a query with its hits over time; narrowed to a range of dates, the hits are
+    those of the range and the timeline stays that of every date."""
+    if date_range is None:
+        return library.search(text, limit, sort, document, SNIPPETS, stale, timeline=True)
+    narrowed = library.search(f"{text} date:{date_range[0]}..{date_range[1]}", limit, sort, document,
+                              SNIPPETS, stale)
+    whole = library.search(text, 1, sort, document, 0, stale, timeline=True)
+    return replace(narrowed, query=text, timeline=whole.timeline)
+
+
+def document_list(library: Library, report: Callable[[object], None], stop: threading.Event):
+    """(worker) Return (infos, problems, streamed): from the manifest, else by parsing every file.
+
+    Parsing (a first start) runs in a child process and reports the first documents at once,
+    then what it has read since every quarter second (streamed=True), so a big archive fills
+    the list while it is read.
+    """
+    infos = library.document_infos()
+    if infos is not None:
+        return infos, [], False
+    return (*list_in_child(library, report, stop), True)
+
+
+def parse(library: Library, path: str):
+    """(worker) Parse one document; return the reason as a string if it cannot be read."""
+    try:
+        return library.document(path)
+    except archive.ArchiveError as exc:
+        return str(exc)
