@@ -184,3 +184,15 @@ def test_missing_or_damaged_arrays_fall_back_to_whoosh_and_are_rebuilt(library, 
     assert report.arrays_repaired == 1 and not report.rebuilt  # the index itself is kept
     assert fresh._index.arrays_in_use() and not fresh.needs_update()
     assert [h.id for h in fresh.search("Marioepol OR Kiev", limit=50).hits] == [h.id for h in expected.hits]
+
+
+def test_timelines_as_whoosh(segmented):
+    for query in ["Kiev", "Mariupol OR leger", '"humanitaire corridor"']:
+        for by in (None, "day", "week"):
+            segmented._index.use_arrays = False
+            segmented._index.close()
+            slow = segmented.timeline(query, by=by)
+            segmented._index.use_arrays = True
+            segmented._index.close()
+            fast = segmented.timeline(query, by=by)
+            assert fast.timeline == slow.timeline and fast.timeline.total == fast.total > 0, query
