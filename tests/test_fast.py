@@ -13,7 +13,7 @@ import pytest
 from reader import archive, defaults
 from reader.bench.generate import generate
 from reader.library import Library
-from reader.search import segment_arrays
+from reader.search import recording, segment_arrays
 from tests.conftest import BUNDLED
 
 
@@ -152,7 +152,7 @@ def test_arrays_read_back_from_a_segment_equal_those_written(segmented):
         for leaf, _ in reader.leaf_readers():
             written = segment_arrays.SegmentArrays(
                 folder / segment_arrays.file_name(leaf.segment().segment_id()))
-            doc_count, rebuilt = segment_arrays.from_reader(leaf)
+            doc_count, rebuilt = recording.from_reader(leaf)
             assert doc_count == written.doc_count
             assert set(rebuilt) == set(written.arrays)
             for name, array in rebuilt.items():

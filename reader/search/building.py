@@ -16,7 +16,7 @@ from whoosh.writing import SegmentWriter
 from reader import archive
 from reader.model import Document
 from reader.processes import exit_with_parent
-from reader.search import compat, segment_arrays
+from reader.search import compat, recording, segment_arrays
 from reader.search.schema import doc_meta, entry_fields, make_schema
 
 CHUNK_MIN_BYTES = 1_000_000  # below this, a worker's start-up costs more than it saves
@@ -66,7 +66,7 @@ class Writer(SegmentWriter):
         compat.release_pool(self)  # also when nothing was added (no flush) or on cancel
 
     def _flush_segment(self):
-        recorder = segment_arrays.Recorder()
+        recorder = recording.Recorder()
         compat.record_postings(self, recorder.tee)
         super()._flush_segment()
         compat.release_pool(self)

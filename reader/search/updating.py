@@ -16,7 +16,7 @@ from whoosh.index import LockError
 
 from reader import archive
 from reader.model import Problem
-from reader.search import building, segment_arrays
+from reader.search import building, recording
 from reader.search.manifest import IndexDamaged, Manifest
 from reader.search.schema import entry_fields, make_schema
 
@@ -132,7 +132,7 @@ def update(index, rebuild: bool = False, progress: ProgressFn | None = None,
             manifest.write(index.partial)
         try:
             _sync(index, ix, target, manifest, report, progress, set_dates or {})
-            report.arrays_repaired = segment_arrays.repair_index(ix, target)
+            report.arrays_repaired = recording.repair_index(ix, target)
             if report.arrays_repaired:
                 manifest.write(target)
                 index.changed()
