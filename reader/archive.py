@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -41,37 +42,35 @@ def file_of(path: str) -> str:
     return path.split(KEY, 1)[0]
 
 
+@contextlib.contextmanager
+def _read_errors() -> Iterator[None]:
+    """Turn the operating system's errors while reading a file into an ArchiveError with a reason."""
+    try:
+        yield
+    except FileNotFoundError:
+        raise ArchiveError("file not found (deleted, or a broken link)") from None
+    except PermissionError:
+        raise ArchiveError("no permission to read it") from None
+    except IsADirectoryError:
+        raise ArchiveError("is a folder") from None
+    except OSError as exc:
+        raise ArchiveError(f"cannot be read ({exc.strerror or exc})") from None
+
+
 def read_bytes(root: Path, rel: str) -> bytes:
     """Read one archive file's bytes; raise ArchiveError with a reason if it cannot be read."""
     full = root / rel
-    try:
+    with _read_errors():
         size = full.stat().st_size
         if size > MAX_FILE_BYTES:
             raise ArchiveError(f"too large ({size // (1024 * 1024)} MB)")
         return full.read_bytes()
-    except FileNotFoundError:
-        raise ArchiveError("file not found (deleted, or a broken link)") from None
-    except PermissionError:
-        raise ArchiveError("no permission to read it") from None
-    except IsADirectoryError:
-        raise ArchiveError("is a folder") from None
-    except OSError as exc:
-        raise ArchiveError(f"cannot be read ({exc.strerror or exc})") from None
 
 
 def digest(root: Path, rel: str) -> str:
     """Return the SHA-1 of a file, read in blocks (web archives can be hundreds of MB)."""
-    try:
-        with open(root / rel, "rb") as fh:
-            return hashlib.file_digest(fh, "sha1").hexdigest()
-    except FileNotFoundError:
-        raise ArchiveError("file not found (deleted, or a broken link)") from None
-    except PermissionError:
-        raise ArchiveError("no permission to read it") from None
-    except IsADirectoryError:
-        raise ArchiveError("is a folder") from None
-    except OSError as exc:
-        raise ArchiveError(f"cannot be read ({exc.strerror or exc})") from None
+    with _read_errors(), open(root / rel, "rb") as fh:
+        return hashlib.file_digest(fh, "sha1").hexdigest()
 
 
 def parse_bytes(data: bytes, rel: str) -> Document:
@@ -146,17 +145,8 @@ _DATE_LINE = re.compile(rb"\A(?:\xef\xbb\xbf)?[ \t]*date[ \t]+(\d{4}(?:-\d{2}){0
 def parse_path(full: Path, rel: str) -> list[Document]:
     """Read and parse the file at `full`, naming its documents after `rel`."""
     if suffix(rel) in WEB_ARCHIVE_SUFFIXES:
-        try:
-            with open(full, "rb") as fh:
-                return webarchive.parse_stream(fh, rel)
-        except FileNotFoundError:
-            raise ArchiveError("file not found (deleted, or a broken link)") from None
-        except PermissionError:
-            raise ArchiveError("no permission to read it") from None
-        except IsADirectoryError:
-            raise ArchiveError("is a folder") from None
-        except OSError as exc:
-            raise ArchiveError(f"cannot be read ({exc.strerror or exc})") from None
+        with _read_errors(), open(full, "rb") as fh:
+            return webarchive.parse_stream(fh, rel)
     return parse_file_bytes(read_bytes(full.parent, full.name), rel)
 
 
