@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import shutil
-import time
 import tracemalloc
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 
 from reader import archive
 from reader.library import Library
-from tests.webfixtures import BLOG_URL, OTHER_URL, write_wacz, write_warc
+from tests.webfixtures import BLOG_URL, CAPTURES, OTHER_URL, write_captures, write_wacz, write_warc
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 
@@ -117,6 +116,39 @@ def test_captures_of_one_liveblog_are_one_document(tmp_path, name, gzip):
     assert [e.id for e in again[blog.path].entries] == [e.id for e in blog.entries]  # stable ids
 
 
+def test_captures_read_out_of_order_merge_as_in_order(tmp_path):
+    """WARCs in a WACZ need not be in date order: the newest capture by date still wins."""
+    write_captures(tmp_path / "in-order.warc.gz", CAPTURES)
+    write_captures(tmp_path / "reversed.warc.gz", CAPTURES[::-1])
+    ordered, = archive.read_documents(tmp_path, "in-order.warc.gz")
+    backwards, = archive.read_documents(tmp_path, "reversed.warc.gz")
+    assert [(e.headline, e.body, e.earlier) for e in backwards.entries] == \
+        [(e.headline, e.body, e.earlier) for e in ordered.entries]
+    assert backwards.captures == ordered.captures == tuple(when for when, _ in CAPTURES)
+    assert [e.headline for e in ordered.entries] == ["Corridor bij Marioepol", "Explosies in Kiev",
+                                                    "Goedemorgen"]
+    assert ordered.entries[1].body == "Er zijn meerdere explosies gehoord in het centrum van Kiev."
+
+
+def test_many_captures_of_a_long_liveblog_take_the_memory_of_its_text(tmp_path):
+    """A liveblog captured 60 times as it grew: held as its distinct entries, not 60 copies."""
+    updates = [(f"u{n}", f"2022-04-19T{n % 24:02d}:{n % 60:02d}:00+02:00", f"Update {n}",
+                f"Bericht {n} over de strijd rond Charkiv en de corridor bij Marioepol. " * 12)
+               for n in range(400)]
+    captures = [(f"2022-04-19T{c // 60:02d}:{c % 60:02d}:00Z", updates[:100 + 5 * c]) for c in range(60)]
+    captures[-1] = (captures[-1][0], [(*u[:3], u[3] + " Bijgewerkt.") if u[0] == "u7" else u
+                                      for u in captures[-1][1]])
+    path = write_captures(tmp_path / "grown.warc.gz", captures)
+    raw = sum(len(str(u)) for _when, found in captures for u in found)
+    tracemalloc.start()
+    doc, = archive.read_documents(tmp_path, "grown.warc.gz")
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert len(doc.entries) == 395 and len(doc.captures) == 60 and path.stat().st_size < raw
+    assert [e.headline for e in doc.entries if e.edited] == ["Update 7"]
+    assert raw > 10 * 2**20 and peak < raw / 4, f"peak {peak / 2**20:.1f} MB of {raw / 2**20:.0f} MB"
+
+
 def test_an_edited_entry_keeps_its_id_and_its_earlier_text_is_searchable(tmp_path):
     folder = tmp_path / "archive"
     folder.mkdir()
@@ -174,13 +206,11 @@ def test_a_big_web_archive_is_streamed_in_bounded_memory(tmp_path):
                 length=len(blob), http_headers=http))
     assert path.stat().st_size > 200 * 2**20
     tracemalloc.start()
-    started = time.perf_counter()
     docs = archive.read_documents(tmp_path, "big.warc")
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert any(d.source_url == BLOG_URL for d in docs)
     assert peak < 64 * 2**20, f"peak {peak / 2**20:.0f} MB"
-    assert time.perf_counter() - started < 120  # generous: it must not hang
 
 
 def test_a_web_archive_with_nothing_to_read_is_skipped_with_the_reason(tmp_path):
@@ -204,7 +234,7 @@ def test_every_format_is_indexed_and_found(tmp_path):
     assert json.dumps(lib.document_infos(), default=str)
 
 
-def test_a_one_megabyte_page_parses_in_time():
+def test_a_one_megabyte_page_is_read_whole():
     updates = [{"@type": "BlogPosting", "headline": f"Update {n}", "articleBody": "Tekst over Kiev. " * 60,
                 "datePublished": f"2022-04-19T{n % 24:02d}:{n % 60:02d}:00+02:00",
                 "url": f"https://voorbeeld.invalid/l#u{n}"} for n in range(900)]
@@ -214,15 +244,9 @@ def test_a_one_megabyte_page_parses_in_time():
     assert len(page) > 10**6
     from reader.formats import html
 
-    html.parse(page, "x.html")  # warm up the imports
-    started = time.perf_counter()
-    doc = html.parse(page, "x.html")
-    elapsed = time.perf_counter() - started
-    assert len(doc.entries) == 900
-    print(f"1 MB page: {elapsed * 1000:.0f} ms")  # measured by make bench; not asserted tightly
-    assert elapsed < 5
-
-
+    doc = html.parse(page, "x.html")  # how fast: make bench (formats: a 1 MB saved page)
+    assert sorted(e.headline for e in doc.entries) == sorted(f"Update {n}" for n in range(900))
+    assert doc.entries[0].time == "2022-04-19T23:59:00+02:00"
 
 def test_the_command_line_shows_times_sources_and_captures(tmp_path):
     import os

@@ -3,8 +3,6 @@ what was ignored is named."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -28,21 +26,19 @@ WORDS = ["Frederiksen", "Marioepol", "Guterres", "corridor", "Kiev"]
 
 
 def _check(library, text, limit=20):
-    t = time.perf_counter()
+    """Ask; the answer must be consistent (how fast is measured by make bench: hostile input)."""
     result = library.search(text, limit=limit)
-    elapsed = time.perf_counter() - t
     assert result.query == text
     assert len(result.hits) == min(result.total, limit)  # the count and the hits agree
     assert len({h.id for h in result.hits}) == len(result.hits)
     if result.total == 0 and text.strip() and not result.terms and "date:" not in text:
         assert result.message, text  # nothing was left to search for: the answer says why
-    return elapsed
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 @given(text=queries)
 def test_any_query_is_answered(bundled_library, text):
-    assert _check(bundled_library, text) < 5.0  # generous: a smoke check, the slow test is strict
+    _check(bundled_library, text)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
@@ -63,4 +59,4 @@ def test_junk_around_a_word_is_named_and_the_word_still_found(bundled_library, b
 @settings(max_examples=10_000, deadline=None, suppress_health_check=list(HealthCheck))
 @given(text=queries)
 def test_ten_thousand_hostile_queries(bundled_library, text):
-    assert _check(bundled_library, text) < 1.0
+    _check(bundled_library, text)

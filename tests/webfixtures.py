@@ -71,6 +71,15 @@ def write_warc(path: Path, gzip: bool = True, damaged: bool = False) -> Path:
     return path
 
 
+def write_captures(path: Path, captures: list[tuple[str, list]], gzip: bool = True) -> Path:
+    """Write captures of the liveblog, (WARC-Date, updates) each, in the order given."""
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=gzip)
+        for when, updates in captures:
+            _response(writer, BLOG_URL, when, liveblog_page(updates))
+    return path
+
+
 def write_wacz(path: Path) -> Path:
     """Write a WACZ (a zip) holding the WARC in archive/."""
     warc = write_warc(path.with_suffix(".warc.gz"))

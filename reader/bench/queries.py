@@ -9,6 +9,7 @@ from pathlib import Path
 
 from reader import archive, defaults
 
+HOSTILE = "hostile input (not a target: must answer, not hang)"
 QUERIES = {
     "single term": ["Kiev", "Oekraïne", "leger", "gevechten", "president"],
     "dense term (in half the entries)": ["Oekraïne", "Kiev"],
@@ -20,6 +21,9 @@ QUERIES = {
     "variant spelling": ["Kyiv", "Mariupol", "Kharkiv", "Putin", "Luhansk"],
     "date-sorted": ["Kiev", "leger", "Marioepol"],
     "fuzzy": ["Marioepl~", "Zelenksy~", "Oekrainse~"],
+    # what a test must not time: typed junk, answered (with a message) rather than hanging
+    HOSTILE: ["a*", "k?", "*", " ".join(f"w{i}" for i in range(3000)), "((((Kiev OR", '"Kiev leger',
+              "Kiev~2 leger~2 Marioepol~2", "headline: date: title:"],
 }
 FTS = {  # the same questions in FTS5 syntax (no stemming or variants there; fuzzy has no equivalent)
     "single term": QUERIES["single term"],
@@ -112,7 +116,7 @@ def bench_fts5(folder: Path, repeats: int = 5) -> dict:
 
 def all_classes(result: dict) -> tuple[float, float]:
     """Return the worst class's p50 and p95 (cold or repeated) of a bench_queries result."""
-    rows = [v for k, v in result.items() if k != "open_ms"]
+    rows = [v for k, v in result.items() if k not in ("open_ms", HOSTILE)]
     p50 = max(max(r["cold"]["p50_ms"], r["repeated"]["p50_ms"]) for r in rows)
     p95 = max(max(r["cold"]["p95_ms"], r["repeated"]["p95_ms"]) for r in rows)
     return p50, p95

@@ -2,7 +2,7 @@
 
 Records are streamed (warcio): a file of any size is read in constant memory, a damaged record
 is reported and skipped (reading resumes at the next record), and several captures of one URL
-become one document (see merge_captures).
+become one document (see Captures).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ _GZIP_START = b"\x1f\x8b\x08"
 
 def parse_stream(stream: BinaryIO, rel: str) -> list[Document]:
     """Return the documents of a web archive read from a binary stream (WARC, WARC.gz or WACZ)."""
-    captures: dict[str, list[tuple[str, Document]]] = defaultdict(list)
+    captures: dict[str, Captures] = defaultdict(Captures)
     problems: list[str] = []
     head = stream.read(4)
     stream.seek(0)
@@ -49,7 +49,7 @@ def parse_stream(stream: BinaryIO, rel: str) -> list[Document]:
     if not captures:
         reason = "; ".join(problems[:3]) if problems else "no HTML or JSON pages in it"
         raise ArchiveError(f"a web archive with nothing to read ({reason})")
-    docs = [merge_captures(found) for _url, found in sorted(captures.items())]
+    docs = [found.document() for _path, found in sorted(captures.items())]
     if problems:
         docs = [replace(d, problems=(*d.problems, *problems)) for d in docs]
     return docs
@@ -149,39 +149,65 @@ def _take(record, rel: str, captures: dict, problems: list[str], where: str) -> 
         problems.append(f"{where}{url} ({when}): {exc}")
         return
     for doc in found:
-        captures[doc.path].append((when, doc))
+        captures[doc.path].add(when, doc)
 
 
 def _text(entry: Entry) -> str:
     return _SPACE.sub(" ", entry.plain_text()).strip()
 
 
-def merge_captures(captures: list[tuple[str, Document]]) -> Document:
-    """Return one document of several captures of a page, oldest to newest.
+class Captures:
+    """Several captures of one page, merged as they are read into one document.
 
     Entries are the union of the captures' (the same entry: the same id, which comes from the
     update's id or URL where the page gives one, else from its text); an entry that changed
-    keeps the newest text, is marked edited and keeps the earlier text; entries that vanished
-    from later captures are kept. Times order them where they have one.
+    keeps the newest capture's text, is marked edited and keeps its earlier texts; entries that
+    vanished from later captures are kept. Times order them where they have one.
+
+    Only the newest capture and each entry's distinct texts are held, so a WARC with hundreds
+    of captures of a long liveblog takes the memory of its unique text, not of every capture.
+    Captures may come in any order (several WARCs in a WACZ): "newest" is by capture date,
+    then by the order read.
     """
-    captures = sorted(captures, key=lambda c: c[0])
-    newest = captures[-1][1]
-    kept: dict[str, Entry] = {}
-    earlier: dict[str, list[str]] = defaultdict(list)
-    order: list[str] = [e.id for e in newest.entries]
-    for _when, doc in captures:
-        for entry in doc.entries:
-            old = kept.get(entry.id)
-            if old is not None and _text(old) != _text(entry) and _text(old) not in earlier[entry.id]:
-                earlier[entry.id].append(_text(old))
-            kept[entry.id] = entry
-            if entry.id not in order:
-                order.append(entry.id)
-    entries = [replace(kept[i], earlier=tuple(earlier.get(i, ()))) for i in order]
-    if any(instant(e.time) for e in entries):
-        entries.sort(key=lambda e: (instant(e.time) is None, -(_stamp(e.time)), order.index(e.id)))
-    entries = [replace(e, position=n) for n, e in enumerate(entries)]
-    return replace(newest, entries=tuple(entries), captures=tuple(w for w, _ in captures))
+
+    def __init__(self) -> None:
+        self.dates: list[str] = []
+        self._newest: tuple[str, Document] | None = None
+        self._versions: dict[str, dict[str, tuple[str, int, Entry]]] = {}  # id -> text -> newest
+        self._first: dict[str, tuple[str, int, int]] = {}  # id -> where it was first seen
+
+    def add(self, when: str, doc: Document) -> None:
+        """Merge one capture (taken at `when`, an ISO date) in."""
+        read = len(self.dates)
+        self.dates.append(when)
+        if self._newest is None or when >= self._newest[0]:
+            self._newest = (when, replace(doc, entries=tuple(replace(e, earlier=()) for e in doc.entries)))
+        for n, entry in enumerate(doc.entries):
+            versions = self._versions.setdefault(entry.id, {})
+            text = _text(entry)
+            known = versions.get(text)
+            if known is None or (when, read) >= known[:2]:
+                versions[text] = (when, read, replace(entry, earlier=()))
+            first = self._first.get(entry.id)
+            if first is None or (when, read, n) < first:
+                self._first[entry.id] = (when, read, n)
+
+    def document(self) -> Document:
+        """Return the merged document."""
+        assert self._newest is not None, "no capture was added"
+        newest = self._newest[1]
+        order = [e.id for e in newest.entries]
+        shown = set(order)
+        order += sorted((i for i in self._versions if i not in shown), key=self._first.__getitem__)
+        entries = []
+        for entry_id in order:
+            versions = sorted(self._versions[entry_id].values(), key=lambda v: v[:2])
+            entries.append(replace(versions[-1][2], earlier=tuple(_text(v[2]) for v in versions[:-1])))
+        if any(instant(e.time) for e in entries):
+            rank = {i: n for n, i in enumerate(order)}
+            entries.sort(key=lambda e: (instant(e.time) is None, -(_stamp(e.time)), rank[e.id]))
+        entries = [replace(e, position=n) for n, e in enumerate(entries)]
+        return replace(newest, entries=tuple(entries), captures=tuple(sorted(self.dates)))
 
 
 def _stamp(time: str | None) -> float:
