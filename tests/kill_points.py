@@ -14,7 +14,10 @@ import sys
 import time
 from pathlib import Path
 
+from reader.search import building as _building
+
 ROOT = Path(__file__).resolve().parent.parent
+_WRITE_PART = _building.write_part  # as it was before a test replaced it
 
 # point -> the marker the update prints when it gets there
 POINTS = {
@@ -22,6 +25,7 @@ POINTS = {
     "mid-batch": "wrote part of a batch",  # in-process: entries added, not committed
     "mid-chunk": "a worker is writing a chunk",  # worker build: a chunk half written
     "adopting": "adopting a chunk",  # worker build: a chunk's files moved in, not committed
+    "between-parts": "a part of a file is searchable",  # a web archive cut in parts: one committed
     "promotion": "promoting the build",  # a finished build about to become the index
 }
 
@@ -62,6 +66,16 @@ elif point == "adopting":
         segments = adopt(result, ix)
         wait_here()
     building.adopt = adopt_then_wait
+elif point == "between-parts":
+    building.CHUNK_MIN_BYTES, building.CHUNK_MAX_BYTES = 1_000, 40_000  # a small WARC is cut
+    adopt = building.adopt
+    def adopt_then_wait(result, ix):
+        segments = adopt(result, ix)
+        if segments and not result.last:
+            updating._Sync.commit = lambda self, adopted=None: (commit(self, adopted), wait_here())
+        return segments
+    commit = updating._Sync.commit
+    building.adopt = adopt_then_wait
 elif point == "promotion":
     replace = os.replace
     def promote_then_wait(src, dst):
@@ -90,6 +104,16 @@ def write_chunk_then_wait(archive_dir: str, chunk, folder: str):
         writer.add_document(**row)
     print(POINTS["mid-chunk"], flush=True)
     time.sleep(3600)
+
+
+def write_part_or_die(part, folder: str):
+    """Write a part of a chunk here, but end a worker process at once instead (as the kernel's
+    out-of-memory killer would)."""
+    import multiprocessing
+
+    if multiprocessing.parent_process() is not None:
+        os._exit(9)
+    return _WRITE_PART(part, folder)
 
 
 def kill_at(point: str, folder: Path, data: Path, rebuild: bool = False) -> set[int]:

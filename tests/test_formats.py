@@ -10,9 +10,19 @@ from pathlib import Path
 
 import pytest
 
-from reader import archive
+from reader import archive, defaults
 from reader.library import Library
-from tests.webfixtures import BLOG_URL, CAPTURES, OTHER_URL, write_captures, write_wacz, write_warc
+from tests import kill_points
+from tests.kill_points import kill_at
+from tests.webfixtures import (
+    BLOG_URL,
+    CAPTURES,
+    OTHER_URL,
+    long_liveblog,
+    write_captures,
+    write_wacz,
+    write_warc,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 
@@ -232,6 +242,74 @@ def test_every_format_is_indexed_and_found(tmp_path):
     hit = lib.search("Bridge destroyed").hits[0]
     assert hit.key_event and hit.time == "2022-05-02T10:40:00+01:00"
     assert json.dumps(lib.document_infos(), default=str)
+
+
+def _segments(index_dir: Path) -> set[str]:
+    names = {p.name.split(".")[0] for p in index_dir.iterdir() if p.name.startswith("MAIN_")}
+    return names - {"MAIN_WRITELOCK"}
+
+
+def test_a_web_archive_of_much_text_is_written_in_parts_side_by_side(tmp_path, monkeypatch):
+    """One WARC: its entries cut into parts (one segment each) that give the same answers as
+    one segment, searchable part by part, its file recorded only with the last part."""
+    from reader.search import building
+
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    write_captures(folder / "blog.warc.gz", long_liveblog(900))
+    write_warc(folder / "other.warc.gz")
+    serial = Library(folder, tmp_path / "serial", defaults.variant_files(tmp_path / "serial"))
+    serial.update_index()  # small files: written by this process, one segment
+    monkeypatch.setattr(building, "CHUNK_MIN_BYTES", 1_000)
+    monkeypatch.setattr(building, "CHUNK_MAX_BYTES", 40_000)
+    parts = Library(folder, tmp_path / "parts", defaults.variant_files(tmp_path / "parts"))
+    seen = []
+    report = parts.update_index(progress=seen.append)
+    assert report.entries == parts.doc_count() == serial.doc_count() == 900 + 3 + 1
+    assert report.added == 2 and not report.problems
+    assert len(_segments(parts.root / "index")) >= 5 > len(_segments(serial.root / "index"))
+    assert [p.entries_done for p in seen] == sorted(p.entries_done for p in seen)
+    assert any(0 < p.entries_done < 900 and p.files_done == 0 and p.searchable for p in seen)
+    for query in ("Charkiv", "Marioepol", '"wijk 12"', "correspondent 7*", "Explosies", "Kharkiv",
+                  "title:oekraïne", "date:2022-04-20", "Bericht~"):
+        a, b = parts.search(query, limit=2000), serial.search(query, limit=2000)
+        assert a.total == b.total > 0, query
+        assert {h.id: round(h.score, 6) for h in a.hits} == {h.id: round(h.score, 6) for h in b.hits}
+    assert parts.document_infos() == serial.document_infos()
+    assert not (parts.root / "work").exists()
+
+    # a changed WARC replaces its entries whole, however many parts they were written in
+    write_captures(folder / "blog.warc.gz", long_liveblog(700))
+    report = parts.update_index()
+    assert (report.changed, report.entries) == (1, 700 + 3 + 1) and parts.doc_count() == 704
+    assert parts.search('"Bericht 899"').total == 0 and parts.search('"Bericht 699"').total == 1
+
+
+def test_a_build_killed_between_parts_of_a_web_archive_indexes_it_whole_again(tmp_path):
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    write_captures(folder / "blog.warc.gz", long_liveblog(900))
+    data = tmp_path / "data"
+    kill_at("between-parts", folder, data)
+    lib = Library(folder, data)
+    assert lib.update_index().entries == lib.doc_count() == 900  # nothing twice, nothing missing
+    assert lib.search('"Bericht 0"').total == lib.search('"Bericht 899"').total == 1
+
+
+def test_when_a_worker_dies_the_parts_left_are_written_here(tmp_path, monkeypatch):
+    from reader.search import building
+
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    write_captures(folder / "blog.warc.gz", long_liveblog(900))
+    monkeypatch.setattr(building, "CHUNK_MIN_BYTES", 1_000)
+    monkeypatch.setattr(building, "CHUNK_MAX_BYTES", 40_000)
+    monkeypatch.setattr(building, "write_part", kill_points.write_part_or_die)
+    lib = Library(folder, tmp_path / "data")
+    report = lib.update_index()
+    assert report.entries == lib.doc_count() == 900 and not report.problems
+    assert lib.search('"Bericht 0"').total == lib.search('"Bericht 899"').total == 1
+    assert not (lib.root / "work").exists()
 
 
 def test_a_one_megabyte_page_is_read_whole():

@@ -80,6 +80,16 @@ def write_captures(path: Path, captures: list[tuple[str, list]], gzip: bool = Tr
     return path
 
 
+def long_liveblog(updates: int, captures: int = 3) -> list[tuple[str, list]]:
+    """Captures of a long liveblog, each with updates/captures more (a few hundred KB of text)."""
+    found = [(f"u{n}", f"2022-04-{19 + n // 240}T{n // 10 % 24:02d}:{n % 60:02d}:00+02:00",
+              f"Bericht {n} uit Charkiv", f"Correspondent {n * 7919 % 1000} meldt beschietingen "
+              f"in wijk {n % 37} van Charkiv; de corridor naar Marioepol blijft dicht. " * 3)
+             for n in range(updates)]
+    step = -(-updates // captures)
+    return [(f"2022-04-19T{8 + c:02d}:00:00Z", found[:step * (c + 1)][::-1]) for c in range(captures)]
+
+
 def write_wacz(path: Path) -> Path:
     """Write a WACZ (a zip) holding the WARC in archive/."""
     warc = write_warc(path.with_suffix(".warc.gz"))

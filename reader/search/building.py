@@ -1,4 +1,9 @@
-"""Index building: archive files cut into chunks, each written as one Whoosh segment by a worker process."""
+"""Index building: archive files cut into chunks, each written as one Whoosh segment by a worker process.
+
+A chunk whose files hold more text than a segment should (a web archive: one file, many MB of
+text) is cut further once it is read: the worker writes the first part and hands the rest
+back, a part each, to be written by whichever worker is free.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,9 @@ import concurrent.futures as cf
 import multiprocessing
 import os
 import shutil
+from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -24,6 +30,7 @@ CHUNK_MAX_BYTES = 3_000_000  # a chunk is a segment and a step of the progress b
 # holds about 500,000 postings, under 200 MB; 4 MB chunks were 3% faster and took 225 MB)
 MAX_WORKERS = 4
 WORKER_LIMITMB = 128  # each worker's posting buffer: a 4 MB chunk fits, so no run files to merge
+WEB_ARCHIVES = (".warc", ".warc.gz", ".wacz")  # compressed, and one file holds many documents
 
 
 class Lengths:
@@ -112,6 +119,12 @@ class Chunk:
     files: list[tuple[str, int, int, str | None]] = field(default_factory=list)
     bytes: int = 0
     set_dates: dict[str, str] = field(default_factory=dict)
+    part_bytes: int = CHUNK_MAX_BYTES  # text per segment: what is read beyond it is handed back
+
+
+def may_split(rel: str, size: int) -> bool:
+    """Return True if a file may hold more text than one segment should (its chunk may be cut)."""
+    return size >= CHUNK_MIN_BYTES and (rel.lower().endswith(WEB_ARCHIVES) or size > CHUNK_MAX_BYTES)
 
 
 def plan(files: list[tuple[str, int, int, str | None]], workers: int,
@@ -128,38 +141,103 @@ def plan(files: list[tuple[str, int, int, str | None]], workers: int,
     for chunk in chunks:
         files_here = {f[0] for f in chunk.files}
         chunk.set_dates = {p: d for p, d in (set_dates or {}).items() if archive.file_of(p) in files_here}
+        chunk.part_bytes = CHUNK_MAX_BYTES
     return [c for c in chunks if c.files]
+
+
+Part = list[tuple[Document, bool]]  # documents (or runs of one's entries), and whether with title
 
 
 @dataclass
 class ChunkResult:
-    """A chunk written as one segment in its own folder, ready to be moved into the index."""
+    """A chunk (or a part of one) written as one segment in its own folder, ready to be moved
+    into the index.
 
-    folder: str
-    outcomes: list[FileOutcome]  # docs dropped: the segment holds them
+    A chunk's first result carries its files' outcomes; the others carry None. `last` is True
+    on the result that completes its chunk: only then are its files wholly in the index.
+    """
+
+    folder: str | None  # None: nothing written (all handed back in parts)
+    outcomes: list[FileOutcome] | None  # docs dropped: the segments hold them
+    entries: int = 0  # entries in this segment
+    rest: list[Part] = field(default_factory=list)  # still to be written (handed back)
+    chunk: int = 0
+    last: bool = True
 
 
 def write_chunk(archive_dir: str, chunk: Chunk, folder: str) -> ChunkResult:
-    """Index a chunk's files into a new one-segment index in folder (run in a worker or inline)."""
+    """Index a chunk's files into a new one-segment index in folder (run in a worker or inline).
+
+    Files that give far more text than chunk.part_bytes (a web archive) are not written here:
+    their documents come back cut into parts, for the free workers to write side by side.
+    """
+    outcomes, docs = [], []
+    for rel, size, mtime, known in chunk.files:
+        outcome = read_file(Path(archive_dir), rel, size, mtime, known, chunk.set_dates)
+        docs += outcome.docs or ()
+        outcome.docs = None
+        outcomes.append(outcome)
+    text = sum(_size(e) for doc in docs for e in doc.entries)
+    if text > 1.5 * chunk.part_bytes:
+        parts = -(-text // chunk.part_bytes)
+        return ChunkResult(None, outcomes, rest=cut([(d, True) for d in docs], -(-text // parts)))
+    result = write_part([(d, True) for d in docs], folder)
+    result.outcomes = outcomes
+    return result
+
+
+def write_part(part: Part, folder: str) -> ChunkResult:
+    """Index a part handed back by write_chunk into a new one-segment index in folder."""
+    writer, ix = _segment(folder)
+    entries = 0
+    for doc, with_title in part:
+        for row in entry_fields(doc, with_title):
+            writer.add_document(**row)
+        entries += len(doc.entries)
+    writer.commit(merge=False)
+    ix.close()
+    return ChunkResult(folder, None, entries)
+
+
+def _segment(folder: str):
     shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(folder)
     ix = whoosh_index.create_in(folder, make_schema())
-    writer = Writer(ix, limitmb=WORKER_LIMITMB, compound=False)
-    outcomes = []
-    for rel, size, mtime, known in chunk.files:
-        outcome = read_file(Path(archive_dir), rel, size, mtime, known, chunk.set_dates)
-        for doc in outcome.docs or ():
-            for row in entry_fields(doc):
-                writer.add_document(**row)
-        outcome.docs = None
-        outcomes.append(outcome)
-    writer.commit(merge=False)
-    ix.close()
-    return ChunkResult(folder, outcomes)
+    return Writer(ix, limitmb=WORKER_LIMITMB, compound=False), ix
+
+
+def _size(entry) -> int:
+    """Return about how much text an entry gives the index."""
+    return (len(entry.headline or "") + sum(len(p) for p in entry.paragraphs)
+            + len(entry.caption_text) + sum(len(t) for t in entry.earlier))
+
+
+def cut(docs: Part, part_bytes: int) -> list[Part]:
+    """Cut documents (whole, or runs of one's entries) into parts of about part_bytes of text."""
+    parts: list[Part] = []
+    current: Part = []
+    size = 0
+    for doc, with_title in docs:
+        start = 0
+        for n, entry in enumerate(doc.entries):
+            if size >= part_bytes:
+                if n > start:
+                    current.append((replace(doc, entries=doc.entries[start:n]), with_title))
+                    with_title, start = False, n
+                parts.append(current)
+                current, size = [], 0
+            size += _size(entry)
+        if start < len(doc.entries):
+            current.append((replace(doc, entries=doc.entries[start:]) if start else doc, with_title))
+    if current:
+        parts.append(current)
+    return parts
 
 
 def adopt(result: ChunkResult, ix) -> list:
     """Move a written chunk's segment files into ix's folder; return its segments for the TOC."""
+    if result.folder is None:
+        return []
     chunk_ix = whoosh_index.open_dir(result.folder)
     segments = compat.index_segments(chunk_ix)  # as whoosh's own MpWriter hands them to its parent
     chunk_ix.close()
@@ -182,44 +260,87 @@ def worker_count(chunks: int) -> int:
 
 def run_chunks(archive_dir: Path, chunks: list[Chunk], work: Path, workers: int,
                stopping: Callable[[], bool] = lambda: False) -> Iterator[ChunkResult]:
-    """Write chunks, in worker processes when workers > 0; yield each result as it is ready.
+    """Write chunks and the parts they hand back, in worker processes when workers > 0; yield
+    each result as it is ready (a chunk's first result comes before its parts').
 
     Workers are started with "spawn" (safe beside the GUI's threads) and inherit no index lock.
-    If the workers cannot start or one dies (out of memory), the chunks left are written here.
+    If the workers cannot start or one dies (out of memory), what is left is written here.
     When stopping() turns true, the workers are ended and nothing more is yielded.
     """
-    folders = [str(work / f"{os.getpid()}-{n}") for n in range(len(chunks))]
-    left = dict(enumerate(chunks))
-    if workers:
-        try:
-            pool = cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                          initializer=exit_with_parent, initargs=(os.getpid(),))
-        except (OSError, ImportError):  # no process support here (semaphores missing)
-            pool = None
-        if pool is not None:
-            pending: dict = {}
-            try:
-                pending = {pool.submit(write_chunk, str(archive_dir), chunk, folders[n]): n
-                           for n, chunk in left.items()}
-                while pending and not stopping():
-                    done, _ = cf.wait(pending, timeout=0.25, return_when=cf.FIRST_COMPLETED)
-                    for future in done:
-                        result = future.result()
-                        del left[pending.pop(future)]
-                        yield result
-            except cf.process.BrokenProcessPool:
-                pass
-            finally:
-                if pending:  # stopped, failed or abandoned: end the workers now
-                    _end(pool)
-                    for n in left:
-                        shutil.rmtree(folders[n], ignore_errors=True)
-                else:
-                    pool.shutdown()
-    for n, chunk in sorted(left.items()):
-        if stopping():
-            return
-        yield write_chunk(str(archive_dir), chunk, folders[n])
+    jobs = _Jobs(str(archive_dir), chunks, work)
+    try:
+        if workers:
+            yield from _in_pool(jobs, workers, stopping)
+        while jobs.todo and not stopping():
+            job = jobs.todo.popleft()
+            yield jobs.done(job, job.run())
+    finally:
+        jobs.clean()
+
+
+@dataclass
+class _Job:
+    """One segment to write: a chunk (write_chunk) or a part one handed back (write_part)."""
+
+    chunk: int
+    folder: str
+    fn: Callable[..., ChunkResult]
+    args: tuple
+
+    def run(self) -> ChunkResult:
+        return self.fn(*self.args)
+
+
+class _Jobs:
+    """The segments still to write, and how many results each chunk still owes."""
+
+    def __init__(self, archive_dir: str, chunks: list[Chunk], work: Path):
+        folders = [str(work / f"{os.getpid()}-{n}") for n in range(len(chunks))]
+        self.todo = deque(_Job(n, folders[n], write_chunk, (archive_dir, chunk, folders[n]))
+                          for n, chunk in enumerate(chunks))
+        self.owed = dict.fromkeys(range(len(chunks)), 1)
+        self.folders = set(folders)
+
+    def done(self, job: _Job, result: ChunkResult) -> ChunkResult:
+        """Queue the parts a result hands back; mark it last if its chunk is then complete."""
+        for k, part in enumerate(result.rest, 1):
+            folder = f"{job.folder}.{k}"
+            self.folders.add(folder)
+            self.todo.append(_Job(job.chunk, folder, write_part, (part, folder)))
+        self.owed[job.chunk] += len(result.rest) - 1
+        result.rest, result.chunk, result.last = [], job.chunk, self.owed[job.chunk] == 0
+        return result
+
+    def clean(self) -> None:
+        """Remove the folders of segments written but not adopted (stopped or failed)."""
+        for folder in self.folders:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _in_pool(jobs: _Jobs, workers: int, stopping: Callable[[], bool]) -> Iterator[ChunkResult]:
+    """Run jobs in worker processes until none is left, stopping() or the pool breaks."""
+    try:
+        pool = cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                      initializer=exit_with_parent, initargs=(os.getpid(),))
+    except (OSError, ImportError):  # no process support here (semaphores missing)
+        return
+    running: dict[cf.Future, _Job] = {}
+    try:
+        while (jobs.todo or running) and not stopping():
+            while jobs.todo:
+                job = jobs.todo.popleft()
+                running[pool.submit(job.fn, *job.args)] = job
+            done, _ = cf.wait(running, timeout=0.25, return_when=cf.FIRST_COMPLETED)
+            for future in done:
+                result = future.result()
+                yield jobs.done(running.pop(future), result)
+    except cf.process.BrokenProcessPool:  # a worker died: its jobs and those queued are left
+        jobs.todo.extendleft(reversed(list(running.values())))
+    finally:
+        if running:  # stopped, failed or abandoned: end the workers now
+            _end(pool)
+        else:
+            pool.shutdown()
 
 
 def _end(pool: cf.ProcessPoolExecutor) -> None:

@@ -143,10 +143,12 @@ def _date_terms(date: str | None) -> str:
     return " ".join("-".join(parts[: i + 1]) for i in range(len(parts)))
 
 
-def entry_fields(doc: Document) -> list[dict]:
+def entry_fields(doc: Document, with_title: bool = True) -> list[dict]:
     """Return the Whoosh field dicts for every entry of a document.
 
     An edited entry's earlier texts are searched too (content), not shown in snippets.
+    with_title=False: doc holds a later part of a document's entries (its title is indexed
+    with the first part).
     """
     rows = []
     file = doc.path.split("#", 1)[0]
@@ -154,7 +156,7 @@ def entry_fields(doc: Document) -> list[dict]:
         captions = e.caption_text
         # the title is indexed once per document (on its first entry); title: queries widen
         # to the document's entries by path, which saves a posting per entry and title word
-        title = doc.title if e is doc.entries[0] else ""
+        title = doc.title if with_title and e is doc.entries[0] else ""
         content = "\n".join(filter(None, (e.headline, e.body, captions, *e.earlier)))
         day = entry_day(e, doc)
         rows.append(dict(

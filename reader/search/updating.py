@@ -187,13 +187,17 @@ def _sync(index, ix, directory: Path, manifest: Manifest, report: IndexReport,
         sync.remove(rel)
     # the parent writes the first files itself, so the newest are searchable at once;
     # the rest go to worker processes in chunks when there is enough of it
+    # (not a web archive of many entries: that is cut into parts that workers write together)
     rest = todo
     if not sync.searchable:
-        while rest and sync.entries_done < FIRST_BATCH:
-            sync.index_here(rest[0], current[rest[0]])
-            rest = rest[1:]
+        first = [r for r in todo if not building.may_split(r, current[r][0])]
+        while first and sync.entries_done < FIRST_BATCH:
+            sync.index_here(first[0], current[first[0]])
+            first = first[1:]
+        rest = first + [r for r in todo if building.may_split(r, current[r][0])]
         sync.commit()
-    if sum(max(current[r][0], 0) for r in rest) >= 2 * building.CHUNK_MIN_BYTES:
+    if (sum(max(current[r][0], 0) for r in rest) >= 2 * building.CHUNK_MIN_BYTES
+            or any(building.may_split(r, current[r][0]) for r in rest)):
         sync.index_in_chunks([(r, *current[r]) for r in rest])
     else:
         for rel in rest:
@@ -268,8 +272,9 @@ class _Sync:
             del self.manifest.files[rel]
             self.report.removed += 1
 
-    def record(self, outcome: building.FileOutcome) -> None:
-        """Note in the manifest and report what indexing one file did (its entries are written)."""
+    def record(self, outcome: building.FileOutcome, counted: bool = False) -> None:
+        """Note in the manifest and report what indexing one file did (its entries are written;
+        counted: already counted in entries_done)."""
         manifest, rel = self.manifest, outcome.rel
         known = manifest.files.get(rel)
         if outcome.unchanged:
@@ -287,7 +292,8 @@ class _Sync:
                 self.report.changed += 1
             else:
                 self.report.added += 1
-            self.entries_done += sum(m["entries"] for m in outcome.metas.values())
+            if not counted:
+                self.entries_done += sum(m["entries"] for m in outcome.metas.values())
         self.files_done += 1
 
     def check_stop(self) -> None:
@@ -314,20 +320,35 @@ class _Sync:
         self._report()
 
     def index_in_chunks(self, files: list[tuple[str, int, int]]) -> None:
-        """Write files as segments in worker processes, adopting each chunk as it is done."""
+        """Write files as segments in worker processes, adopting each segment as it is done.
+
+        A chunk cut into parts (a web archive's many entries) is searchable part by part; its
+        files are recorded as indexed with its last part, so a build stopped or killed between
+        parts indexes them again (their entries are deleted by file first).
+        """
         work = self.index.root / "work"
         building.clean_work(work)
         work.mkdir(exist_ok=True)
         items = [(rel, size, mtime, self.known_sha1(rel)) for rel, size, mtime in files]
         chunks = building.plan(items, max(1, building.worker_count(len(items))), self.set_dates)
-        workers = building.worker_count(len(chunks))
+        cut = sum(any(building.may_split(f[0], f[1]) for f in c.files) for c in chunks)
+        workers = building.worker_count(len(chunks) + cut)
+        owed: dict[int, list[building.FileOutcome]] = {}
+        replaced: list[str] = []  # files whose older copies go with the next segment adopted
         for result in building.run_chunks(self.index.archive_dir, chunks, work, workers,
                                           self.index.stopping):
             self.commit()
-            for outcome in result.outcomes:
-                if outcome.metas is not None:
-                    self.delete(outcome.rel)  # the older copy, if any
-                self.record(outcome)
+            if result.outcomes is not None:  # a chunk's first result
+                owed[result.chunk] = result.outcomes
+                replaced += [o.rel for o in result.outcomes if o.metas is not None]
+            if result.folder is not None or result.last:
+                for rel in replaced:
+                    self.delete(rel)
+                replaced = []
+            self.entries_done += result.entries
+            if result.last:
+                for outcome in owed.pop(result.chunk):
+                    self.record(outcome, counted=True)
             self.commit(building.adopt(result, self.ix))
             self._report()
         with contextlib.suppress(OSError):  # not empty: another process's chunks are in it
