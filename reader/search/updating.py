@@ -16,7 +16,7 @@ from whoosh.index import LockError
 
 from reader import archive
 from reader.model import Problem
-from reader.search import building, recording
+from reader.search import building, recording, workers
 from reader.search.manifest import IndexDamaged, Manifest
 from reader.search.schema import entry_fields, make_schema
 
@@ -327,16 +327,16 @@ class _Sync:
         parts indexes them again (their entries are deleted by file first).
         """
         work = self.index.root / "work"
-        building.clean_work(work)
+        workers.clean_work(work)
         work.mkdir(exist_ok=True)
         items = [(rel, size, mtime, self.known_sha1(rel)) for rel, size, mtime in files]
-        chunks = building.plan(items, max(1, building.worker_count(len(items))), self.set_dates)
+        chunks = building.plan(items, max(1, workers.worker_count(len(items))), self.set_dates)
         cut = sum(any(building.may_split(f[0], f[1]) for f in c.files) for c in chunks)
-        workers = building.worker_count(len(chunks) + cut)
+        processes = workers.worker_count(len(chunks) + cut)
         owed: dict[int, list[building.FileOutcome]] = {}
         replaced: list[str] = []  # files whose older copies go with the next segment adopted
-        for result in building.run_chunks(self.index.archive_dir, chunks, work, workers,
-                                          self.index.stopping):
+        for result in workers.run_chunks(self.index.archive_dir, chunks, work, processes,
+                                         self.index.stopping):
             self.commit()
             if result.outcomes is not None:  # a chunk's first result
                 owed[result.chunk] = result.outcomes
