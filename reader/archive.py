@@ -142,17 +142,24 @@ _FOLDER_YEARS: dict[tuple[str, int], tuple[int, str] | None] = {}
 _DATE_LINE = re.compile(rb"\A(?:\xef\xbb\xbf)?[ \t]*date[ \t]+(\d{4}(?:-\d{2}){0,2})")
 
 
-def parse_path(full: Path, rel: str) -> list[Document]:
-    """Read and parse the file at `full`, naming its documents after `rel`."""
+def parse_path(full: Path, rel: str, url: str | None = None) -> list[Document]:
+    """Read and parse the file at `full`, naming its documents after `rel` (a web archive: only
+    the captures of `url`, if given)."""
     if suffix(rel) in WEB_ARCHIVE_SUFFIXES:
         with _read_errors(), open(full, "rb") as fh:
-            return webarchive.parse_stream(fh, rel)
+            return webarchive.parse_stream(fh, rel, url)
     return parse_file_bytes(read_bytes(full.parent, full.name), rel)
 
 
 def read_document(root: Path, path: str, set_dates: Mapping[str, str] | None = None) -> Document:
-    """Read one document by its path (a file, or "file#key" for one of a file's several)."""
-    docs = read_documents(root, file_of(path), set_dates)
+    """Read one document by its path (a file, or "file#key" for one of a file's several; in a
+    web archive only the captures of the document's page are parsed)."""
+    rel = file_of(path)
+    if suffix(rel) in WEB_ARCHIVE_SUFFIXES and path != rel:
+        url = path[len(rel) + len(KEY):].split(KEY, 1)[0]
+        docs = dated(parse_path(root / rel, rel, url), root / rel, set_dates)
+    else:
+        docs = read_documents(root, rel, set_dates)
     found = next((d for d in docs if d.path == path), None)
     if found is None:
         raise ArchiveError("the file no longer holds this document")

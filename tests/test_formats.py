@@ -159,6 +159,17 @@ def test_many_captures_of_a_long_liveblog_take_the_memory_of_its_text(tmp_path):
     assert raw > 10 * 2**20 and peak < raw / 4, f"peak {peak / 2**20:.1f} MB of {raw / 2**20:.0f} MB"
 
 
+def test_one_document_of_a_web_archive_is_read_from_its_own_captures(tmp_path):
+    """Opening a document parses only its page's records, and gives what reading all gives."""
+    write_warc(tmp_path / "a.warc.gz", damaged=True)
+    every = archive.read_documents(tmp_path, "a.warc.gz")
+    assert len(every) == 2
+    for doc in every:
+        assert archive.read_document(tmp_path, doc.path) == doc
+    with pytest.raises(archive.ArchiveError, match="no longer holds"):
+        archive.read_document(tmp_path, "a.warc.gz#https://voorbeeld.invalid/weg")
+
+
 def test_an_edited_entry_keeps_its_id_and_its_earlier_text_is_searchable(tmp_path):
     folder = tmp_path / "archive"
     folder.mkdir()

@@ -27,8 +27,9 @@ _RECORD_START = re.compile(rb"WARC/1\.[01]\r?\nWARC-")
 _GZIP_START = b"\x1f\x8b\x08"
 
 
-def parse_stream(stream: BinaryIO, rel: str) -> list[Document]:
-    """Return the documents of a web archive read from a binary stream (WARC, WARC.gz or WACZ)."""
+def parse_stream(stream: BinaryIO, rel: str, url: str | None = None) -> list[Document]:
+    """Return the documents of a web archive read from a binary stream (WARC, WARC.gz or WACZ);
+    url: only the captures of that page (the others are passed over unparsed)."""
     captures: dict[str, Captures] = defaultdict(Captures)
     problems: list[str] = []
     head = stream.read(4)
@@ -41,11 +42,13 @@ def parse_stream(stream: BinaryIO, rel: str) -> list[Document]:
                     raise ArchiveError("a WACZ file without WARC files in it")
                 for name in names:
                     with wacz.open(name) as member:
-                        _read(member, rel, captures, problems, where=f"{name}: ")
+                        _read(member, rel, captures, problems, f"{name}: ", url)
         except zipfile.BadZipFile as exc:
             raise ArchiveError(f"a damaged WACZ (zip) file ({exc})") from None
     else:
-        _read(stream, rel, captures, problems)
+        _read(stream, rel, captures, problems, "", url)
+    if not captures and url is not None:
+        return []
     if not captures:
         reason = "; ".join(problems[:3]) if problems else "no HTML or JSON pages in it"
         raise ArchiveError(f"a web archive with nothing to read ({reason})")
@@ -61,7 +64,8 @@ class _Records(ArchiveIterator):
     INC_RECORD = ""
 
 
-def _read(stream: BinaryIO, rel: str, captures: dict, problems: list[str], where: str = "") -> None:
+def _read(stream: BinaryIO, rel: str, captures: dict, problems: list[str], where: str = "",
+          url: str | None = None) -> None:
     """Read a WARC stream's responses into captures (by URL); resume after damaged records.
 
     A failure after good records is reported once it is clear where the damage was: at the
@@ -74,7 +78,7 @@ def _read(stream: BinaryIO, rel: str, captures: dict, problems: list[str], where
         last = None  # where the last record read whole starts
         try:
             for record in records:
-                _take(record, rel, captures, problems, where)
+                _take(record, rel, captures, problems, where, url)
                 last = records.get_record_offset()  # (only once the record is read)
                 if unreported:
                     problems.append(unreported)
@@ -125,11 +129,14 @@ def _short(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {line}" if line else type(exc).__name__
 
 
-def _take(record, rel: str, captures: dict, problems: list[str], where: str) -> None:
-    """Parse one response record, if it is an HTML page or JSON, into captures[url]."""
+def _take(record, rel: str, captures: dict, problems: list[str], where: str, only: str | None) -> None:
+    """Parse one response record, if it is an HTML page or JSON (of the URL `only`, if given),
+    into captures[url]."""
     if record.rec_type not in ("response", "resource"):
         return
     url = (record.rec_headers.get_header("WARC-Target-URI") or "").split("#", 1)[0]
+    if only is not None and url != only:
+        return
     when = record.rec_headers.get_header("WARC-Date") or ""
     headers = record.http_headers
     if headers is not None and not (headers.get_statuscode() or "200").startswith("2"):
