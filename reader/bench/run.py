@@ -18,7 +18,7 @@ from reader import archive, defaults
 from reader.bench.formats import bench_formats
 from reader.bench.generate import generate
 from reader.bench.queries import all_classes, bench_fts5, bench_queries, percentiles
-from reader.search.building import worker_count
+from reader.search.workers import worker_count
 
 SIZES = {"full": (2000, 50), "small": (200, 50), "tiny": (20, 50)}
 GROWTH = {"full": [(200, 50), (6000, 50)], "small": [(20, 50)], "tiny": []}  # besides the main size
