@@ -63,6 +63,31 @@ def test_microdata_liveblog_with_key_event_and_pinned_flags():
     assert summary.paragraphs == ("Shelling continued overnight in Kharkiv.", "Evacuations resumed at dawn.")
 
 
+def test_json_ld_as_sites_write_it_markup_entities_descriptions_and_several_authors():
+    [doc] = read("jsonld-variants.html")
+    assert (doc.kind, doc.title, doc.date) == ("liveblog", "Oorlog & vrede: de dag in Charkiv", "2022-05-02")
+    bridge, evacuations, headline_only = doc.entries
+    assert bridge.headline == "Brug opgeblazen bij Charkiv – beelden"
+    assert bridge.paragraphs == ("De brug over de rivier is in de nacht opgeblazen.", "Zie ook ons overzicht.")
+    assert bridge.author == "Anna de Vries, Piet Jansen" and bridge.time == "2022-05-02T10:40:00+03:00"
+    assert evacuations.paragraphs == ("De evacuaties uit de stad zijn bij zonsopgang hervat.",)
+    assert evacuations.author == "Redactie"
+    assert headline_only.paragraphs == () and headline_only.author == "Sam Voorbeeld"
+    assert [c.text for c in headline_only.captions] == ["Kaart van de regio"]
+    assert "<" not in " ".join(e.plain_text() for e in doc.entries)
+
+
+def test_microdata_updates_as_blog_postings_with_values_in_meta_tags():
+    [doc] = read("microdata-variants.html")
+    assert (doc.kind, doc.title, doc.date) == ("liveblog", "Live: monsoon floods", "2022-05-03")
+    rescue, schools = doc.entries
+    assert (rescue.headline, rescue.time, rescue.author) == (
+        "Rescue teams reach the valley", "2022-05-03T11:20:00+05:30", "R. Example")
+    assert rescue.paragraphs == ("Rescue teams reached the flooded valley before noon.",)
+    assert schools.headline == "Schools closed in three districts" and schools.key_event
+    assert schools.paragraphs == ("Schools in three districts stay closed on Tuesday.",)
+
+
 def test_a_page_without_structured_data_is_one_article_of_its_main_text():
     [doc] = read("plain-article.html")
     assert (doc.kind, doc.title, doc.date) == ("article", "Sancties tegen Rusland uitgebreid", "2022-03-15")

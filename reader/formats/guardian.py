@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-import lxml.html
-from lxml import etree
-
+from reader.formats.blocks import html_paragraphs
 from reader.formats.common import ArchiveError, clip, source_entry_id
 from reader.formats.jsonld import RawUpdate, day, liveblog
 from reader.model import Caption, Document, Entry
@@ -89,21 +87,6 @@ def _author(block: dict) -> str | None:
         who = block["createdBy"]
         names = [" ".join(filter(None, (who.get("firstName"), who.get("lastName"))))]
     return ", ".join(n for n in names if n) or None
-
-
-def html_paragraphs(fragment: str) -> list[tuple[str, str]]:
-    """Return (tag, text) of an HTML fragment's text blocks: parsed, never rendered."""
-    if not fragment or not fragment.strip():
-        return []
-    from reader.formats.html import block_texts
-
-    try:
-        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return [("p", fragment)]
-    for bad in root.xpath(".//script|.//style"):
-        bad.drop_tree()
-    return block_texts(root)
 
 
 def _article(path: str, title: str, date: str | None, url: str | None,

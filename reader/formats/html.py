@@ -14,15 +14,15 @@ import lxml.html
 from lxml import etree
 
 from reader.formats import jsonld
+from reader.formats.blocks import block_texts, clean
 from reader.formats.common import ArchiveError, clip
 from reader.formats.text import parse_text
 from reader.model import Caption, Document
 
-BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "figcaption", "dd",
-          "dt", "td", "th")
 _HEADING = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
+_PROP = "contains(concat(' ', normalize-space(@itemprop), ' '), ' {} ')"  # itemprop may list several
 
 
 def page_tree(data: bytes):
@@ -102,41 +102,6 @@ def _meta(root) -> dict:
     }
 
 
-def clean(text: str) -> str:
-    """Return text with runs of white space made single spaces."""
-    return _SPACE.sub(" ", text).strip()
-
-
-def _text_outside_captions(el) -> str:
-    """Return an element's text, leaving out the captions of figures inside it."""
-    parts = [el.text or ""]
-    for child in el:
-        if not isinstance(child.tag, str):
-            parts.append(child.tail or "")
-            continue
-        if child.tag not in ("figure", "figcaption"):
-            parts.append(_text_outside_captions(child))
-        parts.append(child.tail or "")
-    return "".join(parts)
-
-
-def block_texts(element) -> list[tuple[str, str]]:
-    """Return (tag, text) of the text blocks under an element, in order (nested blocks once,
-    a caption as its own block)."""
-    out = []
-    for el in element.iter(*BLOCKS):
-        if any(a.tag in BLOCKS for a in el.iterancestors()) and el.tag != "figcaption":
-            continue
-        text = clean(el.text_content() if el.tag == "figcaption" else _text_outside_captions(el))
-        if text:
-            out.append((el.tag, text))
-    if not out:
-        text = clean(element.text_content())
-        if text:
-            out.append(("p", text))
-    return out
-
-
 def _element_text(element) -> tuple[list[str], list[str], set[str]]:
     """Return (paragraphs, captions, classes) of the element an update's URL fragment names."""
     paragraphs, captions = [], []
@@ -148,19 +113,23 @@ def _element_text(element) -> tuple[list[str], list[str], set[str]]:
 
 def _microdata(root, rel: str, meta: dict) -> Document | None:
     """A liveblog marked up with microdata: itemprop="liveBlogUpdate" blocks."""
-    updates = root.xpath("//*[@itemprop='liveBlogUpdate']")
+    updates = root.xpath(f"//*[{_PROP.format('liveBlogUpdate')}]")
+    if not updates:  # updates marked up as BlogPostings inside the liveblog, not as its property
+        updates = root.xpath("//*[contains(@itemtype, 'LiveBlogPosting')]//*[@itemscope]"
+                             "[contains(@itemtype, 'BlogPosting') or contains(@itemtype, 'NewsArticle')]"
+                             "[not(contains(@itemtype, 'LiveBlogPosting'))]")
     if not updates:
         return None
     raw = []
     for n, el in enumerate(updates):
-        when = el.xpath(".//time/@datetime") or el.xpath(".//*[@itemprop='datePublished']/@content")
-        modified = el.xpath(".//*[@itemprop='dateModified']/@content")
-        head = el.xpath(".//*[@itemprop='headline']") or el.xpath(".//h1|.//h2|.//h3|.//h4")
-        body = el.xpath(".//*[@itemprop='articleBody']")
-        author = el.xpath(".//*[@itemprop='author']//*[@itemprop='name']") or el.xpath(
-            ".//*[@itemprop='author']")
+        when = el.xpath(".//time/@datetime") or el.xpath(f".//*[{_PROP.format('datePublished')}]/@content")
+        modified = el.xpath(f".//*[{_PROP.format('dateModified')}]/@content")
+        head = el.xpath(f".//*[{_PROP.format('headline')}]") or el.xpath(".//h1|.//h2|.//h3|.//h4")
+        body = el.xpath(f".//*[{_PROP.format('articleBody')}]")
+        author = el.xpath(f".//*[{_PROP.format('author')}]//*[{_PROP.format('name')}]") or el.xpath(
+            f".//*[{_PROP.format('author')}]")
         classes = set((el.get("class") or "").split())
-        headline = clean(head[0].text_content()) if head else None
+        headline = _value(head[0]) if head else None
         paragraphs, captions = [], []
         for tag, text in block_texts(body[0] if body else el):
             if text == headline:
@@ -170,13 +139,18 @@ def _microdata(root, rel: str, meta: dict) -> Document | None:
             source_id=el.get("id") or el.get("itemid") or f"{n}:{headline}:{when[0] if when else ''}",
             headline=headline, paragraphs=paragraphs, captions=[Caption(c) for c in captions],
             time=when[0] if when else None, modified=modified[0] if modified else None,
-            author=clean(author[0].text_content()) if author else None,
+            author=_value(author[0]) if author else None,
             key_event=bool(classes & {"is-key-event", "is-summary", "key-event"}),
             pinned="is-pinned" in classes))
     title_el = root.xpath("//*[@itemtype and contains(@itemtype, 'LiveBlogPosting')]"
                          "//*[@itemprop='headline']")
     title = clean(title_el[0].text_content()) if title_el else meta.get("title")
     return jsonld.liveblog(rel, title, meta.get("date"), meta.get("url"), meta.get("site"), raw)
+
+
+def _value(element) -> str | None:
+    """Return a microdata property's value: its content attribute (a meta tag), else its text."""
+    return clean(element.get("content") or element.text_content()) or None
 
 
 def _article(root, data: bytes, rel: str, meta: dict) -> Document:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from reader.formats.blocks import html_paragraphs
 from reader.formats.common import clip, source_entry_id
 from reader.model import Caption, Document, Entry
 
 _DAY = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _SPACE = re.compile(r"\s+")
+_MARKUP = re.compile(r"<(?:p|br|div|span|a|b|i|em|strong|ul|ol|li|h[1-6]|blockquote|figure)\b[^>]*>",
+                     re.IGNORECASE)
 
 
 @dataclass
@@ -71,16 +75,26 @@ def _text(value) -> str | None:
         value = next((v for v in value if v), None)
     if isinstance(value, dict):
         value = value.get("name") or value.get("@value") or value.get("caption")
-    if value is None:
+    if value is None or isinstance(value, dict | list):
         return None
-    text = _SPACE.sub(" ", str(value)).strip()
+    text = _SPACE.sub(" ", html.unescape(str(value))).strip()
     return text or None
 
 
-def _paragraphs(body: str | None) -> list[str]:
-    if not body:
+def _names(value) -> str | None:
+    """Return the name of an author, or the names of several, joined."""
+    names = [_text(v) for v in (value if isinstance(value, list) else [value])]
+    return ", ".join(dict.fromkeys(n for n in names if n)) or None
+
+
+def _paragraphs(body) -> list[str]:
+    """Return the paragraphs of a body: plain text by its lines, or HTML (some sites put their
+    markup in articleBody) by its blocks, read as text."""
+    if not body or not isinstance(body, str):
         return []
-    parts = re.split(r"\n\s*\n|\n", str(body))
+    if _MARKUP.search(body):
+        return [text for tag, text in html_paragraphs(body) if tag != "figcaption"]
+    parts = re.split(r"\n\s*\n|\n", html.unescape(body))
     return [_SPACE.sub(" ", p).strip() for p in parts if p.strip()]
 
 
@@ -113,6 +127,7 @@ def document(objects: list, rel: str, meta: dict,
         headline = _text(update.get("headline")) or _text(update.get("name"))
         url = str(update.get("url") or update.get("@id") or "")
         paragraphs = _paragraphs(update.get("articleBody") or update.get("text"))
+        summary = _paragraphs(update.get("description"))
         captions = _captions(update.get("image"))
         classes: set[str] = set()
         fragment = url.split("#", 1)[1] if "#" in url else None
@@ -123,11 +138,12 @@ def document(objects: list, rel: str, meta: dict,
                 if not paragraphs:
                     paragraphs = [p for p in page_paragraphs if p != headline]
                     captions = captions or [Caption(c) for c in page_captions]
+        paragraphs = paragraphs or [p for p in summary if p != headline]
         raw.append(RawUpdate(
             source_id=url or f"{n}:{headline}:{update.get('datePublished', '')}",
             headline=headline, paragraphs=paragraphs, captions=captions,
             time=_text(update.get("datePublished")), modified=_text(update.get("dateModified")),
-            author=_text(update.get("author")),
+            author=_names(update.get("author")),
             key_event=bool(classes & {"is-key-event", "is-summary", "key-event"}),
             pinned="is-pinned" in classes))
     title = _text(blog.get("headline")) or _text(blog.get("name")) or meta.get("title")
