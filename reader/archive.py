@@ -166,11 +166,20 @@ def read_document(root: Path, path: str, set_dates: Mapping[str, str] | None = N
     return found
 
 
+def _folders_to_read(dirnames: list[str], filenames: list[str]) -> list[str]:
+    """Return the sub-folders the archive reads: not hidden ones, nor the "<page>_files" folder a
+    browser saves beside "<page>.html" (the page's images, scripts and frames, not documents)."""
+    pages = {name.rsplit(".", 1)[0] for name in filenames if suffix(name) in HTML_SUFFIXES}
+    return sorted(d for d in dirnames if not d.startswith(".")
+                  and not (d.endswith("_files") and d[:-len("_files")] in pages))
+
+
 def scan(root: Path) -> Iterator[str]:
-    """Yield the archive's files as sorted '/'-separated relative paths (hidden ones left out)."""
+    """Yield the archive's files as sorted '/'-separated relative paths (hidden ones and saved
+    pages' resource folders left out)."""
     found = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        dirnames[:] = _folders_to_read(dirnames, filenames)
         for name in filenames:
             if name.startswith(".") or not counts(name):
                 continue
@@ -182,8 +191,8 @@ def scan(root: Path) -> Iterator[str]:
 def folders(root: Path, limit: int = 500) -> list[Path]:
     """Return root and its visible sub-folders (at most `limit`), e.g. to watch for changes."""
     found = [root]
-    for dirpath, dirnames, _ in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = _folders_to_read(dirnames, filenames)
         found.extend(Path(dirpath) / d for d in dirnames)
         if len(found) >= limit:
             break

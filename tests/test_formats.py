@@ -68,7 +68,8 @@ def test_json_ld_as_sites_write_it_markup_entities_descriptions_and_several_auth
     assert (doc.kind, doc.title, doc.date) == ("liveblog", "Oorlog & vrede: de dag in Charkiv", "2022-05-02")
     bridge, evacuations, headline_only = doc.entries
     assert bridge.headline == "Brug opgeblazen bij Charkiv – beelden"
-    assert bridge.paragraphs == ("De brug over de rivier is in de nacht opgeblazen.", "Zie ook ons overzicht.")
+    assert bridge.paragraphs == ("De brug over de rivier is in de nacht opgeblazen.",
+                                 "Zie ook ons overzicht.")
     assert bridge.author == "Anna de Vries, Piet Jansen" and bridge.time == "2022-05-02T10:40:00+03:00"
     assert evacuations.paragraphs == ("De evacuaties uit de stad zijn bij zonsopgang hervat.",)
     assert evacuations.author == "Redactie"
@@ -86,6 +87,21 @@ def test_microdata_updates_as_blog_postings_with_values_in_meta_tags():
     assert rescue.paragraphs == ("Rescue teams reached the flooded valley before noon.",)
     assert schools.headline == "Schools closed in three districts" and schools.key_event
     assert schools.paragraphs == ("Schools in three districts stay closed on Tuesday.",)
+
+
+def test_a_page_saved_complete_is_one_document_and_its_resource_folder_is_not_read(tmp_path):
+    """Browsers save "Web page, complete" as page.html beside page_files/ (images, scripts,
+    frames of adverts): only the page is a document."""
+    shutil.copy(FIXTURES / "jsonld-liveblog.html", tmp_path / "Liveblog Oekraïne.html")
+    resources = tmp_path / "Liveblog Oekraïne_files"
+    resources.mkdir()
+    (resources / "ad-frame.html").write_text("<html><body><p>Koop nu!</p></body></html>")
+    (resources / "config.json").write_text('{"tracking": true}')
+    (tmp_path / "notes_files").mkdir()  # no page of that name beside it: read as any folder
+    (tmp_path / "notes_files" / "note.txt").write_text("Een notitie over Kiev.\n")
+    assert list(archive.scan(tmp_path)) == ["Liveblog Oekraïne.html", "notes_files/note.txt"]
+    watched = archive.folders(tmp_path)
+    assert resources not in watched and tmp_path / "notes_files" in watched
 
 
 def test_a_page_without_structured_data_is_one_article_of_its_main_text():
