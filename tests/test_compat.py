@@ -1,4 +1,5 @@
-"""Each whoosh (and concurrent.futures) internal that reader/search/compat.py relies on, pinned.
+"""Each whoosh, warcio and concurrent.futures internal we rely on (reader/search/compat.py,
+reader/formats/warc_compat.py), pinned.
 
 If a new version changes one, the test names it; the functions fall back to the documented
 (slower) way where there is one, and these tests check that the fast way is still taken.
@@ -213,3 +214,19 @@ def test_a_released_pool_holds_no_postings(tmp_path):
     writer.commit()
     assert pool.current == [] and "add" not in pool.__dict__ and "iter_postings" not in pool.__dict__
     ix.close()
+
+
+def test_warcio_decodes_brotli_through_our_decompressor():
+    """warcio's BufferedReader.DECOMPRESSORS table (reader/formats/warc_compat.py)."""
+    import io
+
+    import brotli
+    from warcio.bufferedreaders import BufferedReader
+
+    from reader.formats import warc_compat
+
+    warc_compat.install()
+    assert "br" in warc_compat.readable_encodings() and "gzip" in warc_compat.readable_encodings()
+    page = b"<p>Explosies gehoord in Kiev.</p>" * 2000
+    reader = BufferedReader(io.BytesIO(brotli.compress(page)), block_size=1024, decomp_type="br")
+    assert reader.read() == page

@@ -211,6 +211,23 @@ def test_one_document_of_a_web_archive_is_read_from_its_own_captures(tmp_path):
         archive.read_document(tmp_path, "a.warc.gz#https://voorbeeld.invalid/weg")
 
 
+def test_pages_sent_compressed_are_read_and_an_unknown_compression_is_named(tmp_path):
+    """Browsers fetch pages gzip- or brotli-compressed and crawlers keep them so."""
+    import zlib
+
+    import brotli
+
+    gzip = zlib.compressobj(wbits=31)
+    encodings = {0: ("gzip", lambda b: gzip.compress(b) + gzip.flush()), 1: ("br", brotli.compress),
+                 2: ("zstd", lambda b: b"\x28\xb5\x2f\xfd" + b)}
+    write_captures(tmp_path / "c.warc.gz", CAPTURES, encodings=encodings)
+    doc, = archive.read_documents(tmp_path, "c.warc.gz")
+    assert doc.captures == tuple(when for when, _ in CAPTURES[:2])
+    assert [e.headline for e in doc.entries] == ["Explosies in Kiev", "Goedemorgen"]
+    assert doc.problems == (f"{BLOG_URL} ({CAPTURES[2][0]}): compressed as 'zstd', which this program "
+                            "cannot read; skipped",)
+
+
 def test_an_edited_entry_keeps_its_id_and_its_earlier_text_is_searchable(tmp_path):
     folder = tmp_path / "archive"
     folder.mkdir()

@@ -39,8 +39,13 @@ CAPTURES = [  # (WARC-Date, updates): the second edits u2 and adds u3, the third
 ]
 
 
-def _response(writer: WARCWriter, url: str, when: str, body: bytes, kind: str = "text/html") -> None:
-    http = StatusAndHeaders("200 OK", [("Content-Type", f"{kind}; charset=utf-8")], protocol="HTTP/1.1")
+def _response(writer: WARCWriter, url: str, when: str, body: bytes, kind: str = "text/html",
+              encoding: str | None = None) -> None:
+    """Write a response record; encoding: the HTTP Content-Encoding the body was sent in."""
+    headers = [("Content-Type", f"{kind}; charset=utf-8")]
+    if encoding:
+        headers.append(("Content-Encoding", encoding))
+    http = StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1")
     writer.write_record(writer.create_warc_record(
         url, "response", payload=io.BytesIO(body), length=len(body), http_headers=http,
         warc_headers_dict={"WARC-Date": when}))
@@ -71,12 +76,16 @@ def write_warc(path: Path, gzip: bool = True, damaged: bool = False) -> Path:
     return path
 
 
-def write_captures(path: Path, captures: list[tuple[str, list]], gzip: bool = True) -> Path:
-    """Write captures of the liveblog, (WARC-Date, updates) each, in the order given."""
+def write_captures(path: Path, captures: list[tuple[str, list]], gzip: bool = True,
+                   encodings: dict[int, tuple[str, object]] | None = None) -> Path:
+    """Write captures of the liveblog, (WARC-Date, updates) each, in the order given;
+    encodings: capture number -> (Content-Encoding, function that encodes the page)."""
     with open(path, "wb") as fh:
         writer = WARCWriter(fh, gzip=gzip)
-        for when, updates in captures:
-            _response(writer, BLOG_URL, when, liveblog_page(updates))
+        for n, (when, updates) in enumerate(captures):
+            page = liveblog_page(updates)
+            name, encode = (encodings or {}).get(n, (None, None))
+            _response(writer, BLOG_URL, when, encode(page) if encode else page, encoding=name)
     return path
 
 

@@ -15,7 +15,7 @@ from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 
-from reader.formats import guardian, html
+from reader.formats import guardian, html, warc_compat
 from reader.formats.common import ArchiveError
 from reader.formats.jsonld import instant
 from reader.model import Document, Entry
@@ -25,6 +25,7 @@ MAX_RECORD_BYTES = 32 * 1024 * 1024  # a page bigger than this is not a news pag
 _SPACE = re.compile(r"\s+")
 _RECORD_START = re.compile(rb"WARC/1\.[01]\r?\nWARC-")
 _GZIP_START = b"\x1f\x8b\x08"
+warc_compat.install()
 
 
 def parse_stream(stream: BinaryIO, rel: str, url: str | None = None) -> list[Document]:
@@ -144,6 +145,11 @@ def _take(record, rel: str, captures: dict, problems: list[str], where: str, onl
     kind = ((headers.get_header("Content-Type") if headers is not None else None)
             or record.rec_headers.get_header("Content-Type") or "").lower()
     if "html" not in kind and "json" not in kind:
+        return
+    encoding = ((headers.get_header("Content-Encoding") if headers is not None else None) or "").lower()
+    if encoding.strip() and encoding.strip() not in warc_compat.readable_encodings():
+        problems.append(f"{where}{url} ({when}): compressed as {encoding.strip()!r}, which this "
+                        "program cannot read; skipped")
         return
     payload = record.content_stream().read(MAX_RECORD_BYTES + 1)
     if len(payload) > MAX_RECORD_BYTES:
