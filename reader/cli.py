@@ -203,10 +203,11 @@ def cmd_index(args: argparse.Namespace) -> int:
     report = library.update_index(rebuild=args.rebuild, progress=_progress)
     if report.rebuilt and not args.rebuild:
         print(f"liveblog-reader: {wording.rebuilt(report.rebuilt)}", file=sys.stderr)
-    line = wording.index_summary(report)
-    print(f"{line}; {wording.skipped(len(report.problems))}" if report.problems else line)
-    for problem in report.problems:
-        print(f"  skipped {problem.path}: {problem.reason}")
+    caveats = [wording.skipped(len(report.problems))] if report.problems else []
+    caveats += [wording.read_in_part(len(report.partial))] if report.partial else []
+    print("; ".join([wording.index_summary(report), *caveats]))
+    for problem in report.problems + report.partial:
+        print(f"  {'skipped ' if problem.skipped else ''}{problem.path}: {problem.reason}")
     return 0
 
 

@@ -85,6 +85,7 @@ class Problem:
 
     path: str
     reason: str
+    skipped: bool = True  # False: read in part (its documents are there; the reason says what not)
 
 
 @dataclass(frozen=True)

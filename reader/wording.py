@@ -27,6 +27,11 @@ def skipped(n: int) -> str:
     return f"{count(n, 'file')} skipped"
 
 
+def read_in_part(n: int) -> str:
+    """Return "1 file read in part" / "N files read in part"."""
+    return f"{count(n, 'file')} read in part"
+
+
 def rebuilt(reason: str) -> str:
     """Return what to say after the index was rebuilt, and why."""
     return f"Rebuilt the index ({reason})."

@@ -76,6 +76,19 @@ def test_archive_option_and_problems(tmp_path):
     assert out["total"] == 1
 
 
+def test_index_names_files_read_in_part(tmp_path):
+    from tests.webfixtures import write_warc
+
+    archive = tmp_path / "web"
+    archive.mkdir()
+    write_warc(archive / "crawl.warc.gz", damaged=True)
+    proc = run("--archive", str(archive), "index", data_dir=tmp_path)
+    first, *rest = proc.stdout.splitlines()
+    assert first.endswith("; 1 file read in part") and "skipped" not in first
+    assert rest[0].startswith("  crawl.warc.gz: read in part: a damaged record after byte ")
+    assert "(not a WARC record)" in rest[0] and "\\x" not in rest[0]
+
+
 @pytest.mark.parametrize("args, message", [
     (["search"], "arguments are required"),
     (["search", "x", "--limit", "0"], "must be 1 or more"),

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections import defaultdict
 from dataclasses import replace
 from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.recordloader import ArchiveLoadFailed
 
 from reader.formats import guardian, html, warc_compat
 from reader.formats.common import ArchiveError
@@ -124,10 +126,15 @@ def _line_start(data: bytes) -> int:
 
 
 def _short(exc: BaseException) -> str:
-    """Return an error's first line, printable and short (warcio quotes the damaged bytes)."""
-    line = (str(exc).splitlines() or [""])[0]
-    line = re.sub(r"[^\x20-\x7e]+", "…", line)[:80]
-    return f"{type(exc).__name__}: {line}" if line else type(exc).__name__
+    """Return what a reader can make of a damaged record's error (warcio's own messages quote
+    the damaged bytes)."""
+    if isinstance(exc, ArchiveLoadFailed):
+        return "not a WARC record"
+    if isinstance(exc, EOFError | zlib.error):
+        return "its compressed data is damaged"
+    if isinstance(exc, OSError):
+        return f"it could not be read: {exc.strerror or exc}"
+    return "its headers are damaged"
 
 
 def _take(record, rel: str, captures: dict, problems: list[str], where: str, only: str | None) -> None:

@@ -87,6 +87,7 @@ class FileOutcome:
     metas: dict[str, dict] | None = None  # what the manifest keeps of each document, by path
     unchanged: bool = False
     problem: str | None = None
+    notes: list[str] = field(default_factory=list)  # what went wrong in a file read in part
 
 
 def read_file(archive_dir: Path, rel: str, size: int, mtime: int, known_sha1: str | None,
@@ -101,7 +102,8 @@ def read_file(archive_dir: Path, rel: str, size: int, mtime: int, known_sha1: st
         if digest == known_sha1:
             return FileOutcome(rel, size, mtime, digest, unchanged=True)
         docs = archive.read_documents(archive_dir, rel, set_dates)
-        return FileOutcome(rel, size, mtime, digest, docs=docs, metas={d.path: doc_meta(d) for d in docs})
+        return FileOutcome(rel, size, mtime, digest, docs=docs, metas={d.path: doc_meta(d) for d in docs},
+                           notes=list(dict.fromkeys(p for d in docs for p in d.problems)))
     except archive.ArchiveError as exc:
         return FileOutcome(rel, size, mtime, problem=str(exc))
 

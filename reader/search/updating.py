@@ -57,6 +57,7 @@ class IndexReport:
     changed: int = 0
     removed: int = 0
     problems: list[Problem] = field(default_factory=list)  # files skipped, with the reason
+    partial: list[Problem] = field(default_factory=list)  # files read in part (a damaged record…)
     rebuilt: str | None = None  # why the index was rebuilt, if it was
     arrays_repaired: int = 0  # segments whose postings arrays were missing or damaged and rewritten
     seconds: float = 0.0
@@ -215,7 +216,16 @@ def summarize(manifest: Manifest, report: IndexReport) -> IndexReport:
     report.documents = sum(len(f["docs"]) for f in manifest.files.values())
     report.entries = sum(d["entries"] for f in manifest.files.values() for d in f["docs"].values())
     report.problems = [Problem(rel, p["reason"]) for rel, p in sorted(manifest.problems.items())]
+    report.partial = [Problem(rel, notes_text(f["notes"], rel), skipped=False)
+                      for rel, f in sorted(manifest.files.items()) if f.get("notes")]
     return report
+
+
+def notes_text(notes: list[str], rel: str) -> str:
+    """Return what went wrong in a file read in part, in one line (the first few things)."""
+    shown = "; ".join(notes[:3])
+    more = f"; and {len(notes) - 3} more (liveblog-reader parse {rel})" if len(notes) > 3 else ""
+    return f"read in part: {shown}{more}"
 
 
 class _Sync:
@@ -288,6 +298,8 @@ class _Sync:
             manifest.problems.pop(rel, None)
             manifest.files[rel] = {"size": outcome.size, "mtime": outcome.mtime, "sha1": outcome.sha1,
                                    "docs": outcome.metas, "set_dates": dates_of(self.set_dates, rel)}
+            if outcome.notes:
+                manifest.files[rel]["notes"] = outcome.notes
             if known:
                 self.report.changed += 1
             else:

@@ -234,8 +234,8 @@ class Controller(QObject):
             return
         self.ready = True
         self._damaged = None
-        self.problems = report.problems
-        self.problems_changed.emit(report.problems)
+        self.problems = report.problems + report.partial  # skipped, then read in part
+        self.problems_changed.emit(self.problems)
         self.index_done.emit(report)
         self._open_index()
         if report.added or report.changed or report.removed or report.rebuilt:

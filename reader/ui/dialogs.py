@@ -40,12 +40,17 @@ def show_shortcuts(parent: QWidget, actions: Iterable[QAction]) -> None:
 
 
 def show_problems(parent: QWidget, problems: list[Problem]) -> None:
-    """Say which files were skipped, and why."""
+    """Say which files were skipped, and which were read in part, and why."""
     if not problems:
         QMessageBox.information(parent, "Archive Problems", "Every file of the archive was read.")
         return
-    rows = "".join(f"<li><b>{html.escape(p.path)}</b>: {html.escape(p.reason)}</li>" for p in problems)
-    QMessageBox.warning(parent, "Archive Problems", f"These files were skipped:<ul>{rows}</ul>")
+    parts = []
+    for heading, group in (("These files were skipped:", [p for p in problems if p.skipped]),
+                           ("These files were read in part:", [p for p in problems if not p.skipped])):
+        if group:
+            rows = "".join(f"<li><b>{html.escape(p.path)}</b>: {html.escape(p.reason)}</li>" for p in group)
+            parts.append(f"{heading}<ul>{rows}</ul>")
+    QMessageBox.warning(parent, "Archive Problems", "".join(parts))
 
 
 def ask_other_archive(parent: QWidget, mark: Bookmark) -> str | None:

@@ -45,7 +45,10 @@ class IndexStatus:
                 f"{wording.entries(report.entries)} indexed")
         if report.rebuilt:
             text = f"{wording.rebuilt(report.rebuilt)} {text}"
-        if report.problems:
-            text += f" — {wording.skipped(len(report.problems))} (File → Archive Problems)"
+        caveats = [wording.skipped(len(report.problems))] if report.problems else []
+        if report.partial:
+            caveats.append(wording.read_in_part(len(report.partial)))
+        if caveats:
+            text += f" — {', '.join(caveats)} (File → Archive Problems)"
         self.show(text)
-        self.label.setToolTip("\n".join(f"{p.path}: {p.reason}" for p in report.problems))
+        self.label.setToolTip("\n".join(f"{p.path}: {p.reason}" for p in report.problems + report.partial))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -133,6 +134,29 @@ def test_counts_name_documents_indexed_and_files_skipped(qtbot, make_window, tmp
     assert window.status.text() == (f"{documents} documents, {entries} entries indexed"
                                     " — 2 files skipped (File → Archive Problems)")
     assert window.documents.model.total() == documents
+
+
+def test_files_read_in_part_are_counted_and_listed_with_what_went_wrong(qtbot, make_window, tmp_path,
+                                                                        monkeypatch):
+    from tests.webfixtures import write_warc
+
+    folder = tmp_path / "web"
+    folder.mkdir()
+    write_warc(folder / "crawl.warc.gz", damaged=True)
+    formats = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
+    shutil.copy(formats / "truncated-page.html", folder)
+    shutil.copy(formats / "not-guardian.json", folder)
+    window = make_window(folder)
+    qtbot.waitUntil(lambda: "indexed" in window.status.text())
+    assert window.status.text().endswith(" — 1 file skipped, 2 files read in part (File → Archive Problems)")
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, title, text: shown.append(text))
+    next(a for m in window.menuBar().actions() for a in m.menu().actions()
+         if a.text() == "Archive &Problems…").trigger()
+    skipped, partial = shown[0].split("These files were read in part:")
+    assert "not-guardian.json" in skipped and "crawl.warc.gz" not in skipped
+    assert "<b>crawl.warc.gz</b>: read in part: a damaged record" in partial
+    assert "<b>truncated-page.html</b>: read in part:" in partial and "looks cut off" in partial
 
 
 def test_theme_is_chosen_from_the_view_menu_and_remembered(qtbot, make_window, tmp_path):
