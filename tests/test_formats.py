@@ -228,6 +228,25 @@ def test_pages_sent_compressed_are_read_and_an_unknown_compression_is_named(tmp_
                             "cannot read; skipped",)
 
 
+def test_a_crawls_other_json_and_empty_frames_are_passed_over_quietly(tmp_path):
+    """A crawl keeps every XHR and frame of a page: they are not documents, nor problems."""
+    from warcio.warcwriter import WARCWriter
+
+    from tests.webfixtures import write_response
+
+    path = write_captures(tmp_path / "crawl.warc.gz", CAPTURES)
+    with open(path, "ab") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        write_response(writer, "https://voorbeeld.invalid/api/consent", "2022-04-19T14:00:01Z",
+                  b'{"tracking": false, "version": 3}', "application/json")
+        write_response(writer, "https://voorbeeld.invalid/ads/frame", "2022-04-19T14:00:02Z",
+                  b"<html><body><div></div></body></html>")
+        write_response(writer, "https://voorbeeld.invalid/api/broken", "2022-04-19T14:00:03Z",
+                  b'{"response": {"status": "ok", "con', "application/json")
+    doc, = archive.read_documents(tmp_path, "crawl.warc.gz")
+    assert doc.source_url == BLOG_URL and len(doc.captures) == 3 and doc.problems == ()
+
+
 def test_an_edited_entry_keeps_its_id_and_its_earlier_text_is_searchable(tmp_path):
     folder = tmp_path / "archive"
     folder.mkdir()

@@ -39,7 +39,7 @@ CAPTURES = [  # (WARC-Date, updates): the second edits u2 and adds u3, the third
 ]
 
 
-def _response(writer: WARCWriter, url: str, when: str, body: bytes, kind: str = "text/html",
+def write_response(writer: WARCWriter, url: str, when: str, body: bytes, kind: str = "text/html",
               encoding: str | None = None) -> None:
     """Write a response record; encoding: the HTTP Content-Encoding the body was sent in."""
     headers = [("Content-Type", f"{kind}; charset=utf-8")]
@@ -57,8 +57,8 @@ def write_warc(path: Path, gzip: bool = True, damaged: bool = False) -> Path:
     out = io.BytesIO()
     writer = WARCWriter(out, gzip=gzip)
     for when, updates in CAPTURES[:2]:
-        _response(writer, BLOG_URL, when, liveblog_page(updates))
-    _response(writer, "https://voorbeeld.invalid/foto.jpg", "2022-04-19T10:00:01Z", b"\xff\xd8\xff",
+        write_response(writer, BLOG_URL, when, liveblog_page(updates))
+    write_response(writer, "https://voorbeeld.invalid/foto.jpg", "2022-04-19T10:00:01Z", b"\xff\xd8\xff",
               "image/jpeg")
     data = out.getvalue()
     if damaged:
@@ -66,12 +66,12 @@ def write_warc(path: Path, gzip: bool = True, damaged: bool = False) -> Path:
                  else b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 99999\r\n\r\nkapot")
     out = io.BytesIO()
     writer = WARCWriter(out, gzip=gzip)
-    _response(writer, BLOG_URL, CAPTURES[2][0], liveblog_page(CAPTURES[2][1]))
+    write_response(writer, BLOG_URL, CAPTURES[2][0], liveblog_page(CAPTURES[2][1]))
     article = (b"<html><head><title>Sancties uitgebreid</title></head><body><article><h1>Sancties "
                b"uitgebreid</h1><p>De Europese Unie heeft nieuwe sancties tegen Rusland aangenomen, "
                b"gericht op luxegoederen en staal.</p><p>De lidstaten stemden er unaniem mee in."
                b"</p></article></body></html>")
-    _response(writer, OTHER_URL, "2022-04-19T15:00:00Z", article)
+    write_response(writer, OTHER_URL, "2022-04-19T15:00:00Z", article)
     path.write_bytes(data + out.getvalue())
     return path
 
@@ -85,7 +85,7 @@ def write_captures(path: Path, captures: list[tuple[str, list]], gzip: bool = Tr
         for n, (when, updates) in enumerate(captures):
             page = liveblog_page(updates)
             name, encode = (encodings or {}).get(n, (None, None))
-            _response(writer, BLOG_URL, when, encode(page) if encode else page, encoding=name)
+            write_response(writer, BLOG_URL, when, encode(page) if encode else page, encoding=name)
     return path
 
 

@@ -14,6 +14,12 @@ class ArchiveError(Exception):
     """A file that cannot be turned into a document; the message says why."""
 
 
+class NotADocument(ArchiveError):
+    """Data of a kind we read that holds no document (JSON that is no news-API response, a page
+    without text): a file of it is skipped with the reason; inside a web archive, where a crawl
+    keeps many such responses, it is passed over like an image."""
+
+
 def decode(data: bytes) -> tuple[str, str | None]:
     """Decode file bytes to text with normalised newlines; return (text, note about encoding)."""
     note = None

@@ -6,7 +6,7 @@ import json
 from dataclasses import replace
 
 from reader.formats.blocks import html_paragraphs
-from reader.formats.common import ArchiveError, clip, source_entry_id
+from reader.formats.common import NotADocument, clip, source_entry_id
 from reader.formats.jsonld import RawUpdate, day, liveblog
 from reader.model import Caption, Document, Entry
 
@@ -18,18 +18,18 @@ def parse(data: bytes, rel: str) -> list[Document]:
     try:
         payload = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise ArchiveError(f"not valid JSON ({exc})") from None
+        raise NotADocument(f"not valid JSON ({exc})") from None
     response = payload.get("response") if isinstance(payload, dict) else None
     if not isinstance(response, dict):
-        raise ArchiveError("JSON, but not a Guardian Content API response (no \"response\")")
+        raise NotADocument("JSON, but not a Guardian Content API response (no \"response\")")
     if isinstance(response.get("content"), dict):
         items = [response["content"]]
     elif isinstance(response.get("results"), list):
         items = [i for i in response["results"] if isinstance(i, dict)]
     else:
-        raise ArchiveError("a Guardian API response without content or results")
+        raise NotADocument("a Guardian API response without content or results")
     if not items:
-        raise ArchiveError("a Guardian API search response with no results")
+        raise NotADocument("a Guardian API search response with no results")
     several = len(items) > 1
     return [item_document(item, f"{rel}{KEY}{item.get('id') or n}" if several else rel)
             for n, item in enumerate(items)]

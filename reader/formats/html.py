@@ -15,7 +15,7 @@ from lxml import etree
 
 from reader.formats import jsonld
 from reader.formats.blocks import block_texts, clean
-from reader.formats.common import ArchiveError, clip
+from reader.formats.common import ArchiveError, NotADocument, clip
 from reader.formats.text import parse_text
 from reader.model import Caption, Document
 
@@ -167,7 +167,7 @@ def _article(root, data: bytes, rel: str, meta: dict) -> Document:
         text = "\n\n".join(t for _, t in block_texts(root.find("body") if root.find("body") is not None
                                                      else root))
     if not text.strip():
-        raise ArchiveError("a web page without text")
+        raise NotADocument("a web page without text")
     doc = parse_text(text.replace("\n", "\n\n"), rel)
     title = meta.get("title")
     return replace(doc, title=clip(title) if title else doc.title,

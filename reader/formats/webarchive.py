@@ -18,7 +18,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArchiveLoadFailed
 
 from reader.formats import guardian, html, warc_compat
-from reader.formats.common import ArchiveError
+from reader.formats.common import ArchiveError, NotADocument
 from reader.formats.jsonld import instant
 from reader.model import Document, Entry
 
@@ -165,6 +165,8 @@ def _take(record, rel: str, captures: dict, problems: list[str], where: str, onl
     path = f"{rel}{KEY}{url}"
     try:
         found = guardian.parse(payload, path) if "json" in kind else [html.parse(payload, path)]
+    except NotADocument:  # a crawl's other JSON (analytics, settings), an empty frame
+        return
     except ArchiveError as exc:
         problems.append(f"{where}{url} ({when}): {exc}")
         return
