@@ -189,6 +189,9 @@ def test_did_you_mean(bundled_library):
     assert bundled_library.search("olietanker").suggestion is None
     # stop words are not indexed; they are never "corrected" into other words
     assert bundled_library.search("olietankr het").suggestion == "olietanker het"
+    # a few typos are corrected; a paste of unknown words is not a mistyped question
+    assert bundled_library.search("olietankr Frederiksn").suggestion == "olietanker frederiksen"
+    assert bundled_library.search("olietankr qqxa qqxb qqxc qqxd").suggestion is None
 
 
 def test_hit_fields(bundled_library):

@@ -178,10 +178,14 @@ def _words(node: syntax.Node | None) -> list[syntax.Word]:
     return [w for c in node.children for w in _words(c)]
 
 
+MAX_CORRECTED = 4  # words a "did you mean" corrects; a question with more unknown words gets none
+
+
 def _suggest(searcher, text: str, node: syntax.Node | None) -> str | None:
     corrector = searcher.corrector("exact")
     suggestion = text
     changed = False
+    unknown = 0
     for word in _words(node):
         folded = fold(word.text)
         if len(folded) < 3 or searcher.doc_frequency("exact", folded) > 0:
@@ -189,6 +193,9 @@ def _suggest(searcher, text: str, node: syntax.Node | None) -> str | None:
         stems = stem_terms(word.text)
         if not stems or any(searcher.doc_frequency(f, stems[0]) for f in DEFAULT_FIELDS):
             continue  # a stop word (not indexed) or a word the index has
+        unknown += 1
+        if unknown > MAX_CORRECTED:  # not a mistyped question (3 ms a word in whoosh's corrector)
+            return None
         found = corrector.suggest(folded, limit=1, maxdist=2, prefix=1)
         if found and found[0] != folded:
             suggestion = suggestion.replace(word.text, found[0], 1)
