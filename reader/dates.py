@@ -120,14 +120,22 @@ def from_text(text: str, year_hint: tuple[int, str] | None = None) -> Dated:
     return Dated(date, "text", note)
 
 
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def resolve(doc: Document, set_date: str | None = None, folder_year: tuple[int, str] | None = None
             ) -> Document:
-    """Return doc with its date and where it came from: its own, else the set one, else its
-    path's, else its text's. folder_year is (year, why) from other documents beside it."""
+    """Return doc with its date and where it came from: its own, else the set one, else the day
+    it was first captured (a page in a web archive), else its path's, else its text's.
+    folder_year is (year, why) from other documents beside it."""
     if doc.date:
         return replace(doc, date_source="file", date_note=None)
     if set_date:
         return replace(doc, date=set_date, date_source="set", date_note="set by you")
+    captured = doc.captures[0][:10] if doc.captures and _ISO_DAY.match(doc.captures[0][:10]) else None
+    if captured:
+        return replace(doc, date=captured, date_source="capture",
+                       date_note=f"the day the page was first captured ({captured}); it gives no date")
     path_date = from_path(doc.path)
     if path_date:
         return replace(doc, date=path_date, date_source="path",

@@ -85,7 +85,7 @@ def test_index_names_files_read_in_part(tmp_path):
     proc = run("--archive", str(archive), "index", data_dir=tmp_path)
     first, *rest = proc.stdout.splitlines()
     assert first.endswith("; 1 file read in part") and "skipped" not in first
-    assert rest[0].startswith("  crawl.warc.gz: read in part: a damaged record after byte ")
+    assert rest[0].startswith("  crawl.warc.gz: read in part: a damaged record at byte ")
     assert "(not a WARC record)" in rest[0] and "\\x" not in rest[0]
 
 

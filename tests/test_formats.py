@@ -167,6 +167,14 @@ def test_captures_of_one_liveblog_are_one_document(tmp_path, name, gzip):
     assert [e.id for e in again[blog.path].entries] == [e.id for e in blog.entries]  # stable ids
 
 
+def test_a_captured_page_without_a_date_or_url_of_its_own_has_its_captures(tmp_path):
+    write_warc(tmp_path / "a.warc.gz")
+    article = next(d for d in archive.read_documents(tmp_path, "a.warc.gz") if d.kind == "article")
+    assert article.source_url == OTHER_URL  # the page names no URL: the one it was fetched from
+    assert (article.date, article.date_source) == ("2022-04-19", "capture")
+    assert "first captured" in article.date_note
+
+
 def test_captures_read_out_of_order_merge_as_in_order(tmp_path):
     """WARCs in a WACZ need not be in date order: the newest capture by date still wins."""
     write_captures(tmp_path / "in-order.warc.gz", CAPTURES)
@@ -272,6 +280,16 @@ def test_a_damaged_record_is_reported_and_the_rest_is_read(tmp_path, gzip):
     assert any(d.kind == "article" for d in docs)  # the record after the damage too
 
 
+def test_damage_read_as_a_record_does_not_swallow_the_next_capture():
+    """After damaged gzip data warcio may read the raw bytes as an old ARC record whose length
+    runs over the next capture (whether it does depends on the bytes that follow: this file,
+    written by write_warc(damaged=True), is one where it did)."""
+    docs = read("damage-read-as-arc.warc.gz")
+    blog = next(d for d in docs if d.source_url == BLOG_URL)
+    assert len(blog.captures) == 3 and any(d.source_url == OTHER_URL for d in docs)
+    assert blog.problems == ("a damaged record at byte 1586 was skipped (not a WARC record)",)
+
+
 def test_a_truncated_web_archive_keeps_what_came_before(tmp_path):
     data = write_warc(tmp_path / "full.warc", gzip=False).read_bytes()
     (tmp_path / "cut.warc").write_bytes(data[: len(data) * 2 // 3])
@@ -326,7 +344,7 @@ def test_every_format_is_indexed_and_found(tmp_path):
     report = lib.update_index()
     assert [p.path for p in report.problems] == ["not-guardian.json"]
     assert lib.search("Kharkiv").total >= 1 and lib.search("Azovstal").total >= 1
-    assert lib.search("luxegoederen").total == 2  # the plain page and the article in the WARC
+    assert lib.search("luxegoederen").total == 3  # the plain page and the article in both WARCs
     hit = lib.search("Bridge destroyed").hits[0]
     assert hit.key_event and hit.time == "2022-05-02T10:40:00+01:00"
     assert json.dumps(lib.document_infos(), default=str)

@@ -67,6 +67,10 @@ class _Records(ArchiveIterator):
     INC_RECORD = ""
 
 
+class _NotARecord(Exception):
+    """What warcio read is no WARC record: damaged gzip data it read raw, or as an old ARC record."""
+
+
 def _read(stream: BinaryIO, rel: str, captures: dict, problems: list[str], where: str = "",
           url: str | None = None) -> None:
     """Read a WARC stream's responses into captures (by URL); resume after damaged records.
@@ -81,6 +85,8 @@ def _read(stream: BinaryIO, rel: str, captures: dict, problems: list[str], where
         last = None  # where the last record read whole starts
         try:
             for record in records:
+                if record.format != "warc" or not record.rec_headers.get_header("WARC-Record-ID"):
+                    raise _NotARecord  # damage read as an ARC record; reading on would swallow the next
                 _take(record, rel, captures, problems, where, url)
                 last = records.get_record_offset()  # (only once the record is read)
                 if unreported:
@@ -128,7 +134,7 @@ def _line_start(data: bytes) -> int:
 def _short(exc: BaseException) -> str:
     """Return what a reader can make of a damaged record's error (warcio's own messages quote
     the damaged bytes)."""
-    if isinstance(exc, ArchiveLoadFailed):
+    if isinstance(exc, ArchiveLoadFailed | _NotARecord):
         return "not a WARC record"
     if isinstance(exc, EOFError | zlib.error):
         return "its compressed data is damaged"
@@ -171,7 +177,7 @@ def _take(record, rel: str, captures: dict, problems: list[str], where: str, onl
         problems.append(f"{where}{url} ({when}): {exc}")
         return
     for doc in found:
-        captures[doc.path].add(when, doc)
+        captures[doc.path].add(when, doc if doc.source_url else replace(doc, source_url=url))
 
 
 def _text(entry: Entry) -> str:

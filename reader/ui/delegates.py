@@ -43,6 +43,9 @@ class DocumentDelegate(RichDelegate):
             return doc
         return (doc, self._model.bookmark_counts.get(doc.path, 0))
 
+    def framed(self, index: QModelIndex) -> bool:
+        return not isinstance(self.item(index), MonthHeader)
+
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         font = QFont(option.font)
         font.setPointSizeF(self.point_size)
@@ -61,7 +64,7 @@ class DocumentDelegate(RichDelegate):
                     f"{' — folded away, click to show' if doc.folded else ''}</div>")
         kind = "● Liveblog" if doc.kind == "liveblog" else "▤ Article"
         when = html.escape(doc.date or "date unknown")
-        if doc.date and doc.date_source in ("path", "text"):  # worked out, not the file's own
+        if doc.date and doc.date_source in ("path", "capture", "text"):  # worked out, not the file's own
             when = f"<i>~{when}</i>"
         bits = [html.escape(kind), when, html.escape(wording.entries(doc.entries))]
         if doc.closed:

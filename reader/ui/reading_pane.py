@@ -120,7 +120,7 @@ class ReadingPane(QWidget):
         self.document = doc
         kind = "Liveblog" if doc.kind == "liveblog" else "Article"
         when = doc.date or "date unknown"
-        if doc.date and doc.date_source in ("path", "text"):
+        if doc.date and doc.date_source in ("path", "capture", "text"):
             when = f"~{doc.date} ({doc.date_source})"  # worked out: the tooltip says how
         bits = [kind, when, wording.entries(len(doc.entries))]
         keys = sum(e.key_event for e in doc.entries)

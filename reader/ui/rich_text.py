@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
-from PySide6.QtCore import QModelIndex, QRect, QRectF, QSize
+from PySide6.QtCore import QModelIndex, QPointF, QRect, QRectF, QSize
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
@@ -177,14 +177,21 @@ class RichDelegate(QStyledItemDelegate):
             tint.setAlpha(40)
             fill = blend(fill, tint)
         border = palette.color(QPalette.ColorRole.Mid)
-        if option.state & QStyle.StateFlag.State_HasFocus:
+        focused = bool(option.state & QStyle.StateFlag.State_HasFocus)
+        if focused:
             border = palette.color(QPalette.ColorRole.Highlight)
-        painter.setPen(border)
-        painter.setBrush(fill)
-        painter.drawRoundedRect(card, 6, 6)
         doc = self._document(index, option, self._text_width(option))
+        top = card.top() + PAD - 3
+        if self.framed(index) or selected or focused:
+            painter.setPen(border)
+            painter.setBrush(fill)
+            painter.drawRoundedRect(card, 6, 6)
+        if not self.framed(index):  # a heading: its text on a rule at the bottom of the row
+            painter.setPen(palette.color(QPalette.ColorRole.Mid))
+            painter.drawLine(card.bottomLeft() + QPointF(PAD, -1), card.bottomRight() + QPointF(-PAD, -1))
+            top = max(top, card.bottom() - doc.size().height() - PAD / 2)
         painter.setClipRect(card)
-        painter.translate(card.left() + PAD, card.top() + PAD - 3)
+        painter.translate(card.left() + PAD, top)
         ctx = QAbstractTextDocumentLayout.PaintContext()
         ctx.palette.setColor(QPalette.ColorRole.Text, palette.color(QPalette.ColorRole.Text))
         doc.documentLayout().draw(painter, ctx)
@@ -194,6 +201,10 @@ class RichDelegate(QStyledItemDelegate):
     def paint_extra(self, painter: QPainter, card: QRect, index: QModelIndex,
                     palette: QPalette) -> None:
         pass
+
+    def framed(self, index: QModelIndex) -> bool:
+        """Return False for a row painted as a heading (no card around it)."""
+        return True
 
 
 def blend(a: QColor, b: QColor) -> QColor:
