@@ -376,6 +376,8 @@ def test_a_web_archive_of_much_text_is_written_in_parts_side_by_side(tmp_path, m
     assert len(_segments(parts.root / "index")) >= 5 > len(_segments(serial.root / "index"))
     assert [p.entries_done for p in seen] == sorted(p.entries_done for p in seen)
     assert any(0 < p.entries_done < 900 and p.files_done == 0 and p.searchable for p in seen)
+    done = [p.done for p in seen]  # the progress bar moves while the one big file is written
+    assert done == sorted(done) and done[-1] == 1.0 and len({d for d in done if 0 < d < 1}) >= 4
     for query in ("Charkiv", "Marioepol", '"wijk 12"', "correspondent 7*", "Explosies", "Kharkiv",
                   "title:oekraïne", "date:2022-04-20", "Bericht~"):
         a, b = parts.search(query, limit=2000), serial.search(query, limit=2000)

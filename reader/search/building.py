@@ -159,6 +159,7 @@ class ChunkResult:
     rest: list[Part] = field(default_factory=list)  # still to be written (handed back)
     chunk: int = 0
     last: bool = True
+    parts: int = 1  # on a chunk's first result: how many results the chunk gives in all
 
 
 def write_chunk(archive_dir: str, chunk: Chunk, folder: str) -> ChunkResult:

@@ -44,6 +44,7 @@ class Progress:
     files_total: int
     entries_done: int
     searchable: bool  # at least one batch is committed and can be searched
+    done: float = 0.0  # how much of the work is done (0 to 1): files, and parts of a file cut in parts
 
 
 @dataclass
@@ -205,7 +206,7 @@ def _sync(index, ix, directory: Path, manifest: Manifest, report: IndexReport,
             sync.index_here(rel, current[rel])
     sync.commit()
     if todo and progress:
-        progress(Progress(len(todo), len(todo), sync.entries_done, True))
+        progress(Progress(len(todo), len(todo), sync.entries_done, True, 1.0))
     if todo or removed:
         manifest.write(directory)
     summarize(manifest, report)
@@ -239,6 +240,7 @@ class _Sync:
         self.set_dates, self.redate = set_dates, redate
         self.files_total = files_total
         self.files_done = self.entries_done = self.pending = 0
+        self.cut: dict[int, tuple[int, int, int]] = {}  # chunk in parts: (parts in, parts, files)
         self._writer = self._searcher = None
         self.searchable = directory == index.final
 
@@ -353,12 +355,18 @@ class _Sync:
             if result.outcomes is not None:  # a chunk's first result
                 owed[result.chunk] = result.outcomes
                 replaced += [o.rel for o in result.outcomes if o.metas is not None]
+                if not result.last:
+                    self.cut[result.chunk] = (0, result.parts, len(result.outcomes))
+            if result.chunk in self.cut:
+                seen, parts, files = self.cut[result.chunk]
+                self.cut[result.chunk] = (seen + 1, parts, files)
             if result.folder is not None or result.last:
                 for rel in replaced:
                     self.delete(rel)
                 replaced = []
             self.entries_done += result.entries
             if result.last:
+                self.cut.pop(result.chunk, None)
                 for outcome in owed.pop(result.chunk):
                     self.record(outcome, counted=True)
             self.commit(building.adopt(result, self.ix))
@@ -374,4 +382,7 @@ class _Sync:
 
     def _report(self) -> None:
         if self.progress:
-            self.progress(Progress(self.files_done, self.files_total, self.entries_done, self.searchable))
+            parts = sum(files * seen / total for seen, total, files in self.cut.values())
+            done = (self.files_done + parts) / self.files_total if self.files_total else 1.0
+            self.progress(Progress(self.files_done, self.files_total, self.entries_done, self.searchable,
+                                   min(1.0, done)))

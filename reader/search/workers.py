@@ -74,6 +74,8 @@ class _Jobs:
             self.folders.add(folder)
             self.todo.append(_Job(job.chunk, folder, building.write_part, (part, folder)))
         self.owed[job.chunk] += len(result.rest) - 1
+        if result.outcomes is not None:
+            result.parts = 1 + len(result.rest)
         result.rest, result.chunk, result.last = [], job.chunk, self.owed[job.chunk] == 0
         return result
 

@@ -34,8 +34,8 @@ class IndexStatus:
 
     @Slot(object)
     def index_progress(self, p: Progress) -> None:
-        self.progress.setRange(0, max(1, p.files_total))
-        self.progress.setValue(p.files_done)
+        self.progress.setRange(0, 1000)
+        self.progress.setValue(round(1000 * p.done))
         note = " — search works on what is indexed so far" if p.searchable else ""
         self.show(f"Indexing: {p.files_done:,} of {p.files_total:,} files, {p.entries_done:,} entries{note}")
 
