@@ -262,8 +262,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         when = wording.when(entry.time) if entry.time else (doc.date or "no date")
         marks = "".join((" · key event" if entry.key_event else "", " · pinned" if entry.pinned else "",
                          " · edited" if entry.edited else ""))
-        print(f"{doc.title}  ·  {when}{marks}  ·  {doc.source_url or doc.path}\n")
-        print(entry.plain_text())
+        by = f"  ·  {entry.author}" if entry.author else ""
+        print(f"{doc.title}  ·  {when}{marks}{by}  ·  {doc.source_url or doc.path}\n")
+        print("\n\n".join([entry.plain_text(), *(f"Earlier version: {t}" for t in entry.earlier)]))
     return 0
 
 
@@ -353,7 +354,7 @@ def cmd_documents(args: argparse.Namespace) -> int:
     for info in infos:
         when = info.date or "date unknown"
         source = f"({info.date_source})" if info.date_source and info.date_source != "file" else ""
-        print(f"{when:<12} {source:<6} {info.kind:<8} {wording.entries(info.entries):>12}  {info.title}"
+        print(f"{when:<12} {source:<9} {info.kind:<8} {wording.entries(info.entries):>12}  {info.title}"
               f"  [{info.path}]")
     return 0
 

@@ -28,6 +28,8 @@ class ExportItem:
     time: str | None = None  # the entry's own time, as the source gives it
     source_url: str | None = None  # the page the document was saved from
     key_event: bool = False
+    author: str | None = None
+    earlier: tuple[str, ...] = ()  # the entry's text in earlier captures, when it was edited since
 
 
 def from_entry(doc: Document, entry: Entry, bookmark: Bookmark | None = None) -> ExportItem:
@@ -36,7 +38,8 @@ def from_entry(doc: Document, entry: Entry, bookmark: Bookmark | None = None) ->
     return ExportItem(entry.id, entry.headline, doc.title, doc.date, doc.path, entry.paragraphs,
                       captions, entry.position, doc.kind,
                       bookmark.note if bookmark else "", bookmark.tags if bookmark else (),
-                      time=entry.time, source_url=doc.source_url, key_event=entry.key_event)
+                      time=entry.time, source_url=doc.source_url, key_event=entry.key_event,
+                      author=entry.author, earlier=entry.earlier)
 
 
 def from_bookmark(mark: Bookmark) -> ExportItem:
@@ -59,6 +62,8 @@ def _meta(item: ExportItem) -> list[tuple[str, str]]:
     rows = [("Document", item.title), ("Date", item.date or "no date")]
     if item.time:
         rows.append(("Time", wording.when(item.time) + (" (key event)" if item.key_event else "")))
+    if item.author:
+        rows.append(("Author", item.author))
     rows.append(("Source", item.source))
     if item.source_url:
         rows.append(("Source URL", item.source_url))
@@ -83,6 +88,7 @@ def to_text(items: Iterable[ExportItem]) -> str:
         for p in item.paragraphs:
             lines += [p, ""]
         lines += list(item.captions)
+        lines += [f"Earlier version: {text}" for text in item.earlier]
         blocks.append("\n".join(lines).rstrip() + "\n")
     return "\n\n".join(blocks)
 
@@ -101,6 +107,7 @@ def to_markdown(items: Iterable[ExportItem]) -> str:
         for p in item.paragraphs:
             lines += [_md_escape(p), ""]
         lines += [f"> *{_md_escape(c)}*" for c in item.captions]
+        lines += [f"> **Earlier version:** {_md_escape(text)}" for text in item.earlier]
         blocks.append("\n".join(lines).rstrip() + "\n")
     return "\n---\n\n".join(blocks)
 

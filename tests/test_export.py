@@ -34,6 +34,24 @@ def test_export_of_thread_cards_has_full_text_and_source(library, fmt):
         assert text.startswith("Azov-bataljon: Azovstal-complex nagenoeg verwoest\n====")
 
 
+@pytest.mark.parametrize("fmt", ["txt", "md"])
+def test_an_edited_entry_is_exported_with_its_author_and_earlier_text(tmp_path, fmt):
+    from reader import archive
+    from tests.webfixtures import BLOG_URL, write_warc
+
+    write_warc(tmp_path / "a.warc.gz")
+    doc = archive.read_document(tmp_path, f"a.warc.gz#{BLOG_URL}")
+    edited = next(e for e in doc.entries if e.edited)
+    text = export.render([export.from_entry(doc, edited)], fmt)
+    assert "Er zijn meerdere explosies gehoord in het centrum van Kiev." in text
+    assert "Earlier version:" in text and "Er zijn explosies gehoord in Kiev." in text
+    assert text.index("centrum van Kiev") < text.index("Earlier version")
+    assert BLOG_URL in text and "19 Apr 2022 09:30" in text
+    [blog] = archive.read_documents(Path(__file__).parent / "fixtures" / "formats", "jsonld-variants.html")
+    by_two = export.render([export.from_entry(blog, blog.entries[0])], fmt)
+    assert "Author" in by_two and "Anna de Vries, Piet Jansen" in by_two
+
+
 def test_export_of_hits_and_bookmarks(library):
     hits = library.search("Frederiksen OR Guterres", limit=10).hits
     items = library.export_items([h.id for h in hits])
