@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from reader import dates
+from reader import dates, parsed
 from reader.formats import guardian, html, text, webarchive
 from reader.formats.common import ArchiveError, entry_id  # noqa: F401 - part of this module's API
 from reader.formats.text import parse_text  # noqa: F401 - part of this module's API
@@ -96,11 +96,24 @@ def parse_file_bytes(data: bytes, rel: str) -> list[Document]:
     return [text.parse_bytes(data, rel)]
 
 
-def read_documents(root: Path, rel: str, set_dates: Mapping[str, str] | None = None) -> list[Document]:
+def read_documents(root: Path, rel: str, set_dates: Mapping[str, str] | None = None,
+                   kept: Path | None = None) -> list[Document]:
     """Read and parse one archive file into its documents, each dated (dates.resolve: its own
     date, else one the reader set in set_dates, else its path's, else its text's); raise
-    ArchiveError with a reason."""
-    return dated(parse_path(root / rel, rel), root / rel, set_dates)
+    ArchiveError with a reason.
+
+    kept: a folder where a web archive's documents are kept once parsed (reader/parsed.py).
+    """
+    full = root / rel
+    if kept is None or suffix(rel) not in WEB_ARCHIVE_SUFFIXES:
+        return dated(parse_path(full, rel), full, set_dates)
+    docs = parsed.load(kept, full, rel)
+    if docs is None:
+        with _read_errors():
+            before = parsed.stamp(full)
+        docs = parse_path(full, rel)
+        parsed.store(kept, rel, before, docs)
+    return dated(docs, full, set_dates)
 
 
 def dated(docs: list[Document], full: Path, set_dates: Mapping[str, str] | None = None) -> list[Document]:
@@ -151,11 +164,18 @@ def parse_path(full: Path, rel: str, url: str | None = None) -> list[Document]:
     return parse_file_bytes(read_bytes(full.parent, full.name), rel)
 
 
-def read_document(root: Path, path: str, set_dates: Mapping[str, str] | None = None) -> Document:
-    """Read one document by its path (a file, or "file#key" for one of a file's several; in a
-    web archive only the captures of the document's page are parsed)."""
+def read_document(root: Path, path: str, set_dates: Mapping[str, str] | None = None,
+                  kept: Path | None = None) -> Document:
+    """Read one document by its path (a file, or "file#key" for one of a file's several).
+
+    A web archive's documents come from `kept` when they were kept there (see read_documents);
+    else only the captures of the document's own page are parsed.
+    """
     rel = file_of(path)
-    if suffix(rel) in WEB_ARCHIVE_SUFFIXES and path != rel:
+    docs = parsed.load(kept, root / rel, rel) if kept and suffix(rel) in WEB_ARCHIVE_SUFFIXES else None
+    if docs is not None:
+        docs = dated(docs, root / rel, set_dates)
+    elif suffix(rel) in WEB_ARCHIVE_SUFFIXES and path != rel:
         url = path[len(rel) + len(KEY):].split(KEY, 1)[0]
         docs = dated(parse_path(root / rel, rel, url), root / rel, set_dates)
     else:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from reader import archive, dates, export, files, timelines
+from reader import archive, dates, export, files, parsed, timelines
 from reader.bookmarks import BookmarkError, BookmarkStore
 from reader.model import Bookmark, Document, Entry, Hit, Problem, SearchResult, Timeline
 from reader.search import IndexReport, ProgressFn, SearchIndex, Variants, match_spans
@@ -41,6 +41,7 @@ class Library:
 
     data_dir/
       archives/<key>/index/          the Whoosh index and its manifest
+      archives/<key>/parsed/         web archives' documents, kept once parsed (reader/parsed.py)
       archives/<key>/archive-path    which archive folder this is
       bookmarks.sqlite3              bookmarks, for every archive
 
@@ -55,6 +56,7 @@ class Library:
         self.root.mkdir(parents=True, exist_ok=True)
         (self.root / "archive-path").write_text(str(self.archive_dir.resolve()), encoding="utf-8")
         self._index = SearchIndex(self.root, self.archive_dir)
+        self.kept = self.root / parsed.FOLDER  # web archives' documents, kept once parsed
         self.variants = Variants.load(*variant_files)
         self._bookmarks = BookmarkStore(self.data_dir / "bookmarks.sqlite3",
                                         str(self.archive_dir.resolve()))
@@ -78,7 +80,7 @@ class Library:
 
     def document(self, path: str) -> Document:
         """Parse one document by its archive-relative path; raise ArchiveError if unreadable."""
-        return archive.read_document(self.archive_dir, path, self.set_dates())
+        return archive.read_document(self.archive_dir, path, self.set_dates(), self.kept)
 
     # -- dates the reader sets ------------------------------------------------------
 
@@ -137,7 +139,7 @@ class Library:
             return None
         for rel in archive.scan(self.archive_dir):
             try:
-                docs = archive.read_documents(self.archive_dir, rel, self.set_dates())
+                docs = archive.read_documents(self.archive_dir, rel, self.set_dates(), self.kept)
             except archive.ArchiveError:
                 continue
             for doc in docs:

@@ -255,6 +255,34 @@ def test_a_crawls_other_json_and_empty_frames_are_passed_over_quietly(tmp_path):
     assert doc.source_url == BLOG_URL and len(doc.captures) == 3 and doc.problems == ()
 
 
+def test_a_web_archive_is_parsed_once_its_documents_kept_for_opening(tmp_path):
+    """Opening a document of a web archive of many captures would parse every capture again:
+    indexing keeps the documents in the data dir, as long as the file is unchanged."""
+    import os
+
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    warc = write_warc(folder / "crawl.warc.gz")
+    lib = Library(folder, tmp_path / "data")
+    lib.update_index()
+    blog = f"crawl.warc.gz#{BLOG_URL}"
+    kept = list((lib.root / "parsed").iterdir())
+    assert len(kept) == 1 and lib.document(blog).entries[1].edited
+    # the same size and time, other bytes: what is kept is what is opened (the file is not read)
+    stat, data = warc.stat(), warc.read_bytes()
+    warc.write_bytes(data.replace(b"WARC/1.", b"XXXX/1."))
+    os.utime(warc, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert len(lib.document(blog).entries) == 3
+    # a file changed for real is parsed again; a damaged kept file is no problem
+    write_captures(warc, CAPTURES[:1])
+    assert [e.headline for e in lib.document(blog).entries] == ["Goedemorgen"]
+    kept[0].write_bytes(b"not a pickle")
+    assert [e.headline for e in lib.document(blog).entries] == ["Goedemorgen"]
+    warc.unlink()
+    lib.update_index()
+    assert not list((lib.root / "parsed").iterdir())  # forgotten with its file
+
+
 def test_an_edited_entry_keeps_its_id_and_its_earlier_text_is_searchable(tmp_path):
     folder = tmp_path / "archive"
     folder.mkdir()

@@ -91,9 +91,10 @@ class FileOutcome:
 
 
 def read_file(archive_dir: Path, rel: str, size: int, mtime: int, known_sha1: str | None,
-              set_dates: dict[str, str] | None = None) -> FileOutcome:
+              set_dates: dict[str, str] | None = None, kept: Path | None = None) -> FileOutcome:
     """Read and parse one archive file, dating its documents (set_dates: those the reader set);
-    an unchanged hash skips the parse (pass known_sha1=None to parse it anyway).
+    an unchanged hash skips the parse (pass known_sha1=None to parse it anyway). A web archive's
+    documents are kept in `kept` (reader/parsed.py) for the reader to open.
 
     A web archive is hashed as a stream (it can be hundreds of MB).
     """
@@ -101,7 +102,7 @@ def read_file(archive_dir: Path, rel: str, size: int, mtime: int, known_sha1: st
         digest = archive.digest(archive_dir, rel)
         if digest == known_sha1:
             return FileOutcome(rel, size, mtime, digest, unchanged=True)
-        docs = archive.read_documents(archive_dir, rel, set_dates)
+        docs = archive.read_documents(archive_dir, rel, set_dates, kept)
         return FileOutcome(rel, size, mtime, digest, docs=docs, metas={d.path: doc_meta(d) for d in docs},
                            notes=list(dict.fromkeys(p for d in docs for p in d.problems)))
     except archive.ArchiveError as exc:
@@ -116,6 +117,7 @@ class Chunk:
     bytes: int = 0
     set_dates: dict[str, str] = field(default_factory=dict)
     part_bytes: int = CHUNK_MAX_BYTES  # text per segment: what is read beyond it is handed back
+    kept: str | None = None  # where web archives' parsed documents are kept (reader/parsed.py)
 
 
 def may_split(rel: str, size: int) -> bool:
@@ -124,7 +126,7 @@ def may_split(rel: str, size: int) -> bool:
 
 
 def plan(files: list[tuple[str, int, int, str | None]], workers: int,
-         set_dates: dict[str, str] | None = None) -> list[Chunk]:
+         set_dates: dict[str, str] | None = None, kept: Path | None = None) -> list[Chunk]:
     """Cut files (in the order given) into chunks of similar size, a few per worker."""
     total = sum(max(f[1], 0) for f in files)
     target = min(CHUNK_MAX_BYTES, max(CHUNK_MIN_BYTES, total // max(1, workers * 4)))
@@ -138,6 +140,7 @@ def plan(files: list[tuple[str, int, int, str | None]], workers: int,
         files_here = {f[0] for f in chunk.files}
         chunk.set_dates = {p: d for p, d in (set_dates or {}).items() if archive.file_of(p) in files_here}
         chunk.part_bytes = CHUNK_MAX_BYTES
+        chunk.kept = str(kept) if kept else None
     return [c for c in chunks if c.files]
 
 
@@ -170,7 +173,8 @@ def write_chunk(archive_dir: str, chunk: Chunk, folder: str) -> ChunkResult:
     """
     outcomes, docs = [], []
     for rel, size, mtime, known in chunk.files:
-        outcome = read_file(Path(archive_dir), rel, size, mtime, known, chunk.set_dates)
+        outcome = read_file(Path(archive_dir), rel, size, mtime, known, chunk.set_dates,
+                            Path(chunk.kept) if chunk.kept else None)
         docs += outcome.docs or ()
         outcome.docs = None
         outcomes.append(outcome)

@@ -14,7 +14,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
-from reader import archive
+from reader import archive, parsed
 from reader.model import Problem
 from reader.search import building, recording, workers
 from reader.search.manifest import IndexDamaged, Manifest
@@ -241,6 +241,7 @@ class _Sync:
         self.files_total = files_total
         self.files_done = self.entries_done = self.pending = 0
         self.cut: dict[int, tuple[int, int, int]] = {}  # chunk in parts: (parts in, parts, files)
+        self.kept = index.root / parsed.FOLDER  # web archives' parsed documents (reader/parsed.py)
         self._writer = self._searcher = None
         self.searchable = directory == index.final
 
@@ -280,6 +281,7 @@ class _Sync:
 
     def remove(self, rel: str) -> None:
         self.delete(rel)
+        parsed.forget(self.kept, rel)
         if rel in self.manifest.files:
             del self.manifest.files[rel]
             self.report.removed += 1
@@ -320,7 +322,7 @@ class _Sync:
         """Read, parse and write one file in this process."""
         self.check_stop()
         outcome = building.read_file(self.index.archive_dir, rel, *stat, self.known_sha1(rel),
-                                     dates_of(self.set_dates, rel))
+                                     dates_of(self.set_dates, rel), self.kept)
         if outcome.docs is not None:
             self.delete(rel)
             writer = self.writer()
@@ -344,7 +346,8 @@ class _Sync:
         workers.clean_work(work)
         work.mkdir(exist_ok=True)
         items = [(rel, size, mtime, self.known_sha1(rel)) for rel, size, mtime in files]
-        chunks = building.plan(items, max(1, workers.worker_count(len(items))), self.set_dates)
+        chunks = building.plan(items, max(1, workers.worker_count(len(items))), self.set_dates,
+                               self.kept)
         cut = sum(any(building.may_split(f[0], f[1]) for f in c.files) for c in chunks)
         processes = workers.worker_count(len(chunks) + cut)
         owed: dict[int, list[building.FileOutcome]] = {}
