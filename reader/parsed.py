@@ -7,14 +7,16 @@ import dataclasses
 import hashlib
 import os
 import pickle
+import shutil
 import tempfile
 from pathlib import Path
 
+from reader import __version__
 from reader.model import Caption, Document, Entry
 
 FOLDER = "parsed"  # in an archive's folder of the data dir
-# what a kept file must have been written with: this layout and these model fields
-LAYOUT = (1, *(tuple(f.name for f in dataclasses.fields(c)) for c in (Document, Entry, Caption)))
+# what a kept file must have been written with: this program version, layout and model fields
+LAYOUT = (__version__, 1, *(tuple(f.name for f in dataclasses.fields(c)) for c in (Document, Entry, Caption)))
 
 
 def stamp(full: Path) -> tuple[int, int]:
@@ -54,6 +56,11 @@ def store(folder: Path, rel: str, file_stamp: tuple[int, int], docs: list[Docume
             with contextlib.suppress(OSError):
                 os.unlink(temp)
             raise
+
+
+def forget_all(folder: Path) -> None:
+    """Remove everything kept (a rebuild asked for parses every file again)."""
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def forget(folder: Path, rel: str) -> None:

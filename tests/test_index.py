@@ -17,7 +17,7 @@ from reader.library import Library
 from reader.search import IndexBusy, IndexDamaged
 from tests import oracle
 from tests.conftest import BUNDLED, LIVEBLOG
-from tests.kill_points import children, kill_at, running, wait_for
+from tests.kill_points import kill_at
 from tests.permissions import run_bound_by_permissions
 
 NEW_FILE = "liveblog\nNOS Nieuws\n\nNieuw • Blog\n\nZeppelin boven Zwolle gesignaleerd\n\n" \
@@ -96,6 +96,16 @@ def test_bad_files_are_reported_not_indexed(library, archive_copy):
     assert (report.files, report.documents) == (oracle.file_count(archive_copy), oracle.file_count(BUNDLED))
     assert library.search("Frederiksen").total == 1
     assert not library.needs_update()
+
+
+@pytest.mark.parametrize("rebuild", [False, True])
+def test_an_archive_of_only_unreadable_files_gives_an_empty_index(tmp_path, rebuild):
+    (tmp_path / "archive").mkdir()
+    (tmp_path / "archive" / "foto.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" + bytes(range(256)))
+    lib = new_library(tmp_path / "archive", tmp_path / "data")
+    report = lib.update_index(rebuild=rebuild)
+    assert (report.documents, [p.path for p in report.problems]) == (0, ["foto.txt"])
+    assert lib.searchable() and lib.search("Kiev").total == 0 and lib.document_infos() == []
 
 
 def test_entry_lookup(library):
@@ -309,93 +319,3 @@ def test_lock_of_a_killed_writer_is_not_stale(library, archive_copy):
     assert any("LOCK" in p.name for p in (library.root / "index").iterdir())  # the file is left over
     (archive_copy / "new.txt").write_text(NEW_FILE, encoding="utf-8")
     assert library.update_index().added == 1
-
-
-def _segments(index_dir: Path) -> set[str]:
-    names = {p.name.split(".")[0] for p in index_dir.iterdir() if p.name.startswith("MAIN_")}
-    return names - {"MAIN_WRITELOCK"}
-
-
-def test_chunked_build_in_worker_processes_matches_a_serial_build(tmp_path, monkeypatch):
-    from reader.search import building
-
-    generate(tmp_path / "gen", files=90, entries=50, source=BUNDLED)  # about 2.5 MB: chunks
-    chunked = new_library(tmp_path / "gen", tmp_path / "chunked")
-    seen = []
-    report = chunked.update_index(progress=seen.append)
-    assert (report.entries, report.added, report.problems) == (4500, 90, [])
-    assert len(_segments(chunked.root / "index")) >= 3  # the first batch and two or more chunks
-    assert not (chunked.root / "work").exists()
-    assert seen[-1].files_done == 90 and all(p.searchable for p in seen[10:])
-
-    monkeypatch.setattr(building, "CHUNK_MIN_BYTES", 10**9)  # everything written by this process
-    serial = new_library(tmp_path / "gen", tmp_path / "serial")
-    serial.update_index()
-    assert chunked.doc_count() == serial.doc_count() == 4500
-    for query in ("Kiev", "Mariupol", '"Russische troepen"', "oekr*", "date:2022-03", "Marioepl~"):
-        a, b = chunked.search(query, limit=10_000), serial.search(query, limit=10_000)
-        assert a.total == b.total > 0 and a.variants == b.variants
-        assert {h.id for h in a.hits} == {h.id for h in b.hits}
-    a, b = chunked.search("leger", 30, sort="date"), serial.search("leger", 30, sort="date")
-    assert [(h.date, h.position) for h in a.hits] == [(h.date, h.position) for h in b.hits]
-    everything = chunked.search("leger", 10_000, sort="date").hits
-    order = [(h.date, -h.position) for h in everything]
-    assert order == sorted(order, reverse=True) and len({h.date for h in everything}) > 20
-    assert [h.id for h in everything[:30]] == [h.id for h in a.hits]
-    assert chunked.document_infos() == serial.document_infos()
-
-    # a later sync of one changed file works on the chunked index as on any other
-    target = sorted((tmp_path / "gen").rglob("*.txt"))[40]
-    target.write_text(target.read_text(encoding="utf-8") + "\nZeppelin\n\nEen zeppelin boven Kiev.\n",
-                      encoding="utf-8")
-    report = chunked.update_index()
-    assert (report.changed, report.entries) == (1, 4501)
-    assert chunked.search("zeppelin").total == 1 and chunked.doc_count() == 4501
-    # totals are counted from posting lists, hits by whoosh's matcher: on many segments with
-    # deleted entries the two agree
-    for query in ("Kiev", "Kiev leger", "Kiev -leger", "Kiev OR zeppelin", '"Russische troepen"',
-                  "oekr*", "date:2022-03 Kiev", "title:Kiev"):
-        result = chunked.search(query, limit=10_000)
-        assert result.total == len(result.hits) > 0, query
-
-
-@pytest.mark.parametrize("point", ["mid-chunk", "adopting"])
-def test_killed_chunked_build_leaves_no_workers_and_resumes(tmp_path, point):
-    generate(tmp_path / "gen", files=120, entries=50, source=BUNDLED)  # 3.4 MB: worker processes
-    data = tmp_path / "data"
-    workers = kill_at(point, tmp_path / "gen", data)
-    assert len(workers) >= 2
-    assert wait_for(lambda: not any(running(w) for w in workers), 20), \
-        "worker processes outlived the killed build"
-    lib = new_library(tmp_path / "gen", data)
-    report = lib.update_index()  # not "busy": no orphan holds a lock
-    assert report.entries == lib.doc_count() == 120 * 50
-    assert not (lib.root / "work").exists() or not any((lib.root / "work").iterdir())
-
-
-def _workers_of(pid: int) -> set[int]:
-    """Worker processes (multiprocessing spawn children) of a process."""
-    return {c for c in children(pid) if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()}
-
-
-def test_stopped_build_ends_its_workers_and_resumes_later(tmp_path):
-    from reader.search import IndexStopped
-
-    generate(tmp_path / "gen", files=150, entries=50, source=BUNDLED)  # about 4 MB: several chunks
-    lib = new_library(tmp_path / "gen", tmp_path / "data")
-    seen = []
-
-    def progress(p):
-        seen.append(p)
-        if p.files_done > 20:  # a chunk came back from the workers; others are being written
-            lib.stop()
-
-    with pytest.raises(IndexStopped):
-        lib.update_index(progress=progress)
-    assert not _workers_of(os.getpid())
-    assert not (lib.root / "index").exists() and seen[-1].files_done < 150
-    with pytest.raises(IndexStopped):  # a stopped index stays stopped
-        lib.update_index()
-    again = new_library(tmp_path / "gen", tmp_path / "data")
-    report = again.update_index()
-    assert report.entries == again.doc_count() == 150 * 50

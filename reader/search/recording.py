@@ -201,6 +201,8 @@ def repair_index(ix, directory: Path) -> int:
     repaired = 0
     with ix.reader() as reader:
         for leaf, _offset in reader.leaf_readers():
+            if leaf.segment() is None:  # an index of no segments (no file gave an entry)
+                continue
             path = directory / file_name(leaf.segment().segment_id())
             try:
                 arrays = SegmentArrays(path, leaf.doc_count_all())

@@ -114,6 +114,7 @@ def update(index, rebuild: bool = False, progress: ProgressFn | None = None,
         target = index.final
         if rebuild:
             report.rebuilt = "as asked"
+            parsed.forget_all(index.root / parsed.FOLDER)
         elif index.final.exists():
             try:
                 ix, manifest = open_checked(index.final)
