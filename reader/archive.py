@@ -178,6 +178,8 @@ def read_document(root: Path, path: str, set_dates: Mapping[str, str] | None = N
     elif suffix(rel) in WEB_ARCHIVE_SUFFIXES and path != rel:
         url = path[len(rel) + len(KEY):].split(KEY, 1)[0]
         docs = dated(parse_path(root / rel, rel, url), root / rel, set_dates)
+        if not any(d.path == path for d in docs):  # its page names itself apart from where it was
+            docs = read_documents(root, rel, set_dates)
     else:
         docs = read_documents(root, rel, set_dates)
     found = next((d for d in docs if d.path == path), None)

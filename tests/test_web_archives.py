@@ -52,6 +52,33 @@ def test_a_captured_page_without_a_date_or_url_of_its_own_has_its_captures(tmp_p
     assert "first captured" in article.date_note
 
 
+def test_a_liveblogs_later_pages_and_other_addresses_are_captures_of_it(tmp_path):
+    """A liveblog's older entries are on later pages (?page=…), and crawls fetch http and
+    https, with and without "www.": captures of the page it names as its own are one document.
+    A page that claims another page's address is not merged into it."""
+    from warcio.warcwriter import WARCWriter
+
+    from tests.webfixtures import FIRST, SECOND, SECOND_EDITED, THIRD, liveblog_page, write_response
+
+    with open(tmp_path / "a.warc.gz", "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for target, when, updates in (
+                (BLOG_URL, "2022-04-19T13:10:00Z", [THIRD, SECOND]),
+                (f"{BLOG_URL}?page=with:block-u1", "2022-04-19T13:11:00Z", [FIRST]),
+                ("http://www.voorbeeld.invalid/liveblog/oekraine/", "2022-04-19T14:00:00Z",
+                 [THIRD, SECOND_EDITED]),
+                ("https://voorbeeld.invalid/liveblog/iets-anders", "2022-04-19T15:00:00Z", [FIRST])):
+            write_response(writer, target, when, liveblog_page(updates))
+    docs = {d.path: d for d in archive.read_documents(tmp_path, "a.warc.gz")}
+    blog = docs.pop(f"a.warc.gz#{BLOG_URL}")
+    assert len(blog.captures) == 3 and blog.source_url == BLOG_URL
+    assert [e.headline for e in blog.entries] == ["Corridor bij Marioepol", "Explosies in Kiev",
+                                                 "Goedemorgen"]
+    assert blog.entries[1].edited
+    assert list(docs) == ["a.warc.gz#https://voorbeeld.invalid/liveblog/iets-anders"]
+    assert archive.read_document(tmp_path, blog.path) == blog  # its captures found by address
+
+
 def test_captures_read_out_of_order_merge_as_in_order(tmp_path):
     """WARCs in a WACZ need not be in date order: the newest capture by date still wins."""
     write_captures(tmp_path / "in-order.warc.gz", CAPTURES)

@@ -13,6 +13,7 @@ import zlib
 from collections import defaultdict
 from dataclasses import replace
 from typing import BinaryIO
+from urllib.parse import urljoin, urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArchiveLoadFailed
@@ -148,8 +149,8 @@ def _take(record, rel: str, captures: dict, problems: list[str], where: str, onl
     into captures[url]."""
     if record.rec_type not in ("response", "resource"):
         return
-    url = (record.rec_headers.get_header("WARC-Target-URI") or "").split("#", 1)[0]
-    if only is not None and url != only:
+    url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip("<> ").split("#", 1)[0]
+    if only is not None and _base(url) != _base(only):
         return
     when = record.rec_headers.get_header("WARC-Date") or ""
     headers = record.http_headers
@@ -168,9 +169,15 @@ def _take(record, rel: str, captures: dict, problems: list[str], where: str, onl
     if len(payload) > MAX_RECORD_BYTES:
         problems.append(f"{where}{url}: a response over {MAX_RECORD_BYTES // 2**20} MB was skipped")
         return
-    path = f"{rel}{KEY}{url}"
+    def parse(page: str) -> list[Document]:
+        path = f"{rel}{KEY}{page}"
+        return guardian.parse(payload, path) if "json" in kind else [html.parse(payload, path)]
+
     try:
-        found = guardian.parse(payload, path) if "json" in kind else [html.parse(payload, path)]
+        found = parse(url)
+        page = page_url(url, found[0].source_url) if len(found) == 1 else url
+        if page != url:  # named after the page it is a capture of (ids come from the name)
+            found = parse(page)
     except NotADocument:  # a crawl's other JSON (analytics, settings), an empty frame
         return
     except ArchiveError as exc:
@@ -178,6 +185,27 @@ def _take(record, rel: str, captures: dict, problems: list[str], where: str, onl
         return
     for doc in found:
         captures[doc.path].add(when, doc if doc.source_url else replace(doc, source_url=url))
+
+
+def page_url(fetched: str, named: str | None) -> str:
+    """Return the URL that names a capture's page: the URL the page gives as its own when that
+    is the same page (it differs only in query, scheme, "www." or a final slash, as a
+    liveblog's later pages and http/https captures do), else the URL it was fetched from."""
+    if named:
+        named = urljoin(fetched, named).split("#", 1)[0]
+        if _base(named) == _base(fetched):
+            return named
+    return fetched
+
+
+def _base(url: str) -> tuple[str, str]:
+    """Return a URL's host (without "www.") and path (without a final slash), lowercased host."""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").removeprefix("www.")
+    except ValueError:  # not a URL (a damaged header)
+        return url, ""
+    return host, parts.path.rstrip("/") or "/"
 
 
 def _text(entry: Entry) -> str:
