@@ -79,6 +79,27 @@ def test_a_liveblogs_later_pages_and_other_addresses_are_captures_of_it(tmp_path
     assert archive.read_document(tmp_path, blog.path) == blog  # its captures found by address
 
 
+def test_a_page_fetched_again_unchanged_counts_as_a_capture(tmp_path):
+    """A crawl that finds a page unchanged keeps a revisit record, not the page again."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    path = write_captures(tmp_path / "a.warc.gz", CAPTURES)
+    with open(path, "ab") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_revisit_record(
+            BLOG_URL, "sha1:ABCDEFGHIJKLMNOP", BLOG_URL, CAPTURES[2][0], http_headers=http,
+            warc_headers_dict={"WARC-Date": "2022-04-19T18:00:00Z"}))
+        writer.write_record(writer.create_revisit_record(  # of a page the file does not hold
+            OTHER_URL, "sha1:QRSTUVWXYZ234567", OTHER_URL, "2022-04-18T10:00:00Z", http_headers=http,
+            warc_headers_dict={"WARC-Date": "2022-04-19T18:00:01Z"}))
+    blog, = archive.read_documents(tmp_path, "a.warc.gz")
+    assert blog.captures == (*(when for when, _ in CAPTURES), "2022-04-19T18:00:00Z")
+    assert [e.headline for e in blog.entries] == ["Corridor bij Marioepol", "Explosies in Kiev",
+                                                 "Goedemorgen"]
+
+
 def test_captures_read_out_of_order_merge_as_in_order(tmp_path):
     """WARCs in a WACZ need not be in date order: the newest capture by date still wins."""
     write_captures(tmp_path / "in-order.warc.gz", CAPTURES)

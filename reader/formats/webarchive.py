@@ -34,7 +34,7 @@ warc_compat.install()
 def parse_stream(stream: BinaryIO, rel: str, url: str | None = None) -> list[Document]:
     """Return the documents of a web archive read from a binary stream (WARC, WARC.gz or WACZ);
     url: only the captures of that page (the others are passed over unparsed)."""
-    captures: dict[str, Captures] = defaultdict(Captures)
+    captures = _Pages()
     problems: list[str] = []
     head = stream.read(4)
     stream.seek(0)
@@ -56,6 +56,9 @@ def parse_stream(stream: BinaryIO, rel: str, url: str | None = None) -> list[Doc
     if not captures:
         reason = "; ".join(problems[:3]) if problems else "no HTML or JSON pages in it"
         raise ArchiveError(f"a web archive with nothing to read ({reason})")
+    for target, when in captures.revisits:  # the page again, unchanged: one more capture of it
+        for path in captures.paths_of.get(target, ()):
+            captures[path].dates.append(when)
     docs = [found.document() for _path, found in sorted(captures.items())]
     if problems:
         docs = [replace(d, problems=(*d.problems, *problems)) for d in docs]
@@ -144,15 +147,35 @@ def _short(exc: BaseException) -> str:
     return "its headers are damaged"
 
 
-def _take(record, rel: str, captures: dict, problems: list[str], where: str, only: str | None) -> None:
+class _Pages(dict):
+    """The captures read so far, by document path; the paths each fetched URL gave; revisits."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paths_of: dict[str, set[str]] = defaultdict(set)
+        self.revisits: list[tuple[str, str]] = []  # (URL, date): fetched again, found unchanged
+
+    def __missing__(self, path: str) -> Captures:
+        self[path] = Captures()
+        return self[path]
+
+
+def _target(record, header: str = "WARC-Target-URI") -> str:
+    return (record.rec_headers.get_header(header) or "").strip("<> ").split("#", 1)[0]
+
+
+def _take(record, rel: str, captures: _Pages, problems: list[str], where: str, only: str | None) -> None:
     """Parse one response record, if it is an HTML page or JSON (of the URL `only`, if given),
-    into captures[url]."""
-    if record.rec_type not in ("response", "resource"):
+    into captures[url]; note a revisit record (the page fetched again, unchanged)."""
+    if record.rec_type not in ("response", "resource", "revisit"):
         return
-    url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip("<> ").split("#", 1)[0]
+    url = _target(record)
     if only is not None and _base(url) != _base(only):
         return
     when = record.rec_headers.get_header("WARC-Date") or ""
+    if record.rec_type == "revisit":
+        captures.revisits.append((_target(record, "WARC-Refers-To-Target-URI") or url, when))
+        return
     headers = record.http_headers
     if headers is not None and not (headers.get_statuscode() or "200").startswith("2"):
         return
@@ -185,6 +208,7 @@ def _take(record, rel: str, captures: dict, problems: list[str], where: str, onl
         return
     for doc in found:
         captures[doc.path].add(when, doc if doc.source_url else replace(doc, source_url=url))
+        captures.paths_of[url].add(doc.path)
 
 
 def page_url(fetched: str, named: str | None) -> str:
