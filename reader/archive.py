@@ -98,9 +98,8 @@ def parse_file_bytes(data: bytes, rel: str) -> list[Document]:
 
 def read_documents(root: Path, rel: str, set_dates: Mapping[str, str] | None = None,
                    kept: Path | None = None) -> list[Document]:
-    """Read and parse one archive file into its documents, each dated (dates.resolve: its own
-    date, else one the reader set in set_dates, else its path's, else its text's); raise
-    ArchiveError with a reason.
+    """Read and parse one archive file into its documents, each dated (dates.resolve; set_dates:
+    the dates the reader set); raise ArchiveError with a reason.
 
     kept: a folder where a web archive's documents are kept once parsed (reader/parsed.py).
     """
@@ -179,7 +178,7 @@ def read_document(root: Path, path: str, set_dates: Mapping[str, str] | None = N
         url = path[len(rel) + len(KEY):].split(KEY, 1)[0]
         docs = dated(parse_path(root / rel, rel, url), root / rel, set_dates)
         if not any(d.path == path for d in docs):  # its page names itself apart from where it was
-            docs = read_documents(root, rel, set_dates)
+            docs = read_documents(root, rel, set_dates, kept)
     else:
         docs = read_documents(root, rel, set_dates)
     found = next((d for d in docs if d.path == path), None)
