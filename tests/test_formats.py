@@ -93,12 +93,24 @@ def test_a_page_saved_complete_is_one_document_and_its_resource_folder_is_not_re
     assert resources not in watched and tmp_path / "notes_files" in watched
 
 
-def test_a_page_without_structured_data_is_one_article_of_its_main_text():
-    [doc] = read("plain-article.html")
-    assert (doc.kind, doc.title, doc.date) == ("article", "Sancties tegen Rusland uitgebreid", "2022-03-15")
+@pytest.mark.parametrize("variant", ["as saved", "xhtml", "windows-1252, unlabelled"])
+def test_a_page_without_structured_data_is_one_article_of_its_main_text(tmp_path, variant):
+    page = (FIXTURES / "plain-article.html").read_text(encoding="utf-8")
+    if variant == "xhtml":  # an XML declaration, which lxml refuses in decoded text
+        page = '<?xml version="1.0" encoding="utf-8"?>\n' + page
+    data = page.encode("utf-8")
+    if variant.startswith("windows-1252"):  # an older page: no charset stated, not UTF-8
+        data = page.replace('<meta charset="utf-8">', "").replace("uitgebreid", "uitgebreid, café")
+        data = data.encode("cp1252", errors="replace")
+    (tmp_path / "page.html").write_bytes(data)
+    [doc] = archive.read_documents(tmp_path, "page.html")
+    assert (doc.kind, doc.date) == ("article", "2022-03-15")
+    assert doc.title.startswith("Sancties tegen Rusland uitgebreid")
     text = "\n".join(e.plain_text() for e in doc.entries)
     assert "nieuw pakket sancties" in text and "Gevolgen voor Nederland" in text
     assert "Binnenland" not in text and "Cookies" not in text and "color: red" not in text
+    if variant.startswith("windows-1252"):
+        assert doc.title == "Sancties tegen Rusland uitgebreid, café" and "\ufffd" not in text
 
 
 @pytest.mark.parametrize("name, reason", [("invalid-jsonld.html", "JSON-LD block is not valid JSON"),

@@ -161,6 +161,27 @@ def test_pages_sent_compressed_are_read_and_an_unknown_compression_is_named(tmp_
                             "cannot read; skipped",)
 
 
+def test_a_page_is_read_in_the_charset_it_was_served_with(tmp_path):
+    """A server states the charset in its Content-Type; the page itself often does not (here a
+    Ukrainian page in Windows-1251, which no guess from the bytes would get right)."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    body = ("<html><head><title>Новини Києва</title></head><body><article><h1>Новини Києва</h1>"
+            "<p>У Києві знову відкрилися кав'ярні, кажуть власники. Це гарний день для всіх, хто "
+            "тут живе і працює, і люди п'ють каву на вулиці.</p></article></body></html>"
+            ).encode("cp1251")
+    with open(tmp_path / "a.warc.gz", "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=windows-1251")],
+                                protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(
+            OTHER_URL, "response", payload=io.BytesIO(body), length=len(body), http_headers=http,
+            warc_headers_dict={"WARC-Date": "2022-04-19T15:00:00Z"}))
+    doc, = archive.read_documents(tmp_path, "a.warc.gz")
+    assert doc.title == "Новини Києва" and "У Києві знову відкрилися" in doc.entries[0].plain_text()
+
+
 def test_a_crawls_other_json_and_empty_frames_are_passed_over_quietly(tmp_path):
     """A crawl keeps every XHR and frame of a page: they are not documents, nor problems."""
     from warcio.warcwriter import WARCWriter

@@ -6,6 +6,7 @@ fetched, links become their text.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from dataclasses import replace
@@ -22,17 +23,30 @@ from reader.model import Caption, Document
 _HEADING = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
+_XML_DECLARATION = re.compile(r"\A\ufeff?\s*<\?xml[^>]*\?>")  # lxml refuses it in decoded text
 _PROP = "contains(concat(' ', normalize-space(@itemprop), ' '), ' {} ')"  # itemprop may list several
 
 
-def page_tree(data: bytes):
-    """Parse page bytes into an lxml tree (the page's own charset, else UTF-8)."""
+def encoding_of(data: bytes, hint: str | None = None) -> str:
+    """Return a page's encoding: the charset it states, else the one it was served with (hint),
+    else UTF-8 when it is valid UTF-8, else Windows-1252 (what unlabelled western pages are)."""
     match = _CHARSET.search(data[:4096])
-    encoding = match.group(1).decode("ascii") if match else "utf-8"
+    for name in (match.group(1).decode("ascii") if match else None, hint):
+        if name:
+            try:
+                return codecs.lookup(name).name
+            except LookupError:
+                continue
     try:
-        parser = lxml.html.HTMLParser(encoding=encoding, remove_comments=True)
-    except LookupError:
-        parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
+def page_tree(data: bytes, encoding: str = "utf-8"):
+    """Parse page bytes in an encoding (see encoding_of) into an lxml tree."""
+    parser = lxml.html.HTMLParser(encoding=encoding, remove_comments=True)
     try:
         root = lxml.html.document_fromstring(data, parser=parser)
     except (etree.ParserError, ValueError) as exc:
@@ -42,9 +56,11 @@ def page_tree(data: bytes):
     return root
 
 
-def parse(data: bytes, rel: str) -> Document:
-    """Parse a saved page: a liveblog from its JSON-LD or microdata, else one article of its text."""
-    root = page_tree(data)
+def parse(data: bytes, rel: str, charset: str | None = None) -> Document:
+    """Parse a saved page: a liveblog from its JSON-LD or microdata, else one article of its text
+    (charset: the one it was served with, if known)."""
+    encoding = encoding_of(data, charset)
+    root = page_tree(data, encoding)
     notes: list[str] = []
     objects = []
     for script in root.xpath("//script[@type='application/ld+json']"):
@@ -72,7 +88,8 @@ def parse(data: bytes, rel: str) -> Document:
     if doc is None:
         doc = _microdata(root, rel, meta)
     if doc is None:
-        doc = _article(root, data, rel, meta)
+        page = _XML_DECLARATION.sub("", data.decode(encoding, errors="replace"), count=1)
+        doc = _article(root, page, rel, meta)
     if b"</html" not in data[-4096:].lower() and b"</body" not in data[-4096:].lower():
         notes.append("the page looks cut off (it does not end with </html>); what is there was read")
     if notes:
@@ -153,7 +170,7 @@ def _value(element) -> str | None:
     return clean(element.get("content") or element.text_content()) or None
 
 
-def _article(root, data: bytes, rel: str, meta: dict) -> Document:
+def _article(root, data: str, rel: str, meta: dict) -> Document:
     """A page without structured data: one article of its main text (trafilatura), else all of it."""
     import trafilatura
 

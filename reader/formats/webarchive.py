@@ -28,6 +28,7 @@ MAX_RECORD_BYTES = 32 * 1024 * 1024  # a page bigger than this is not a news pag
 _SPACE = re.compile(r"\s+")
 _RECORD_START = re.compile(rb"WARC/1\.[01]\r?\nWARC-")
 _GZIP_START = b"\x1f\x8b\x08"
+_SERVED_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)")
 warc_compat.install()
 
 
@@ -194,7 +195,10 @@ def _take(record, rel: str, captures: _Pages, problems: list[str], where: str, o
         return
     def parse(page: str) -> list[Document]:
         path = f"{rel}{KEY}{page}"
-        return guardian.parse(payload, path) if "json" in kind else [html.parse(payload, path)]
+        if "json" in kind:
+            return guardian.parse(payload, path)
+        served = _SERVED_CHARSET.search(kind)
+        return [html.parse(payload, path, served.group(1) if served else None)]
 
     try:
         found = parse(url)
