@@ -48,3 +48,17 @@ def when(time: str) -> str:
         return time
     clock = f" {moment:%H:%M}" if "T" in time or " " in time.strip() else ""
     return f"{moment.day} {moment:%b %Y}{clock}"
+
+
+def captures(dates: tuple[str, ...]) -> str:
+    """Return when a page was captured (WARC dates, UTC): "captured 19 Apr 2022 15:00 UTC",
+    "3 captures, 19 Apr 2022 08:00–14:00 UTC", "2 captures, 19 Apr 2022 08:00 to 2 May 2022 09:15 UTC"."""
+    first, last = when(dates[0]), when(dates[-1])
+    if len(dates) == 1:
+        return f"captured {first} UTC"
+    day, _, clock = last.rpartition(" ")
+    if first == last:
+        return f"{len(dates)} captures, {first} UTC"
+    if first.startswith(day + " ") and ":" in clock:
+        return f"{len(dates)} captures, {first}–{clock} UTC"
+    return f"{len(dates)} captures, {first} to {last} UTC"

@@ -126,8 +126,8 @@ class ReadingPane(QWidget):
         keys = sum(e.key_event for e in doc.entries)
         if keys:
             bits.append(wording.count(keys, "key event"))
-        if len(doc.captures) > 1:
-            bits.append(f"{len(doc.captures)} captures, {doc.captures[0][:10]} to {doc.captures[-1][:10]}")
+        if doc.captures:
+            bits.append(wording.captures(doc.captures))
         if doc.closed:
             bits.append("closed")
         if doc.site:

@@ -157,6 +157,16 @@ def test_files_read_in_part_are_counted_and_listed_with_what_went_wrong(qtbot, m
     assert "not-guardian.json" in skipped and "crawl.warc.gz" not in skipped
     assert "<b>crawl.warc.gz</b>: read in part: a damaged record" in partial
     assert "<b>truncated-page.html</b>: read in part:" in partial and "looks cut off" in partial
+    # a document of the web archive says when it was captured, and an article its capture day
+    from tests.webfixtures import BLOG_URL, OTHER_URL
+
+    window.open_document(f"crawl.warc.gz#{BLOG_URL}")
+    qtbot.waitUntil(lambda: window.pane.document is not None)
+    assert "3 captures, 19 Apr 2022 08:00–14:00 UTC" in window.pane.header.text()
+    window.open_document(f"crawl.warc.gz#{OTHER_URL}")
+    qtbot.waitUntil(lambda: window.pane.document.source_url == OTHER_URL)
+    assert "~2022-04-19 (capture)" in window.pane.header.text()
+    assert "captured 19 Apr 2022 15:00 UTC" in window.pane.header.text()
 
 
 def test_theme_is_chosen_from_the_view_menu_and_remembered(qtbot, make_window, tmp_path):
