@@ -113,6 +113,15 @@ def test_a_page_without_structured_data_is_one_article_of_its_main_text(tmp_path
         assert doc.title == "Sancties tegen Rusland uitgebreid, café" and "\ufffd" not in text
 
 
+def test_a_page_in_a_charset_the_html_parser_does_not_know_is_read(tmp_path):
+    page = ("<html><head><meta charset='euc-kr'><title>키예프 소식</title></head><body><article>"
+            "<h1>키예프 소식</h1><p>키예프의 카페가 다시 문을 열었다고 주인이 말했다. 모두에게 좋은 "
+            "날이다. 사람들이 거리에서 커피를 마신다.</p></article></body></html>")
+    (tmp_path / "page.html").write_bytes(page.encode("euc-kr"))
+    [doc] = archive.read_documents(tmp_path, "page.html")
+    assert doc.title == "키예프 소식" and "카페가 다시 문을" in doc.entries[0].plain_text()
+
+
 @pytest.mark.parametrize("name, reason", [("invalid-jsonld.html", "JSON-LD block is not valid JSON"),
                                           ("truncated-page.html", "looks cut off")])
 def test_broken_pages_are_read_as_far_as_they_go_and_say_why(name, reason):

@@ -23,7 +23,7 @@ from reader.model import Caption, Document
 _HEADING = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
-_XML_DECLARATION = re.compile(r"\A\ufeff?\s*<\?xml[^>]*\?>")  # lxml refuses it in decoded text
+_XML_DECLARATION = re.compile(r"\A\ufeff?\s*<\?xml[^>]*\?>")
 _PROP = "contains(concat(' ', normalize-space(@itemprop), ' '), ' {} ')"  # itemprop may list several
 
 
@@ -44,11 +44,10 @@ def encoding_of(data: bytes, hint: str | None = None) -> str:
     return "utf-8"
 
 
-def page_tree(data: bytes, encoding: str = "utf-8"):
-    """Parse page bytes in an encoding (see encoding_of) into an lxml tree."""
-    parser = lxml.html.HTMLParser(encoding=encoding, remove_comments=True)
+def page_tree(text: str):
+    """Parse a page's decoded text into an lxml tree."""
     try:
-        root = lxml.html.document_fromstring(data, parser=parser)
+        root = lxml.html.document_fromstring(text, parser=lxml.html.HTMLParser(remove_comments=True))
     except (etree.ParserError, ValueError) as exc:
         raise ArchiveError(f"not a readable web page ({exc})") from None
     if root is None:
@@ -59,8 +58,10 @@ def page_tree(data: bytes, encoding: str = "utf-8"):
 def parse(data: bytes, rel: str, charset: str | None = None) -> Document:
     """Parse a saved page: a liveblog from its JSON-LD or microdata, else one article of its text
     (charset: the one it was served with, if known)."""
-    encoding = encoding_of(data, charset)
-    root = page_tree(data, encoding)
+    # decoded here (Python knows every charset a page may state; lxml's parser does not), then
+    # parsed as text: an XML declaration in decoded text is refused by lxml, so it goes
+    text = _XML_DECLARATION.sub("", data.decode(encoding_of(data, charset), errors="replace"), count=1)
+    root = page_tree(text)
     notes: list[str] = []
     objects = []
     for script in root.xpath("//script[@type='application/ld+json']"):
@@ -88,8 +89,7 @@ def parse(data: bytes, rel: str, charset: str | None = None) -> Document:
     if doc is None:
         doc = _microdata(root, rel, meta)
     if doc is None:
-        page = _XML_DECLARATION.sub("", data.decode(encoding, errors="replace"), count=1)
-        doc = _article(root, page, rel, meta)
+        doc = _article(root, text, rel, meta)
     if b"</html" not in data[-4096:].lower() and b"</body" not in data[-4096:].lower():
         notes.append("the page looks cut off (it does not end with </html>); what is there was read")
     if notes:
