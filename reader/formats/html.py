@@ -35,7 +35,7 @@ def encoding_of(data: bytes, hint: str | None = None) -> str:
         if name:
             try:
                 return codecs.lookup(name).name
-            except LookupError:
+            except (LookupError, ValueError):  # unknown, or no name at all
                 continue
     try:
         data.decode("utf-8")
