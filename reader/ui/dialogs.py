@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from reader import wording
 from reader.model import Bookmark, Document, Problem
 
 # Keys that lists and the pane handle themselves (they are not menu actions).
@@ -39,18 +40,35 @@ def show_shortcuts(parent: QWidget, actions: Iterable[QAction]) -> None:
     box.open()
 
 
+SHOWN_PROBLEMS = 8  # per group in the message itself; all of them under "Show Details…"
+
+
 def show_problems(parent: QWidget, problems: list[Problem]) -> None:
-    """Say which files were skipped, and which were read in part, and why."""
+    """Say which files were skipped, and which were read in part, and why (a long list in full
+    under Show Details…, where it scrolls)."""
     if not problems:
         QMessageBox.information(parent, "Archive Problems", "Every file of the archive was read.")
         return
-    parts = []
-    for heading, group in (("These files were skipped:", [p for p in problems if p.skipped]),
-                           ("These files were read in part:", [p for p in problems if not p.skipped])):
-        if group:
-            rows = "".join(f"<li><b>{html.escape(p.path)}</b>: {html.escape(p.reason)}</li>" for p in group)
-            parts.append(f"{heading}<ul>{rows}</ul>")
-    QMessageBox.warning(parent, "Archive Problems", "".join(parts))
+    box = QMessageBox(QMessageBox.Icon.Warning, "Archive Problems", "", parent=parent)
+    parts, details = [], []
+    for heading, group in (("skipped", [p for p in problems if p.skipped]),
+                           ("read in part", [p for p in problems if not p.skipped])):
+        if not group:
+            continue
+        rows = "".join(f"<li><b>{html.escape(p.path)}</b>: {html.escape(_why(p))}</li>"
+                       for p in group[:SHOWN_PROBLEMS])
+        more = len(group) - SHOWN_PROBLEMS
+        rows += f"<li>and {more} more (Show Details…)</li>" if more > 0 else ""
+        parts.append(f"{wording.count(len(group), 'file')} {heading}:<ul>{rows}</ul>")
+        details += [f"{heading}: {p.path}: {_why(p)}" for p in group]
+    box.setText("".join(parts))
+    if len(problems) > SHOWN_PROBLEMS:
+        box.setDetailedText("\n".join(details))
+    box.exec()
+
+
+def _why(problem: Problem) -> str:
+    return problem.reason.removeprefix("read in part: ")  # (said by the heading)
 
 
 def ask_other_archive(parent: QWidget, mark: Bookmark) -> str | None:

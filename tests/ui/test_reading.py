@@ -150,13 +150,14 @@ def test_files_read_in_part_are_counted_and_listed_with_what_went_wrong(qtbot, m
     qtbot.waitUntil(lambda: "indexed" in window.status.text())
     assert window.status.text().endswith(" — 1 file skipped, 2 files read in part (File → Archive Problems)")
     shown = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, title, text: shown.append(text))
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()))
     next(a for m in window.menuBar().actions() for a in m.menu().actions()
          if a.text() == "Archive &Problems…").trigger()
-    skipped, partial = shown[0].split("These files were read in part:")
+    skipped, partial = shown[0].split("2 files read in part:")
+    assert skipped.startswith("1 file skipped:")
     assert "not-guardian.json" in skipped and "crawl.warc.gz" not in skipped
-    assert "<b>crawl.warc.gz</b>: read in part: a damaged record" in partial
-    assert "<b>truncated-page.html</b>: read in part:" in partial and "looks cut off" in partial
+    assert "<b>crawl.warc.gz</b>: a damaged record" in partial
+    assert "<b>truncated-page.html</b>: " in partial and "looks cut off" in partial
     # a document of the web archive says when it was captured, and an article its capture day
     from tests.webfixtures import BLOG_URL, OTHER_URL
 
@@ -167,6 +168,21 @@ def test_files_read_in_part_are_counted_and_listed_with_what_went_wrong(qtbot, m
     qtbot.waitUntil(lambda: window.pane.document.source_url == OTHER_URL)
     assert "~2022-04-19 (capture)" in window.pane.header.text()
     assert "captured 19 Apr 2022 15:00 UTC" in window.pane.header.text()
+
+
+def test_a_long_list_of_problems_is_shortened_with_all_of_it_under_details(qtbot, monkeypatch):
+    from reader.model import Problem
+    from reader.ui import dialogs
+
+    problems = [Problem(f"kapot-{n:02d}.txt", "binary file, not text") for n in range(30)]
+    problems += [Problem("crawl.warc.gz", "read in part: a damaged record", skipped=False)]
+    boxes = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: boxes.append(box))
+    dialogs.show_problems(None, problems)
+    text, details = boxes[0].text(), boxes[0].detailedText()
+    assert text.startswith("30 files skipped:") and "kapot-07.txt" in text and "kapot-08.txt" not in text
+    assert "and 22 more (Show Details…)" in text and "1 file read in part:" in text
+    assert details.count("\n") == 30 and "skipped: kapot-29.txt: binary file, not text" in details
 
 
 def test_theme_is_chosen_from_the_view_menu_and_remembered(qtbot, make_window, tmp_path):
