@@ -113,6 +113,21 @@ def test_a_page_without_structured_data_is_one_article_of_its_main_text(tmp_path
         assert doc.title == "Sancties tegen Rusland uitgebreid, café" and "\ufffd" not in text
 
 
+@pytest.mark.parametrize("encoding, stated", [("utf-16", "utf-8"), ("utf-8-sig", "iso-8859-1"),
+                                              ("utf-8", "utf-16"), ("cp1252", None)])
+def test_a_page_is_decoded_as_a_browser_would(tmp_path, encoding, stated):
+    """A byte-order mark wins over what the page states; a <meta> saying UTF-16 (readable as
+    ASCII, so it cannot be) means UTF-8; no charset at all and not UTF-8 means Windows-1252."""
+    meta = f"<meta charset='{stated}'>" if stated else ""
+    page = (f"<html><head>{meta}<title>Oekraïne: café in Kiev</title></head><body><article><h1>Café"
+            "</h1><p>Het café in Kiev is weer open, zegt de eigenaar. Het is een mooie dag voor iedereen "
+            "die er woont en werkt.</p></article></body></html>")
+    (tmp_path / "page.html").write_bytes(page.encode(encoding))
+    [doc] = archive.read_documents(tmp_path, "page.html")
+    assert doc.title == "Oekraïne: café in Kiev" and not doc.problems
+    assert "Het café in Kiev is weer open" in doc.entries[0].plain_text()
+
+
 def test_a_page_in_a_charset_the_html_parser_does_not_know_is_read(tmp_path):
     page = ("<html><head><meta charset='euc-kr'><title>키예프 소식</title></head><body><article>"
             "<h1>키예프 소식</h1><p>키예프의 카페가 다시 문을 열었다고 주인이 말했다. 모두에게 좋은 "

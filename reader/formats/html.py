@@ -27,16 +27,23 @@ _XML_DECLARATION = re.compile(r"\A\ufeff?\s*<\?xml[^>]*\?>")
 _PROP = "contains(concat(' ', normalize-space(@itemprop), ' '), ' {} ')"  # itemprop may list several
 
 
-def encoding_of(data: bytes, hint: str | None = None) -> str:
-    """Return a page's encoding: the charset it states, else the one it was served with (hint),
-    else UTF-8 when it is valid UTF-8, else Windows-1252 (what unlabelled western pages are)."""
+def encoding_of(data: bytes, served: str | None = None) -> str:
+    """Return a page's encoding as browsers choose it (the WHATWG order): a byte-order mark, else
+    the charset it was served with, else the one its <meta> states, else UTF-8 when it is valid
+    UTF-8, else Windows-1252 (what unlabelled western pages are)."""
+    for bom, name in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            return name
     match = _CHARSET.search(data[:4096])
-    for name in (match.group(1).decode("ascii") if match else None, hint):
-        if name:
-            try:
-                return codecs.lookup(name).name
-            except (LookupError, ValueError):  # unknown, or no name at all
-                continue
+    for name in (served, match.group(1).decode("ascii") if match else None):
+        try:
+            found = codecs.lookup(name).name if name else None
+        except (LookupError, ValueError):  # unknown, or no name at all
+            continue
+        if found and found.startswith("utf-16"):  # a <meta> readable as ASCII is not UTF-16
+            return "utf-8"
+        if found:
+            return found
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
@@ -90,7 +97,7 @@ def parse(data: bytes, rel: str, charset: str | None = None) -> Document:
         doc = _microdata(root, rel, meta)
     if doc is None:
         doc = _article(root, text, rel, meta)
-    if b"</html" not in data[-4096:].lower() and b"</body" not in data[-4096:].lower():
+    if "</html" not in text[-4096:].lower() and "</body" not in text[-4096:].lower():
         notes.append("the page looks cut off (it does not end with </html>); what is there was read")
     if notes:
         doc = replace(doc, problems=(*doc.problems, *notes))
