@@ -207,7 +207,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     caveats += [wording.read_in_part(len(report.partial))] if report.partial else []
     print("; ".join([wording.index_summary(report), *caveats]))
     for problem in report.problems + report.partial:
-        print(f"  {'skipped ' if problem.skipped else ''}{problem.path}: {problem.reason}")
+        print(f"  {'skipped ' if problem.skipped else ''}{problem}")
     return 0
 
 

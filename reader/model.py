@@ -87,6 +87,9 @@ class Problem:
     reason: str
     skipped: bool = True  # False: read in part (its documents are there; the reason says what not)
 
+    def __str__(self) -> str:
+        return f"{self.path}: {'' if self.skipped else 'read in part: '}{self.reason}"
+
 
 @dataclass(frozen=True)
 class Hit:

@@ -224,10 +224,10 @@ def summarize(manifest: Manifest, report: IndexReport) -> IndexReport:
 
 
 def notes_text(notes: list[str], rel: str) -> str:
-    """Return what went wrong in a file read in part, in one line (the first few things)."""
+    """Return what was left out of a file read in part, in one line (the first few things)."""
     shown = "; ".join(notes[:3])
     more = f"; and {len(notes) - 3} more (liveblog-reader parse {rel})" if len(notes) > 3 else ""
-    return f"read in part: {shown}{more}"
+    return f"{shown}{more}"
 
 
 class _Sync:

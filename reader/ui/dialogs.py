@@ -55,20 +55,16 @@ def show_problems(parent: QWidget, problems: list[Problem]) -> None:
                            ("read in part", [p for p in problems if not p.skipped])):
         if not group:
             continue
-        rows = "".join(f"<li><b>{html.escape(p.path)}</b>: {html.escape(_why(p))}</li>"
+        rows = "".join(f"<li><b>{html.escape(p.path)}</b>: {html.escape(p.reason)}</li>"
                        for p in group[:SHOWN_PROBLEMS])
         more = len(group) - SHOWN_PROBLEMS
         rows += f"<li>and {more} more (Show Details…)</li>" if more > 0 else ""
         parts.append(f"{wording.count(len(group), 'file')} {heading}:<ul>{rows}</ul>")
-        details += [f"{heading}: {p.path}: {_why(p)}" for p in group]
+        details += [f"{heading}: {p.path}: {p.reason}" for p in group]
     box.setText("".join(parts))
     if len(problems) > SHOWN_PROBLEMS:
         box.setDetailedText("\n".join(details))
     box.exec()
-
-
-def _why(problem: Problem) -> str:
-    return problem.reason.removeprefix("read in part: ")  # (said by the heading)
 
 
 def ask_other_archive(parent: QWidget, mark: Bookmark) -> str | None:

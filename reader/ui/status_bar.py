@@ -51,4 +51,4 @@ class IndexStatus:
         if caveats:
             text += f" — {', '.join(caveats)} (File → Archive Problems)"
         self.show(text)
-        self.label.setToolTip("\n".join(f"{p.path}: {p.reason}" for p in report.problems + report.partial))
+        self.label.setToolTip("\n".join(str(p) for p in report.problems + report.partial))

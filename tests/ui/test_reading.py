@@ -175,7 +175,7 @@ def test_a_long_list_of_problems_is_shortened_with_all_of_it_under_details(qtbot
     from reader.ui import dialogs
 
     problems = [Problem(f"kapot-{n:02d}.txt", "binary file, not text") for n in range(30)]
-    problems += [Problem("crawl.warc.gz", "read in part: a damaged record", skipped=False)]
+    problems += [Problem("crawl.warc.gz", "a damaged record", skipped=False)]
     boxes = []
     monkeypatch.setattr(QMessageBox, "exec", lambda box: boxes.append(box))
     dialogs.show_problems(None, problems)
