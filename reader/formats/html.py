@@ -27,28 +27,25 @@ _XML_DECLARATION = re.compile(r"\A\ufeff?\s*<\?xml[^>]*\?>")
 _PROP = "contains(concat(' ', normalize-space(@itemprop), ' '), ' {} ')"  # itemprop may list several
 
 
-def encoding_of(data: bytes, served: str | None = None) -> str:
-    """Return a page's encoding as browsers choose it (the WHATWG order): a byte-order mark, else
-    the charset it was served with, else the one its <meta> states, else UTF-8 when it is valid
-    UTF-8, else Windows-1252 (what unlabelled western pages are)."""
+def page_text(data: bytes, served: str | None = None) -> str:
+    """Return a page's text, decoded as browsers choose (the WHATWG order): by its byte-order
+    mark, else the charset it was served with, else the one its <meta> states, else as UTF-8
+    when it is valid UTF-8, else as Windows-1252 (what unlabelled western pages are)."""
     for bom, name in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if data.startswith(bom):
-            return name
+            return data.decode(name, errors="replace")
     match = _CHARSET.search(data[:4096])
     for name in (served, match.group(1).decode("ascii") if match else None):
         try:
             found = codecs.lookup(name).name if name else None
         except (LookupError, ValueError):  # unknown, or no name at all
             continue
-        if found and found.startswith("utf-16"):  # a <meta> readable as ASCII is not UTF-16
-            return "utf-8"
-        if found:
-            return found
+        if found:  # a <meta> readable as ASCII is not UTF-16: it means UTF-8
+            return data.decode("utf-8" if found.startswith("utf-16") else found, errors="replace")
     try:
-        data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8"
+        return data.decode("cp1252", errors="replace")
 
 
 def page_tree(text: str):
@@ -67,7 +64,7 @@ def parse(data: bytes, rel: str, charset: str | None = None) -> Document:
     (charset: the one it was served with, if known)."""
     # decoded here (Python knows every charset a page may state; lxml's parser does not), then
     # parsed as text: an XML declaration in decoded text is refused by lxml, so it goes
-    text = _XML_DECLARATION.sub("", data.decode(encoding_of(data, charset), errors="replace"), count=1)
+    text = _XML_DECLARATION.sub("", page_text(data, charset), count=1)
     root = page_tree(text)
     notes: list[str] = []
     objects = []
