@@ -265,13 +265,13 @@ class Captures:
         read = len(self.dates)
         self.dates.append(when)
         if self._newest is None or when >= self._newest[0]:
-            self._newest = (when, replace(doc, entries=tuple(replace(e, earlier=()) for e in doc.entries)))
+            self._newest = (when, doc)  # its order of entries and its details; texts: _versions
         for n, entry in enumerate(doc.entries):
             versions = self._versions.setdefault(entry.id, {})
             text = _text(entry)
             known = versions.get(text)
             if known is None or (when, read) >= known[:2]:
-                versions[text] = (when, read, replace(entry, earlier=()))
+                versions[text] = (when, read, entry)
             first = self._first.get(entry.id)
             if first is None or (when, read, n) < first:
                 self._first[entry.id] = (when, read, n)
