@@ -30,7 +30,7 @@ test: $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not slow"
 
 test-slow: $(TEST_STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m slow
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "slow or property" --hypothesis-profile=fuzz
 
 bench: $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m reader.bench run --size $(or $(BENCH_SIZE),full) --runs $(or $(BENCH_RUNS),3)

@@ -9,6 +9,7 @@ import pytest
 
 from reader import defaults
 from reader.library import Library
+from tests import properties  # noqa: F401 - registers and loads the Hypothesis profiles
 
 BUNDLED = defaults.BUNDLED_ARCHIVE
 LIVEBLOG = "000_d2297999e083d57d.txt"

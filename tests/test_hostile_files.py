@@ -6,13 +6,17 @@ from __future__ import annotations
 import io
 import json
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import given
 from hypothesis import strategies as st
 
 from reader import archive
 from reader.formats import guardian, html, webarchive
 from reader.formats.common import ArchiveError
+from tests.properties import examples
 from tests.webfixtures import CAPTURES, liveblog_page, write_captures
+
+pytestmark = pytest.mark.property  # asked again with fresh seeds by make test-slow
 
 CHARSETS = ["utf-8", "euc-kr", "latin-1", "x-unknown", "", "utf-16", "cp1251", "utf-8\x00", "ébc"]
 PIECES = st.one_of(
@@ -39,7 +43,7 @@ def _readable(parse) -> None:
         assert doc.path and all(e.id for e in doc.entries)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@examples(300)
 @given(page=PAGES, encoding=st.sampled_from(["utf-8", "utf-16", "cp1252", "latin-1"]),
        served=st.sampled_from([None, *CHARSETS]))
 def test_any_page_is_read_or_refused_with_a_reason(page, encoding, served):
@@ -47,7 +51,7 @@ def test_any_page_is_read_or_refused_with_a_reason(page, encoding, served):
     _readable(lambda: html.parse(data, "x.html", served))
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@examples(200)
 @given(data=st.one_of(
     st.binary(max_size=300),
     st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=10)),
@@ -62,7 +66,7 @@ def test_any_json_is_read_or_refused_with_a_reason(data):
     _readable(lambda: guardian.parse(data, "x.json"))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@examples(150)
 @given(cuts=st.lists(st.tuples(st.integers(0, 10_000), st.integers(1, 64), st.binary(max_size=8)),
                      max_size=4))
 def test_any_damage_to_a_web_archive_is_survived(tmp_path_factory, cuts):

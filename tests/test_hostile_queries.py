@@ -4,8 +4,10 @@ what was ignored is named."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from tests.properties import examples
 
 OPERATORS = ["OR", "AND", "NOT", "-", "+", "(", ")", '"', "*", "?", "~", "~2", ":", "headline:",
              "title:", "date:", "date:2022", "kiev", "Marioepol", "oekr*", "a*", "**", "\\"]
@@ -22,6 +24,8 @@ BEFORE = {")": "unmatched ')'", "*": "wildcard needs letters", "headline:": "nee
 AFTER = {**BEFORE, "OR": "OR with nothing", "NOT": "NOT with nothing", "(": "unmatched '('",
          '"': "unmatched quote"}
 AFTER.pop(")")  # after a "(" it would close it
+pytestmark = pytest.mark.property  # asked again with fresh seeds by make test-slow
+
 WORDS = ["Frederiksen", "Marioepol", "Guterres", "corridor", "Kiev"]
 
 
@@ -35,13 +39,13 @@ def _check(library, text, limit=20):
         assert result.message, text  # nothing was left to search for: the answer says why
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@examples(300)
 @given(text=queries)
 def test_any_query_is_answered(bundled_library, text):
     _check(bundled_library, text)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@examples(200)
 @given(before=st.lists(st.sampled_from(sorted(BEFORE)), max_size=3),
        word=st.sampled_from(WORDS),
        after=st.lists(st.sampled_from(sorted(AFTER)), max_size=4, unique=True))
@@ -56,7 +60,7 @@ def test_junk_around_a_word_is_named_and_the_word_still_found(bundled_library, b
 
 
 @pytest.mark.slow
-@settings(max_examples=10_000, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=10_000)
 @given(text=queries)
 def test_ten_thousand_hostile_queries(bundled_library, text):
     _check(bundled_library, text)
