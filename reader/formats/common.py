@@ -1,8 +1,9 @@
-"""What every format shares: the error a file can give, decoding text, entry ids, short titles."""
+"""What every format shares: the error a file can give, text made safe where it enters, entry ids, titles."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 
 from reader.model import Caption
@@ -20,6 +21,65 @@ class NotADocument(ArchiveError):
     keeps many such responses, it is passed over like an image."""
 
 
+# What no tree, hash or widget should meet: C0 controls but tab, newline and carriage return, the
+# non-characters U+FFFE/U+FFFF (lxml refuses all of these), and surrogates (a lone one cannot be
+# encoded; Python decodes a valid pair into one character, so any left is lone)
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# what JSON text must hold for a string in it to decode into an unsafe one
+_UNSAFE_IN_JSON = re.compile(r"\\u(?:00[01]|d[89a-f]|fff[ef])|[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]",
+                             re.IGNORECASE)
+MAX_INT_DIGITS = 4000  # a longer JSON integer is read as a float (Python refuses to convert it)
+
+
+def safe_text(text: str) -> str:
+    """Return text as every later step can take it: unsafe controls and non-characters dropped,
+    lone surrogates replaced by U+FFFD. Text is made safe once, where it enters the program."""
+    if _UNSAFE.search(text) is None:
+        return text
+    return _UNSAFE.sub(lambda m: "\ufffd" if "\ud800" <= m.group() <= "\udfff" else "", text)
+
+
+def load_json(text: str):
+    """Return the values of JSON text with every string (and key) made safe; a number of any
+    length is read. Raise ValueError with a reason for text that is not JSON or nests too deep."""
+    try:
+        value = json.loads(text, parse_int=_int)
+    except RecursionError:
+        raise ValueError("it nests deeper than can be read") from None
+    return _safe_values(value) if _UNSAFE_IN_JSON.search(text) else value
+
+
+def _int(digits: str) -> int | float:
+    return int(digits) if len(digits) <= MAX_INT_DIGITS else float(digits)
+
+
+def _safe_values(value):
+    """Make every string of decoded JSON safe, in place (iteratively: JSON may nest deep)."""
+    if isinstance(value, str):
+        return safe_text(value)
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key in list(node):
+                item = node[key]
+                if isinstance(item, str):
+                    item = safe_text(item)
+                elif isinstance(item, dict | list):
+                    stack.append(item)
+                clean_key = safe_text(key)
+                if clean_key != key:
+                    del node[key]
+                node[clean_key] = item
+        elif isinstance(node, list):
+            for n, item in enumerate(node):
+                if isinstance(item, str):
+                    node[n] = safe_text(item)
+                elif isinstance(item, dict | list):
+                    stack.append(item)
+    return value
+
+
 def decode(data: bytes) -> tuple[str, str | None]:
     """Decode file bytes to text with normalised newlines; return (text, note about encoding)."""
     note = None
@@ -32,20 +92,20 @@ def decode(data: bytes) -> tuple[str, str | None]:
             raise ArchiveError(f"broken UTF-16 text ({exc.reason})") from None
         note = "decoded as UTF-16"
     else:
-        if b"\x00" in data[:8192] or _looks_binary(data[:8192]):
+        if looks_binary(data[:8192]):
             raise ArchiveError("binary file, not text")
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             text = data.decode("cp1252", errors="replace")
             note = "not valid UTF-8; decoded as Windows-1252"
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "\x00" in text:
-        raise ArchiveError("binary file, not text")
-    return text, note
+    return text.replace("\r\n", "\n").replace("\r", "\n"), note
 
 
-def _looks_binary(sample: bytes) -> bool:
+def looks_binary(sample: bytes) -> bool:
+    """Return True when the first bytes of a file are not text (more than 5% control bytes;
+    NULs at the end, the padding of an interrupted download, do not count)."""
+    sample = sample.rstrip(b"\x00") if len(sample) < 8192 else sample
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
     return len(sample) > 0 and controls / len(sample) > 0.05
 
@@ -53,10 +113,10 @@ def _looks_binary(sample: bytes) -> bool:
 def entry_id(path: str, headline: str | None, paragraphs: tuple[str, ...],
              captions: tuple[Caption, ...], occurrence: int = 0) -> str:
     """Return the stable id of an entry: a hash of its document's path and its own text."""
-    h = hashlib.sha1(path.encode("utf-8"))
+    h = hashlib.sha1(path.encode("utf-8", "surrogatepass"))  # (text is safe; a path may not be)
     for part in (headline or "", *paragraphs, *(c.text for c in captions)):
         h.update(b"\x1f")
-        h.update(part.encode("utf-8"))
+        h.update(part.encode("utf-8", "surrogatepass"))
     if occurrence:
         h.update(f"\x1e{occurrence}".encode())
     return h.hexdigest()[:12]
@@ -65,7 +125,7 @@ def entry_id(path: str, headline: str | None, paragraphs: tuple[str, ...],
 def source_entry_id(path: str, source_id: str) -> str:
     """Return the stable id of an entry the source names (an update's id or URL): it stays the
     same when the entry's text is edited and across captures of the page."""
-    return hashlib.sha1(f"{path}\x1d{source_id}".encode()).hexdigest()[:12]
+    return hashlib.sha1(f"{path}\x1d{source_id}".encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 def shorten(text: str, limit: int = TITLE_LENGTH) -> str:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 
 from reader.formats.blocks import html_paragraphs
-from reader.formats.common import NotADocument, clip, source_entry_id
+from reader.formats.common import NotADocument, clip, load_json, source_entry_id
 from reader.formats.jsonld import RawUpdate, day, liveblog
 from reader.model import Caption, Document, Entry
 
@@ -15,9 +14,15 @@ KEY = "#"
 
 def parse(data: bytes, rel: str) -> list[Document]:
     """Return the documents of a Guardian Content API response; ArchiveError if it is not one."""
+    notes: tuple[str, ...] = ()
     try:
-        payload = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as exc:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:  # JSON is UTF-8: a damaged byte spoils a character, not the file
+        text = data.decode("utf-8-sig", errors="replace")
+        notes = ("not valid UTF-8: the bytes that are not were read as \ufffd",)
+    try:
+        payload = load_json(text)
+    except ValueError as exc:
         raise NotADocument(f"not valid JSON ({exc})") from None
     response = payload.get("response") if isinstance(payload, dict) else None
     if not isinstance(response, dict):
@@ -31,19 +36,21 @@ def parse(data: bytes, rel: str) -> list[Document]:
     if not items:
         raise NotADocument("a Guardian API search response with no results")
     several = len(items) > 1
-    return [item_document(item, f"{rel}{KEY}{item.get('id') or n}" if several else rel)
+    docs = [item_document(item, f"{rel}{KEY}{item.get('id') or n}" if several else rel)
             for n, item in enumerate(items)]
+    return [replace(d, problems=(*d.problems, *notes)) for d in docs] if notes else docs
 
 
 def item_document(item: dict, path: str) -> Document:
     """Return the Document of one content item: a liveblog of its body blocks, or an article."""
     fields = item.get("fields") if isinstance(item.get("fields"), dict) else {}
     blocks = item.get("blocks") if isinstance(item.get("blocks"), dict) else {}
-    body = [b for b in blocks.get("body") or [] if isinstance(b, dict)]
-    title = fields.get("headline") or item.get("webTitle") or path
-    date = item.get("webPublicationDate") or fields.get("firstPublicationDate")
-    url = item.get("webUrl")
-    lead = html_paragraphs(fields.get("standfirst") or fields.get("trailText") or "")
+    body = blocks.get("body") if isinstance(blocks.get("body"), list) else []
+    body = [b for b in body if isinstance(b, dict)]
+    title = _str(fields.get("headline")) or _str(item.get("webTitle")) or path
+    date = _str(item.get("webPublicationDate")) or _str(fields.get("firstPublicationDate"))
+    url = _str(item.get("webUrl"))
+    lead = html_paragraphs(_str(fields.get("standfirst")) or _str(fields.get("trailText")) or "")
     is_liveblog = item.get("type") == "liveblog" or len(body) > 1
     if is_liveblog:
         raw = [_update(b, n) for n, b in enumerate(body)]
@@ -53,40 +60,49 @@ def item_document(item: dict, path: str) -> Document:
             doc = replace(doc, entries=(first, *(replace(e, position=e.position + 1)
                                                  for e in doc.entries)))
         return doc
-    parts = lead + [p for b in body for p in html_paragraphs(b.get("bodyHtml") or "")]
-    if not parts and fields.get("bodyText"):
-        parts = [("p", fields["bodyText"])]
+    parts = lead + [p for b in body for p in html_paragraphs(_str(b.get("bodyHtml")) or "")]
+    if not parts and _str(fields.get("bodyText")):
+        parts = [("p", _str(fields["bodyText"]))]
     return _article(path, title, date, url, parts)
 
 
 def _update(block: dict, n: int) -> RawUpdate:
-    parts = html_paragraphs(block.get("bodyHtml") or "")
+    parts = html_paragraphs(_str(block.get("bodyHtml")) or "")
     paragraphs = [t for tag, t in parts if tag != "figcaption"]
     captions = [Caption(t) for tag, t in parts if tag == "figcaption"]
-    if not paragraphs and block.get("bodyTextSummary"):
-        paragraphs = [str(block["bodyTextSummary"])]
+    if not paragraphs and _str(block.get("bodyTextSummary")):
+        paragraphs = [_str(block["bodyTextSummary"])]
     attributes = block.get("attributes") if isinstance(block.get("attributes"), dict) else {}
     return RawUpdate(
-        source_id=str(block.get("id") or f"block-{n}"), headline=(block.get("title") or None),
+        source_id=str(block.get("id") or f"block-{n}"), headline=_str(block.get("title")),
         paragraphs=paragraphs, captions=captions,
-        time=block.get("firstPublishedDate") or block.get("publishedDate") or block.get("createdDate"),
-        modified=block.get("lastModifiedDate"), author=_author(block),
+        time=_str(block.get("firstPublishedDate")) or _str(block.get("publishedDate"))
+        or _str(block.get("createdDate")),
+        modified=_str(block.get("lastModifiedDate")), author=_author(block),
         key_event=bool(attributes.get("keyEvent") or attributes.get("summary")),
         pinned=bool(attributes.get("pinned")))
 
 
 def _author(block: dict) -> str | None:
     names = []
-    for person in block.get("contributors") or []:
+    people = block.get("contributors")
+    for person in people if isinstance(people, list) else []:
         if isinstance(person, dict):
-            names.append(person.get("webTitle") or person.get("name") or "")
+            names.append(_str(person.get("webTitle")) or _str(person.get("name")) or "")
         elif isinstance(person, str):
             names.append(person)
     names = [n for n in names if n]
     if not names and isinstance(block.get("createdBy"), dict):
         who = block["createdBy"]
-        names = [" ".join(filter(None, (who.get("firstName"), who.get("lastName"))))]
+        names = [" ".join(filter(None, (_str(who.get("firstName")), _str(who.get("lastName")))))]
     return ", ".join(n for n in names if n) or None
+
+
+def _str(value) -> str | None:
+    """Return a JSON value that should be text as text (a number as its digits), else None."""
+    if isinstance(value, str):
+        return value or None
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def _article(path: str, title: str, date: str | None, url: str | None,

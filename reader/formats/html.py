@@ -7,7 +7,6 @@ fetched, links become their text.
 from __future__ import annotations
 
 import codecs
-import json
 import re
 from dataclasses import replace
 
@@ -15,14 +14,12 @@ import lxml.html
 from lxml import etree
 
 from reader.formats import jsonld
-from reader.formats.blocks import block_texts, clean
-from reader.formats.common import ArchiveError, NotADocument, clip
+from reader.formats.blocks import block_texts, clean, drop, markup_paragraphs, too_deep
+from reader.formats.common import ArchiveError, NotADocument, clip, load_json, looks_binary, safe_text
 from reader.formats.text import parse_text
 from reader.model import Caption, Document
 
-_HEADING = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
-_SPACE = re.compile(r"\s+")
 _XML_DECLARATION = re.compile(r"\A\ufeff?\s*<\?xml[^>]*\?>")
 _PROP = "contains(concat(' ', normalize-space(@itemprop), ' '), ' {} ')"  # itemprop may list several
 
@@ -33,7 +30,13 @@ def page_text(data: bytes, served: str | None = None) -> str:
     when it is valid UTF-8, else as Windows-1252 (what unlabelled western pages are)."""
     for bom, name in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if data.startswith(bom):
-            return data.decode(name, errors="replace")
+            return safe_text(data.decode(name, errors="replace"))
+    if looks_binary(data[:8192]):
+        raise NotADocument("binary data, not a web page")
+    return safe_text(_decoded(data, served))
+
+
+def _decoded(data: bytes, served: str | None) -> str:
     match = _CHARSET.search(data[:4096])
     for name in (served, match.group(1).decode("ascii") if match else None):
         try:
@@ -49,14 +52,16 @@ def page_text(data: bytes, served: str | None = None) -> str:
 
 
 def page_tree(text: str):
-    """Parse a page's decoded text into an lxml tree."""
+    """Parse a page's decoded text into an lxml tree; return (tree, whether the page nests its
+    elements deeper than the parser goes, so that what lies below was left out)."""
+    parser = lxml.html.HTMLParser(remove_comments=True)
     try:
-        root = lxml.html.document_fromstring(text, parser=lxml.html.HTMLParser(remove_comments=True))
+        root = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise ArchiveError(f"not a readable web page ({exc})") from None
     if root is None:
         raise ArchiveError("not a readable web page")
-    return root
+    return root, too_deep(parser)
 
 
 def parse(data: bytes, rel: str, charset: str | None = None) -> Document:
@@ -65,16 +70,18 @@ def parse(data: bytes, rel: str, charset: str | None = None) -> Document:
     # decoded here (Python knows every charset a page may state; lxml's parser does not), then
     # parsed as text: an XML declaration in decoded text is refused by lxml, so it goes
     text = _XML_DECLARATION.sub("", page_text(data, charset), count=1)
-    root = page_tree(text)
+    root, deep = page_tree(text)
+    if deep:
+        return _plain(root, text, rel)
     notes: list[str] = []
     objects = []
     for script in root.xpath("//script[@type='application/ld+json']"):
         try:
-            objects.append(json.loads(script.text_content() or "null"))
+            objects.append(load_json(script.text_content() or "null"))
         except ValueError as exc:
-            notes.append(f"a JSON-LD block is not valid JSON ({exc.msg}); it was left out")
+            notes.append(f"a JSON-LD block is not valid JSON ({getattr(exc, 'msg', exc)}); it was left out")
     for bad in root.xpath("//script|//style|//noscript|//template|//svg|//iframe|//object"):
-        bad.drop_tree()
+        drop(bad)
     meta = _meta(root)
     ids: dict[str, object] = {}
 
@@ -108,8 +115,7 @@ def _meta(root) -> dict:
         for xpath in xpaths:
             found = root.xpath(xpath)
             if found:
-                value = found[0] if isinstance(found[0], str) else found[0].text_content()
-                value = _SPACE.sub(" ", value).strip()
+                value = clean(found[0] if isinstance(found[0], str) else found[0].text_content())
                 if value:
                     return value
         return None
@@ -121,6 +127,21 @@ def _meta(root) -> dict:
         "url": first("//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content"),
         "site": first("//meta[@property='og:site_name']/@content"),
     }
+
+
+def _plain(root, text: str, rel: str) -> Document:
+    """A page that nests its elements deeper than any real page: one article of all its text,
+    read without the parser (which stops at that depth)."""
+    meta = _meta(root)
+    paragraphs = markup_paragraphs(text[text.lower().find("<body"):] if "<body" in text.lower() else text)
+    if not paragraphs:
+        raise NotADocument("a web page without text")
+    doc = parse_text("\n\n".join(paragraphs), rel)
+    title = meta.get("title")
+    return replace(doc, title=clip(title) if title else doc.title, date=jsonld.day(meta.get("date")),
+                   source_url=meta.get("url"), site=meta.get("site"),
+                   problems=("the page nests its elements deeper than a web page does (over 255 levels); "
+                             "it was read as plain text",))
 
 
 def _element_text(element) -> tuple[list[str], list[str], set[str]]:

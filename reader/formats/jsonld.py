@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from reader.formats.blocks import html_paragraphs
-from reader.formats.common import clip, source_entry_id
+from reader.formats.common import clip, safe_text, source_entry_id
 from reader.model import Caption, Document, Entry
 
 _DAY = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
@@ -168,7 +168,7 @@ def liveblog(rel: str, title: str | None, date: str | None, url: str | None, sit
             source_entry_id(rel, entry_key), r.headline, tuple(r.paragraphs or ([] if r.headline else [])),
             tuple(r.captions), len(entries), time=r.time, key_event=r.key_event, pinned=r.pinned,
             author=r.author, modified=r.modified))
-    return Document(rel, clip(title) if title else rel.rsplit("/", 1)[-1], "liveblog", day(date),
+    return Document(rel, clip(title) if title else safe_text(rel.rsplit("/", 1)[-1]), "liveblog", day(date),
                     False, tuple(entries), site=site, source_url=url)
 
 

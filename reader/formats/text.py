@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from reader.formats.common import ArchiveError, decode, entry_id, shorten
+from reader.formats.common import ArchiveError, decode, entry_id, safe_text, shorten
 from reader.model import Caption, Document, Entry
 
 SHORT_LINE = 120  # headlines and captions are shorter than this
@@ -102,7 +102,11 @@ def _entries(path: str, lines: list[_Line]) -> tuple[Entry, ...]:
 
 
 def parse_text(text: str, path: str) -> Document:
-    """Parse one decoded file into a Document (a liveblog or an article)."""
+    """Parse one decoded file (or a page's main text) into a Document (a liveblog or an article).
+
+    A stray NUL or control character (a download padded with NULs) is dropped, not the file.
+    """
+    text = safe_text(text)
     date = None
     match = _DATE.match(text)
     if match:
@@ -119,7 +123,7 @@ def _liveblog(path: str, date: str | None, lines: list[_Line]) -> Document:
     if lines and "•" not in lines[0].text and len(lines) > 1:
         site = re.sub(r"Aangepast$", "", lines[0].text).strip() or None
         lines = lines[1:]
-    title = lines[0].text if lines else Path(path).stem
+    title = lines[0].text if lines else safe_text(Path(path).stem)
     lines = lines[1:]
     closed = bool(lines) and lines[0].text.lower() == "liveblog gesloten"
     if closed:
@@ -136,9 +140,7 @@ def _article_title(entries: tuple[Entry, ...], path: str) -> str:
     for entry in entries:  # only short lines (read as captions): the first one
         if entry.captions:
             return shorten(entry.captions[0].text)
-    return Path(path).stem
-
-
+    return safe_text(Path(path).stem)
 
 
 def parse_bytes(data: bytes, rel: str) -> Document:

@@ -19,7 +19,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArchiveLoadFailed
 
 from reader.formats import guardian, html, warc_compat
-from reader.formats.common import ArchiveError, NotADocument
+from reader.formats.common import ArchiveError, NotADocument, safe_text
 from reader.formats.jsonld import instant
 from reader.model import Document, Entry
 
@@ -161,8 +161,13 @@ class _Pages(dict):
         return self[path]
 
 
+def _header(record, name: str) -> str:
+    """Return a WARC header's value as safe text ("" when there is none)."""
+    return safe_text(record.rec_headers.get_header(name) or "")
+
+
 def _target(record, header: str = "WARC-Target-URI") -> str:
-    return (record.rec_headers.get_header(header) or "").strip("<> ").split("#", 1)[0]
+    return _header(record, header).strip("<> ").split("#", 1)[0]
 
 
 def _take(record, rel: str, captures: _Pages, problems: list[str], where: str, only: str | None) -> None:
@@ -173,7 +178,7 @@ def _take(record, rel: str, captures: _Pages, problems: list[str], where: str, o
     url = _target(record)
     if only is not None and _base(url) != _base(only):
         return
-    when = record.rec_headers.get_header("WARC-Date") or ""
+    when = _header(record, "WARC-Date")
     if record.rec_type == "revisit":
         captures.revisits.append((_target(record, "WARC-Refers-To-Target-URI") or url, when))
         return
