@@ -1,16 +1,14 @@
-"""The archive folder: which files count, reading them, and turning each into documents by its format."""
+"""The archive folder: which files count, and reading each behind one guard into documents by its format."""
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import io
 import os
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from reader import dates, parsed
+from reader import dates, errorlog, parsed, reading
 from reader.formats import guardian, html, text, webarchive
 from reader.formats.common import ArchiveError, entry_id  # noqa: F401 - part of this module's API
 from reader.formats.text import parse_text  # noqa: F401 - part of this module's API
@@ -42,40 +40,52 @@ def file_of(path: str) -> str:
     return path.split(KEY, 1)[0]
 
 
-@contextlib.contextmanager
-def _read_errors() -> Iterator[None]:
-    """Turn the operating system's errors while reading a file into an ArchiveError with a reason."""
+def reader_name(rel: str) -> str:
+    """Return what the reader of a file's format is called in messages."""
+    kind = suffix(rel)
+    if kind in HTML_SUFFIXES:
+        return "web page reader"
+    if kind in JSON_SUFFIXES:
+        return "news-API JSON reader"
+    return "web archive reader" if kind in WEB_ARCHIVE_SUFFIXES else "text reader"
+
+
+def read_file(root: Path, rel: str, set_dates: Mapping[str, str] | None = None, kept: Path | None = None,
+              url: str | None = None) -> list[Document] | Problem:
+    """Read one archive file behind the one guard: its documents, dated (dates.resolve;
+    set_dates: the dates the reader set), or a Problem saying why not.
+
+    Nothing a parser, a decoder or a library raises escapes: a file that is not what it should be
+    is named with its reason; an unexpected error is named as an internal error of the format's
+    reader, its traceback in the error log (errorlog.py). kept: where a web archive's documents
+    are kept once parsed (reader/parsed.py); url: only that page's captures of a web archive.
+    """
     try:
-        yield
-    except FileNotFoundError:
-        raise ArchiveError("file not found (deleted, or a broken link)") from None
-    except PermissionError:
-        raise ArchiveError("no permission to read it") from None
-    except IsADirectoryError:
-        raise ArchiveError("is a folder") from None
-    except OSError as exc:
-        raise ArchiveError(f"cannot be read ({exc.strerror or exc})") from None
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        return Problem(rel, "its name is not valid UTF-8; rename the file to read it")
+    try:
+        return _read(root, rel, set_dates, kept, url)
+    except ArchiveError as exc:
+        return Problem(rel, str(exc))
+    except MemoryError:
+        return Problem(rel, "could not be read: it needs more memory than there is")
+    except Exception as exc:  # noqa: BLE001 - the guard: one file never stops the others
+        return Problem(rel, errorlog.internal_error(rel, reader_name(rel), exc))
 
 
-def read_bytes(root: Path, rel: str) -> bytes:
-    """Read one archive file's bytes; raise ArchiveError with a reason if it cannot be read."""
+def _read(root: Path, rel: str, set_dates: Mapping[str, str] | None, kept: Path | None,
+          url: str | None) -> list[Document]:
     full = root / rel
-    with _read_errors():
-        size = full.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ArchiveError(f"too large ({size // (1024 * 1024)} MB)")
-        return full.read_bytes()
-
-
-def digest(root: Path, rel: str) -> str:
-    """Return the SHA-1 of a file, read in blocks (web archives can be hundreds of MB)."""
-    with _read_errors(), open(root / rel, "rb") as fh:
-        return hashlib.file_digest(fh, "sha1").hexdigest()
-
-
-def parse_bytes(data: bytes, rel: str) -> Document:
-    """Parse one file's bytes into its document (the first, for a file that holds several)."""
-    return parse_file_bytes(data, rel)[0]
+    if kept is None or url is not None or suffix(rel) not in WEB_ARCHIVE_SUFFIXES:
+        return dated(parse_path(full, rel, url), full, set_dates)
+    docs = parsed.load(kept, full, rel)
+    if docs is None:
+        with reading.read_errors():
+            before = parsed.stamp(full)
+        docs = parse_path(full, rel)
+        parsed.store(kept, rel, before, docs)
+    return dated(docs, full, set_dates)
 
 
 def parse_file_bytes(data: bytes, rel: str) -> list[Document]:
@@ -98,21 +108,11 @@ def parse_file_bytes(data: bytes, rel: str) -> list[Document]:
 
 def read_documents(root: Path, rel: str, set_dates: Mapping[str, str] | None = None,
                    kept: Path | None = None) -> list[Document]:
-    """Read and parse one archive file into its documents, each dated (dates.resolve; set_dates:
-    the dates the reader set); raise ArchiveError with a reason.
-
-    kept: a folder where a web archive's documents are kept once parsed (reader/parsed.py).
-    """
-    full = root / rel
-    if kept is None or suffix(rel) not in WEB_ARCHIVE_SUFFIXES:
-        return dated(parse_path(full, rel), full, set_dates)
-    docs = parsed.load(kept, full, rel)
-    if docs is None:
-        with _read_errors():
-            before = parsed.stamp(full)
-        docs = parse_path(full, rel)
-        parsed.store(kept, rel, before, docs)
-    return dated(docs, full, set_dates)
+    """Read one archive file behind the guard (read_file); raise ArchiveError with the reason."""
+    found = read_file(root, rel, set_dates, kept)
+    if isinstance(found, Problem):
+        raise ArchiveError(found.reason)
+    return found
 
 
 def dated(docs: list[Document], full: Path, set_dates: Mapping[str, str] | None = None) -> list[Document]:
@@ -135,14 +135,9 @@ def folder_year(root: Path, rel: str) -> tuple[int, str] | None:
         found = []
         for sibling in sorted(folder.iterdir())[:500]:
             if sibling.name.startswith(".") or suffix(sibling.name) not in TEXT_SUFFIXES \
-                    or not sibling.is_file() or sibling.name == Path(rel).name:
+                    or sibling.name == Path(rel).name:
                 continue
-            try:
-                with open(sibling, "rb") as fh:
-                    head = fh.read(64)
-            except OSError:
-                continue
-            match = _DATE_LINE.match(head)
+            match = _DATE_LINE.match(reading.head(sibling, 64))
             found.append(match.group(1).decode() if match else None)
         if len(_FOLDER_YEARS) > 1000:
             _FOLDER_YEARS.clear()
@@ -158,9 +153,9 @@ def parse_path(full: Path, rel: str, url: str | None = None) -> list[Document]:
     """Read and parse the file at `full`, naming its documents after `rel` (a web archive: only
     the captures of `url`, if given)."""
     if suffix(rel) in WEB_ARCHIVE_SUFFIXES:
-        with _read_errors(), open(full, "rb") as fh:
-            return webarchive.parse_stream(fh, rel, url)
-    return parse_file_bytes(read_bytes(full.parent, full.name), rel)
+        with reading.open_regular(full) as (stream, _size):
+            return webarchive.parse_stream(stream, rel, url)
+    return parse_file_bytes(reading.read_bytes(full, MAX_FILE_BYTES), rel)
 
 
 def read_document(root: Path, path: str, set_dates: Mapping[str, str] | None = None,
@@ -176,9 +171,9 @@ def read_document(root: Path, path: str, set_dates: Mapping[str, str] | None = N
         docs = dated(docs, root / rel, set_dates)
     elif suffix(rel) in WEB_ARCHIVE_SUFFIXES and path != rel:
         url = path[len(rel) + len(KEY):].split(KEY, 1)[0]
-        docs = dated(parse_path(root / rel, rel, url), root / rel, set_dates)
-        if not any(d.path == path for d in docs):  # its page names itself apart from where it was
-            docs = read_documents(root, rel, set_dates, kept)
+        docs = read_file(root, rel, set_dates, url=url)
+        if isinstance(docs, Problem) or not any(d.path == path for d in docs):
+            docs = read_documents(root, rel, set_dates, kept)  # its page names itself apart
     else:
         docs = read_documents(root, rel, set_dates)
     found = next((d for d in docs if d.path == path), None)
@@ -223,10 +218,8 @@ def folders(root: Path, limit: int = 500) -> list[Path]:
 def iter_load(root: Path, set_dates: Mapping[str, str] | None = None) -> Iterator[Document | Problem]:
     """Parse the files under root one by one: their Documents, or a Problem if unreadable."""
     for rel in scan(root):
-        try:
-            yield from read_documents(root, rel, set_dates)
-        except ArchiveError as exc:
-            yield Problem(rel, str(exc))
+        found = read_file(root, rel, set_dates)
+        yield from [found] if isinstance(found, Problem) else found
 
 
 def load(root: Path, set_dates: Mapping[str, str] | None = None) -> tuple[list[Document], list[Problem]]:

@@ -11,6 +11,7 @@ from reader import cli_output as output
 from reader.bookmarks import BookmarkError
 from reader.files import WriteError
 from reader.library import Library
+from reader.model import Problem
 from reader.search import IndexBusy, IndexDamaged, Progress
 
 
@@ -187,11 +188,10 @@ def cmd_parse(args: argparse.Namespace) -> int:
     try:
         rel = path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
-        rel = path.name
-    try:
-        docs = archive.dated(archive.parse_path(path, rel), path)
-    except archive.ArchiveError as exc:
-        raise UsageError(f"{args.file}: {exc}") from None
+        root, rel = path.parent, path.name
+    docs = archive.read_file(root, rel)
+    if isinstance(docs, Problem):
+        raise UsageError(f"{args.file}: {docs.reason}")
     # one document as an object (as ever); a file of several (a web archive) as a list of them
     shapes = [output.document_json(d) for d in docs]
     output.print_json(shapes[0] if len(shapes) == 1 else shapes)

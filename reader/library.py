@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from reader import archive, dates, export, files, parsed, timelines
+from reader import archive, dates, errorlog, export, files, parsed, timelines
 from reader.bookmarks import BookmarkError, BookmarkStore
 from reader.model import Bookmark, Document, Entry, Hit, Problem, SearchResult, Timeline
 from reader.search import IndexReport, ProgressFn, SearchIndex, Variants, match_spans
@@ -44,6 +44,7 @@ class Library:
       archives/<key>/parsed/         web archives' documents, kept once parsed (reader/parsed.py)
       archives/<key>/archive-path    which archive folder this is
       bookmarks.sqlite3              bookmarks, for every archive
+      errors.log                     tracebacks of internal errors met reading files
 
     Searching never repairs the index: a search on a damaged index raises IndexDamaged and the
     front end decides when to rebuild (update_index(rebuild=True)).
@@ -54,6 +55,7 @@ class Library:
         self.data_dir = Path(data_dir)
         self.root = self.data_dir / "archives" / archive_key(self.archive_dir)
         self.root.mkdir(parents=True, exist_ok=True)
+        errorlog.attach(self.data_dir / errorlog.FILE)  # internal errors met reading files
         (self.root / "archive-path").write_text(str(self.archive_dir.resolve()), encoding="utf-8")
         self._index = SearchIndex(self.root, self.archive_dir)
         self.kept = self.root / parsed.FOLDER  # web archives' documents, kept once parsed
@@ -138,11 +140,8 @@ class Library:
                     return doc, entry
             return None
         for rel in archive.scan(self.archive_dir):
-            try:
-                docs = archive.read_documents(self.archive_dir, rel, self.set_dates(), self.kept)
-            except archive.ArchiveError:
-                continue
-            for doc in docs:
+            docs = archive.read_file(self.archive_dir, rel, self.set_dates(), self.kept)
+            for doc in docs if not isinstance(docs, Problem) else ():
                 entry = doc.entry(entry_id)
                 if entry is not None:
                     return doc, entry

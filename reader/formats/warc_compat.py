@@ -1,30 +1,20 @@
-"""The warcio internals web archives rely on: brotli-compressed pages decoded (tests/test_compat.py)."""
+"""The warcio internals web archives rely on (each pinned by tests/test_compat.py)."""
 
 from __future__ import annotations
 
-from warcio.bufferedreaders import BufferedReader
+from typing import BinaryIO
+
+from warcio.bufferedreaders import ChunkedDataReader
 
 
-class _Brotli:
-    """Google's brotli decompressor in the shape warcio's readers expect (zlib's: decompress(),
-    unused_data). warcio registers brotli's own Decompressor, whose method is process()."""
+def http_body(record) -> BinaryIO:
+    """Return a record's HTTP body as sent, transfer chunking undone, still content-encoded.
 
-    unused_data = None
-
-    def __init__(self) -> None:
-        import brotli
-
-        self._decompressor = brotli.Decompressor()
-
-    def decompress(self, data: bytes) -> bytes:
-        return self._decompressor.process(data)
-
-
-def install() -> None:
-    """Let warcio decode pages sent with Content-Encoding: br."""
-    BufferedReader.DECOMPRESSORS["br"] = _Brotli
-
-
-def readable_encodings() -> set[str]:
-    """Return the HTTP Content-Encodings warcio decodes (with "identity": none)."""
-    return {"identity", *BufferedReader.get_supported_decompressors()}
+    warcio's own content_stream() decodes the Content-Encoding too, but calls brotli without an
+    output limit (a few KB that claim a GB are decoded in one call): formats/content_encoding.py
+    does that part, bounded. raw_stream is the record's payload after its HTTP headers.
+    """
+    headers = record.http_headers
+    if headers is not None and (headers.get_header("Transfer-Encoding") or "").lower() == "chunked":
+        return ChunkedDataReader(record.raw_stream, decomp_type=None)
+    return record.raw_stream

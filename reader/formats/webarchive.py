@@ -18,18 +18,20 @@ from urllib.parse import urljoin, urlsplit
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArchiveLoadFailed
 
-from reader.formats import guardian, html, warc_compat
+from reader import errorlog
+from reader.formats import content_encoding, guardian, html, warc_compat
 from reader.formats.common import ArchiveError, NotADocument, safe_text
 from reader.formats.jsonld import instant
 from reader.model import Document, Entry
 
 KEY = "#"
-MAX_RECORD_BYTES = 32 * 1024 * 1024  # a page bigger than this is not a news page: skipped
+MAX_RECORD_BYTES = 32 * 1024 * 1024  # a page bigger than this (decoded) is not a news page: skipped
+# a WACZ member that claims more than this many times its compressed size is no web archive's
+MAX_MEMBER_RATIO = 100
 _SPACE = re.compile(r"\s+")
 _RECORD_START = re.compile(rb"WARC/1\.[01]\r?\nWARC-")
 _GZIP_START = b"\x1f\x8b\x08"
 _SERVED_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)")
-warc_compat.install()
 
 
 def parse_stream(stream: BinaryIO, rel: str, url: str | None = None) -> list[Document]:
@@ -46,6 +48,11 @@ def parse_stream(stream: BinaryIO, rel: str, url: str | None = None) -> list[Doc
                 if not names:
                     raise ArchiveError("a WACZ file without WARC files in it")
                 for name in names:
+                    info = wacz.getinfo(name)
+                    if info.file_size > MAX_MEMBER_RATIO * max(info.compress_size, 1 << 20):
+                        problems.append(f"{name}: skipped: it claims {info.file_size:,} bytes from "
+                                        f"{info.compress_size:,} compressed, which no web archive does")
+                        continue
                     with wacz.open(name) as member:
                         _read(member, rel, captures, problems, f"{name}: ", url)
         except zipfile.BadZipFile as exc:
@@ -100,7 +107,8 @@ def _read(stream: BinaryIO, rel: str, captures: dict, problems: list[str], where
             if records.err_count:
                 problems.append(f"{where}{records.err_count} record(s) had a wrong length")
             return
-        except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on damaged data
+        except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on damaged data (our own
+            # parsing of a record has its guard in _parse_response: only warcio's reading is here)
             if last is None:  # the record at `begin` itself is damaged
                 failed.add(begin)
                 problems.append(f"{where}a damaged record at byte {begin} was skipped ({_short(exc)})")
@@ -141,7 +149,7 @@ def _short(exc: BaseException) -> str:
     the damaged bytes)."""
     if isinstance(exc, ArchiveLoadFailed | _NotARecord):
         return "not a WARC record"
-    if isinstance(exc, EOFError | zlib.error):
+    if isinstance(exc, EOFError | zlib.error | zipfile.BadZipFile):
         return "its compressed data is damaged"
     if isinstance(exc, OSError):
         return f"it could not be read: {exc.strerror or exc}"
@@ -189,15 +197,28 @@ def _take(record, rel: str, captures: _Pages, problems: list[str], where: str, o
             or record.rec_headers.get_header("Content-Type") or "").lower()
     if "html" not in kind and "json" not in kind:
         return
-    encoding = ((headers.get_header("Content-Encoding") if headers is not None else None) or "").lower()
-    if encoding.strip() and encoding.strip() not in warc_compat.readable_encodings():
+    encoding = safe_text((headers.get_header("Content-Encoding") if headers is not None else None) or "")
+    if not content_encoding.readable(encoding):
         problems.append(f"{where}{url} ({when}): compressed as {encoding.strip()!r}, which this "
                         "program cannot read; skipped")
         return
-    payload = record.content_stream().read(MAX_RECORD_BYTES + 1)
-    if len(payload) > MAX_RECORD_BYTES:
-        problems.append(f"{where}{url}: a response over {MAX_RECORD_BYTES // 2**20} MB was skipped")
+    try:  # (an error reading the record itself is raised: the record is damaged)
+        payload = content_encoding.decoded(warc_compat.http_body(record), encoding, MAX_RECORD_BYTES)
+    except content_encoding.TooLarge:
+        problems.append(f"{where}{url} ({when}): a response over {MAX_RECORD_BYTES // 2**20} MB "
+                        f"(decoded) was skipped")
         return
+    except content_encoding.Damaged as exc:
+        problems.append(f"{where}{url} ({when}): its {encoding.strip()} data is damaged ({exc}); skipped")
+        return
+    _parse_response(payload, kind, rel, url, when, captures, problems, where)
+
+
+def _parse_response(payload: bytes, kind: str, rel: str, url: str, when: str, captures: _Pages,
+                    problems: list[str], where: str) -> None:
+    """Parse one response's body into captures, behind a guard of its own: an error of our
+    parsers is named as such and the other records are still read."""
+
     def parse(page: str) -> list[Document]:
         path = f"{rel}{KEY}{page}"
         if "json" in kind:
@@ -214,6 +235,13 @@ def _take(record, rel: str, captures: _Pages, problems: list[str], where: str, o
         return
     except ArchiveError as exc:
         problems.append(f"{where}{url} ({when}): {exc}")
+        return
+    except MemoryError:
+        problems.append(f"{where}{url} ({when}): could not be read: it needs more memory than there is")
+        return
+    except Exception as exc:  # noqa: BLE001 - a bug of ours is not damage to the file
+        reader = "news-API JSON reader" if "json" in kind else "web page reader"
+        problems.append(f"{where}{url} ({when}): {errorlog.internal_error(f'{rel}: {url}', reader, exc)}")
         return
     for doc in found:
         captures[doc.path].add(when, doc if doc.source_url else replace(doc, source_url=url))

@@ -15,8 +15,8 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
-from reader import archive
-from reader.model import Document
+from reader import archive, errorlog, reading
+from reader.model import Document, Problem
 from reader.search import compat, recording, segment_arrays
 from reader.search.schema import doc_meta, entry_fields, make_schema
 
@@ -99,14 +99,16 @@ def read_file(archive_dir: Path, rel: str, size: int, mtime: int, known_sha1: st
     A web archive is hashed as a stream (it can be hundreds of MB).
     """
     try:
-        digest = archive.digest(archive_dir, rel)
-        if digest == known_sha1:
-            return FileOutcome(rel, size, mtime, digest, unchanged=True)
-        docs = archive.read_documents(archive_dir, rel, set_dates, kept)
-        return FileOutcome(rel, size, mtime, digest, docs=docs, metas={d.path: doc_meta(d) for d in docs},
-                           notes=list(dict.fromkeys(p for d in docs for p in d.problems)))
+        digest = reading.digest(archive_dir / rel)
     except archive.ArchiveError as exc:
         return FileOutcome(rel, size, mtime, problem=str(exc))
+    if digest == known_sha1:
+        return FileOutcome(rel, size, mtime, digest, unchanged=True)
+    docs = archive.read_file(archive_dir, rel, set_dates, kept)
+    if isinstance(docs, Problem):
+        return FileOutcome(rel, size, mtime, problem=docs.reason)
+    return FileOutcome(rel, size, mtime, digest, docs=docs, metas={d.path: doc_meta(d) for d in docs},
+                       notes=list(dict.fromkeys(p for d in docs for p in d.problems)))
 
 
 @dataclass
@@ -118,6 +120,7 @@ class Chunk:
     set_dates: dict[str, str] = field(default_factory=dict)
     part_bytes: int = CHUNK_MAX_BYTES  # text per segment: what is read beyond it is handed back
     kept: str | None = None  # where web archives' parsed documents are kept (reader/parsed.py)
+    log: str | None = None  # the error log (reader/errorlog.py) of the process that planned it
 
 
 def may_split(rel: str, size: int) -> bool:
@@ -141,6 +144,7 @@ def plan(files: list[tuple[str, int, int, str | None]], workers: int,
         chunk.set_dates = {p: d for p, d in (set_dates or {}).items() if archive.file_of(p) in files_here}
         chunk.part_bytes = CHUNK_MAX_BYTES
         chunk.kept = str(kept) if kept else None
+        chunk.log = str(errorlog.path()) if errorlog.path() else None
     return [c for c in chunks if c.files]
 
 
@@ -171,6 +175,8 @@ def write_chunk(archive_dir: str, chunk: Chunk, folder: str) -> ChunkResult:
     Files that give far more text than chunk.part_bytes (a web archive) are not written here:
     their documents come back cut into parts, for the free workers to write side by side.
     """
+    if chunk.log:  # (a worker process logs where the process that planned the chunk does)
+        errorlog.attach(Path(chunk.log))
     outcomes, docs = [], []
     for rel, size, mtime, known in chunk.files:
         outcome = read_file(Path(archive_dir), rel, size, mtime, known, chunk.set_dates,
