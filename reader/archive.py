@@ -12,14 +12,13 @@ from reader import dates, errorlog, parsed, reading
 from reader.formats import guardian, html, text, webarchive
 from reader.formats.common import ArchiveError, entry_id  # noqa: F401 - part of this module's API
 from reader.formats.text import parse_text  # noqa: F401 - part of this module's API
-from reader.model import Document, Problem
+from reader.model import DocRef, Document, Problem
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSON_SUFFIXES = {".json"}
 WEB_ARCHIVE_SUFFIXES = {".warc", ".warc.gz", ".wacz"}
 MAX_FILE_BYTES = 64 * 1024 * 1024  # read whole; web archives are streamed, whatever their size
-KEY = "#"  # a file that holds several documents names each as "file#key"
 
 
 def suffix(rel: str) -> str:
@@ -35,11 +34,6 @@ def counts(rel: str) -> bool:
     return suffix(rel) in TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | WEB_ARCHIVE_SUFFIXES
 
 
-def file_of(path: str) -> str:
-    """Return the archive file a document path comes from ("a/b.warc#https://…" -> "a/b.warc")."""
-    return path.split(KEY, 1)[0]
-
-
 def reader_name(rel: str) -> str:
     """Return what the reader of a file's format is called in messages."""
     kind = suffix(rel)
@@ -50,7 +44,7 @@ def reader_name(rel: str) -> str:
     return "web archive reader" if kind in WEB_ARCHIVE_SUFFIXES else "text reader"
 
 
-def read_file(root: Path, rel: str, set_dates: Mapping[str, str] | None = None, kept: Path | None = None,
+def read_file(root: Path, rel: str, set_dates: Mapping[DocRef, str] | None = None, kept: Path | None = None,
               url: str | None = None) -> list[Document] | Problem:
     """Read one archive file behind the one guard: its documents, dated (dates.resolve;
     set_dates: the dates the reader set), or a Problem saying why not.
@@ -74,7 +68,7 @@ def read_file(root: Path, rel: str, set_dates: Mapping[str, str] | None = None, 
         return Problem(rel, errorlog.internal_error(rel, reader_name(rel), exc))
 
 
-def _read(root: Path, rel: str, set_dates: Mapping[str, str] | None, kept: Path | None,
+def _read(root: Path, rel: str, set_dates: Mapping[DocRef, str] | None, kept: Path | None,
           url: str | None) -> list[Document]:
     full = root / rel
     if kept is None or url is not None or suffix(rel) not in WEB_ARCHIVE_SUFFIXES:
@@ -98,15 +92,15 @@ def parse_file_bytes(data: bytes, rel: str) -> list[Document]:
     if not data.strip():
         raise ArchiveError("empty file")
     if kind in HTML_SUFFIXES:
-        return [html.parse(data, rel)]
+        return [html.parse(data, DocRef(rel))]
     if kind in JSON_SUFFIXES:
-        return guardian.parse(data, rel)
+        return guardian.parse(data, DocRef(rel))
     if kind in WEB_ARCHIVE_SUFFIXES:
         return webarchive.parse_stream(io.BytesIO(data), rel)
-    return [text.parse_bytes(data, rel)]
+    return [text.parse_bytes(data, DocRef(rel))]
 
 
-def read_documents(root: Path, rel: str, set_dates: Mapping[str, str] | None = None,
+def read_documents(root: Path, rel: str, set_dates: Mapping[DocRef, str] | None = None,
                    kept: Path | None = None) -> list[Document]:
     """Read one archive file behind the guard (read_file); raise ArchiveError with the reason."""
     found = read_file(root, rel, set_dates, kept)
@@ -115,13 +109,13 @@ def read_documents(root: Path, rel: str, set_dates: Mapping[str, str] | None = N
     return found
 
 
-def dated(docs: list[Document], full: Path, set_dates: Mapping[str, str] | None = None) -> list[Document]:
-    """Return documents of the file at `full` with their dates resolved (see read_documents)."""
+def dated(docs: list[Document], full: Path, set_dates: Mapping[DocRef, str] | None = None) -> list[Document]:
+    """Return documents of the file at `full` with their dates resolved (see read_file)."""
     set_dates = set_dates or {}
     if all(d.date for d in docs):
         return [dates.resolve(d) for d in docs]
     hint = folder_year(full.parent, full.name)
-    return [dates.resolve(d, set_dates.get(d.path), hint) for d in docs]
+    return [dates.resolve(d, set_dates.get(d.ref), hint) for d in docs]
 
 
 def folder_year(root: Path, rel: str) -> tuple[int, str] | None:
@@ -158,25 +152,24 @@ def parse_path(full: Path, rel: str, url: str | None = None) -> list[Document]:
     return parse_file_bytes(reading.read_bytes(full, MAX_FILE_BYTES), rel)
 
 
-def read_document(root: Path, path: str, set_dates: Mapping[str, str] | None = None,
+def read_document(root: Path, ref: DocRef, set_dates: Mapping[DocRef, str] | None = None,
                   kept: Path | None = None) -> Document:
-    """Read one document by its path (a file, or "file#key" for one of a file's several).
+    """Read one document (behind the guard); raise ArchiveError with the reason.
 
-    A web archive's documents come from `kept` when they were kept there (see read_documents);
-    else only the captures of the document's own page are parsed.
+    A web archive's documents come from `kept` when they were kept there (see read_file); else
+    only the captures of the document's own page are parsed.
     """
-    rel = file_of(path)
+    rel = ref.file
     docs = parsed.load(kept, root / rel, rel) if kept and suffix(rel) in WEB_ARCHIVE_SUFFIXES else None
     if docs is not None:
         docs = dated(docs, root / rel, set_dates)
-    elif suffix(rel) in WEB_ARCHIVE_SUFFIXES and path != rel:
-        url = path[len(rel) + len(KEY):].split(KEY, 1)[0]
-        docs = read_file(root, rel, set_dates, url=url)
-        if isinstance(docs, Problem) or not any(d.path == path for d in docs):
+    elif suffix(rel) in WEB_ARCHIVE_SUFFIXES and ref.key:
+        docs = read_file(root, rel, set_dates, url=webarchive.page_of(ref.key))
+        if isinstance(docs, Problem) or all(d.ref != ref for d in docs):
             docs = read_documents(root, rel, set_dates, kept)  # its page names itself apart
     else:
         docs = read_documents(root, rel, set_dates)
-    found = next((d for d in docs if d.path == path), None)
+    found = next((d for d in docs if d.ref == ref), None)
     if found is None:
         raise ArchiveError("the file no longer holds this document")
     return found
@@ -215,14 +208,14 @@ def folders(root: Path, limit: int = 500) -> list[Path]:
     return found[:limit]
 
 
-def iter_load(root: Path, set_dates: Mapping[str, str] | None = None) -> Iterator[Document | Problem]:
+def iter_load(root: Path, set_dates: Mapping[DocRef, str] | None = None) -> Iterator[Document | Problem]:
     """Parse the files under root one by one: their Documents, or a Problem if unreadable."""
     for rel in scan(root):
         found = read_file(root, rel, set_dates)
         yield from [found] if isinstance(found, Problem) else found
 
 
-def load(root: Path, set_dates: Mapping[str, str] | None = None) -> tuple[list[Document], list[Problem]]:
+def load(root: Path, set_dates: Mapping[DocRef, str] | None = None) -> tuple[list[Document], list[Problem]]:
     """Parse every file under root; unreadable ones become Problems, the rest Documents."""
     documents, problems = [], []
     for item in iter_load(root, set_dates):

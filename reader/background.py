@@ -16,8 +16,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from reader.library import DocumentInfo, Library
-from reader.model import Problem
+from reader.library import Library
+from reader.model import DocumentInfo, Problem
 from reader.processes import exit_with_parent
 from reader.search import IndexReport, ProgressFn
 

@@ -7,16 +7,28 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reader.model import Bookmark
+from reader.model import Bookmark, DocRef
 
 BUSY_TIMEOUT = 5.0
 
-# Each step takes the schema from version i to i + 1; never edit a step once released.
-MIGRATIONS = [
+
+def _documents_as_refs(con: sqlite3.Connection) -> None:
+    """Store each document as its DocRef.token() (file and key apart), not as "file#key": a file
+    name with "#" in it could not be told from a key (the old text is read as the old code did:
+    the file up to the first "#")."""
+    for table in ("bookmarks", "dates"):
+        for rowid, document in con.execute(f"SELECT rowid, document FROM {table}").fetchall():
+            file, _, key = document.partition("#")
+            con.execute(f"UPDATE {table} SET document=? WHERE rowid=?", (DocRef(file, key).token(), rowid))
+
+
+# Each step takes the schema from version i to i + 1 (SQL, or a function given the connection
+# inside the step's transaction); never edit a step once released.
+MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     """
     CREATE TABLE bookmarks (
         entry_id TEXT NOT NULL,
@@ -42,6 +54,7 @@ MIGRATIONS = [
         PRIMARY KEY (archive, document)
     );
     """,
+    _documents_as_refs,
 ]
 
 
@@ -127,8 +140,15 @@ class BookmarkStore:
                 raise BookmarkError("the bookmarks were written by a newer Liveblog Reader")
             for step in range(version, len(MIGRATIONS)):
                 # one transaction per step: a failure leaves it open and closing rolls it back
-                con.executescript(f"BEGIN IMMEDIATE; {MIGRATIONS[step]}; "
-                                  f"PRAGMA user_version = {step + 1}; COMMIT;")
+                migration = MIGRATIONS[step]
+                if callable(migration):
+                    con.execute("BEGIN IMMEDIATE")
+                    migration(con)
+                    con.execute(f"PRAGMA user_version = {step + 1}")
+                    con.execute("COMMIT")
+                else:
+                    con.executescript(f"BEGIN IMMEDIATE; {migration}; "
+                                      f"PRAGMA user_version = {step + 1}; COMMIT;")
 
     def schema_version(self) -> int:
         """Return the database's PRAGMA user_version."""
@@ -139,7 +159,7 @@ class BookmarkStore:
 
     def _row(self, row) -> Bookmark:
         entry_id, created, note, tags, document, title, headline, text, date, archive = row
-        return Bookmark(entry_id, created, note, tuple(json.loads(tags)), document, title,
+        return Bookmark(entry_id, created, note, tuple(json.loads(tags)), _ref(document), title,
                         headline, text, date, archive=archive)
 
     _COLUMNS = "entry_id, created, note, tags, document, title, headline, text, date, archive"
@@ -179,12 +199,12 @@ class BookmarkStore:
             rows = con.execute("SELECT entry_id FROM bookmarks WHERE archive=?", (self.archive,))
             return {r[0] for r in rows}
 
-    def counts_by_document(self) -> dict[str, int]:
+    def counts_by_document(self) -> dict[DocRef, int]:
         """Return how many bookmarks each document has."""
         with self._connect() as con:
             rows = con.execute("SELECT document, COUNT(*) FROM bookmarks WHERE archive=? "
                                "GROUP BY document", (self.archive,))
-            return dict(rows.fetchall())
+            return {_ref(document): n for document, n in rows.fetchall()}
 
     def tags(self, everywhere: bool = False) -> list[str]:
         """Return every tag in use (in this archive, or everywhere), sorted."""
@@ -207,9 +227,10 @@ class BookmarkStore:
 
     # -- writing ---------------------------------------------------------------------
 
-    def add(self, entry_id: str, document: str, title: str, headline: str | None, text: str,
+    def add(self, entry_id: str, ref: DocRef, title: str, headline: str | None, text: str,
             date: str | None = None, note: str | None = None, tags=()) -> Bookmark:
         """Bookmark an entry (or refresh its snapshot); note and tags are added when given."""
+        document = ref.token()
         with self._transaction() as con:
             row = con.execute("SELECT note, tags FROM bookmarks WHERE archive=? AND entry_id=?",
                               (self.archive, entry_id)).fetchone()
@@ -251,14 +272,15 @@ class BookmarkStore:
 
     # -- dates the reader set ------------------------------------------------------------
 
-    def set_dates(self) -> dict[str, str]:
-        """Return the dates the reader set on this archive's documents, by document path."""
+    def set_dates(self) -> dict[DocRef, str]:
+        """Return the dates the reader set on this archive's documents."""
         with self._connect() as con:
             rows = con.execute("SELECT document, date FROM dates WHERE archive=?", (self.archive,))
-            return dict(rows.fetchall())
+            return {_ref(document): date for document, date in rows.fetchall()}
 
-    def set_date(self, document: str, date: str | None) -> bool:
+    def set_date(self, ref: DocRef, date: str | None) -> bool:
         """Set a document's date (None: clear it); return False when there was none to clear."""
+        document = ref.token()
         with self._transaction() as con:
             if date is None:
                 return con.execute("DELETE FROM dates WHERE archive=? AND document=?",
@@ -267,3 +289,11 @@ class BookmarkStore:
                         "ON CONFLICT (archive, document) DO UPDATE SET date=excluded.date, "
                         "set_at=excluded.set_at", (self.archive, document, date, _now()))
             return True
+
+
+def _ref(document: str) -> DocRef:
+    """Return the DocRef a document column holds (its token)."""
+    try:
+        return DocRef.from_token(document)
+    except (ValueError, TypeError):  # (not written by this program: taken as a file's name)
+        return DocRef(document)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from reader import archive, dates, defaults, export, wording
@@ -11,7 +12,7 @@ from reader import cli_output as output
 from reader.bookmarks import BookmarkError
 from reader.files import WriteError
 from reader.library import Library
-from reader.model import Problem
+from reader.model import DocRef, Filters, Problem
 from reader.search import IndexBusy, IndexDamaged, Progress
 
 
@@ -217,28 +218,31 @@ def _query(text: str) -> str:
     return text
 
 
-def _document(library: Library, path: str | None) -> str | None:
-    if path is not None and path not in {d.path for d in library.document_infos() or []}:
-        raise UsageError(f"no document {path} in the archive (paths as `parse` and `search` show them)")
-    return path
+def _document(library: Library, name: str) -> DocRef:
+    """The document a path names, as `documents` shows it."""
+    ref = library.find_document(name)
+    if ref is None:
+        raise UsageError(f"no document {name} in the archive (paths as `documents` and `search` show them)")
+    return ref
 
 
-def _dated_query(args: argparse.Namespace) -> str:
-    """The query with --after/--before as a date: range (YYYY[-MM[-DD]], either may be left out)."""
-    text = _query(args.query)
+def _dates(args: argparse.Namespace) -> Filters:
+    """--after/--before (YYYY[-MM[-DD]], either may be left out), as filters."""
     after, before = getattr(args, "after", None), getattr(args, "before", None)
     for name, value in (("--after", after), ("--before", before)):
         if value is not None and not dates.valid(value):
             raise UsageError(f"{name} {value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
-    return f"{text} date:{after or ''}..{before or ''}" if after or before else text
+    return Filters(after, before)
 
 
 def cmd_search(args: argparse.Namespace) -> int:
     library = _library(args)
-    text = _dated_query(args)
+    text = _query(args.query)
+    filters = _dates(args)
     _ensure_index(library)
-    result = library.search(text, limit=args.limit, sort=args.sort,
-                            document=_document(library, args.document))
+    if args.document is not None:
+        filters = replace(filters, document=_document(library, args.document))
+    result = library.search(text, limit=args.limit, sort=args.sort, filters=filters)
     if args.json:
         output.print_json(output.result_json(result))
     else:
@@ -256,14 +260,15 @@ def cmd_show(args: argparse.Namespace) -> int:
         raise UsageError(f"no entry with id {args.entry_id}")
     doc, entry = found
     if args.json:
-        output.print_json({**output.entry_json(entry), "document": doc.path, "title": doc.title,
-                     "date": doc.date, "source_url": doc.source_url})
+        output.print_json({**output.entry_json(entry), "document": str(doc.ref), "file": doc.ref.file,
+                           "key": doc.ref.key or None, "title": doc.title, "date": doc.date,
+                           "source_url": doc.source_url})
     else:
         when = wording.when(entry.time) if entry.time else (doc.date or "no date")
         marks = "".join((" · key event" if entry.key_event else "", " · pinned" if entry.pinned else "",
                          " · edited" if entry.edited else ""))
         by = f"  ·  {entry.author}" if entry.author else ""
-        print(f"{doc.title}  ·  {when}{marks}{by}  ·  {doc.source_url or doc.path}\n")
+        print(f"{doc.title}  ·  {when}{marks}{by}  ·  {doc.source_url or doc.ref}\n")
         print("\n\n".join([entry.plain_text(), *(f"Earlier version: {t}" for t in entry.earlier)]))
     return 0
 
@@ -277,7 +282,7 @@ def cmd_bookmarks(args: argparse.Namespace) -> int:
         if getattr(args, "json", False):
             output.print_json([{"id": b.entry_id, "note": b.note, "tags": list(b.tags),
                           "created": b.created, "title": b.title, "headline": b.headline,
-                          "document": b.document, "in_archive": b.in_archive} for b in marks])
+                          "document": str(b.document), "in_archive": b.in_archive} for b in marks])
             return 0
         for b in marks:
             gone = "" if b.in_archive else "  [no longer in the archive]"
@@ -355,7 +360,7 @@ def cmd_documents(args: argparse.Namespace) -> int:
         when = info.date or "date unknown"
         source = f"({info.date_source})" if info.date_source and info.date_source != "file" else ""
         print(f"{when:<12} {source:<9} {info.kind:<8} {wording.entries(info.entries):>12}  {info.title}"
-              f"  [{info.path}]")
+              f"  [{info.ref}]")
     return 0
 
 
@@ -364,12 +369,13 @@ def cmd_date(args: argparse.Namespace) -> int:
         raise UsageError("give a date (YYYY, YYYY-MM or YYYY-MM-DD) or --clear, not both")
     library = _library(args)
     _ensure_index(library)
+    ref = library.find_document(args.path) or DocRef(args.path)
     try:
-        changed = library.set_date(args.path, None if args.clear else args.date)
+        changed = library.set_date(ref, None if args.clear else args.date)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     library.update_index(progress=_progress)
-    info = next((i for i in library.document_infos() or [] if i.path == args.path), None)
+    info = next((i for i in library.document_infos() or [] if i.ref == ref), None)
     if args.clear:
         print(f"cleared the date of {args.path}" if changed else f"{args.path} had no date set")
     else:
@@ -381,9 +387,10 @@ def cmd_date(args: argparse.Namespace) -> int:
 
 def cmd_timeline(args: argparse.Namespace) -> int:
     library = _library(args)
-    text = _dated_query(args)
+    text = _query(args.query)
+    filters = _dates(args)
     _ensure_index(library)
-    result = library.timeline(text, by=args.by)
+    result = library.timeline(text, by=args.by, filters=filters)
     if args.json:
         output.print_json(output.timeline_json(result))
     else:

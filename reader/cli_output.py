@@ -6,8 +6,7 @@ import json
 import sys
 
 from reader import timelines, wording
-from reader.library import DocumentInfo
-from reader.model import LEAD, Document, Entry, SearchResult, Timeline
+from reader.model import LEAD, DocRef, Document, DocumentInfo, Entry, SearchResult, Timeline
 from reader.search import mark
 
 
@@ -22,7 +21,7 @@ def entry_json(entry: Entry) -> dict:
 
 def document_json(doc: Document) -> dict:
     """Return the JSON shape of a parsed document."""
-    return {"path": doc.path, "title": doc.title, "kind": doc.kind, "date": doc.date,
+    return {**ref_json(doc.ref), "title": doc.title, "kind": doc.kind, "date": doc.date,
             "closed": doc.closed, "site": doc.site, "source_url": doc.source_url,
             "captures": list(doc.captures),
             "entries": [entry_json(e) for e in doc.entries], "problems": list(doc.problems)}
@@ -33,7 +32,8 @@ def result_json(result: SearchResult) -> dict:
     return {
         "query": result.query, "total": result.total, "variants": result.variants,
         "message": result.message, "suggestion": result.suggestion,
-        "hits": [{"id": h.id, "document": h.document, "title": h.title, "headline": h.headline,
+        "hits": [{"id": h.id, "document": str(h.document), "file": h.document.file,
+                  "key": h.document.key or None, "title": h.title, "headline": h.headline,
                   "date": h.date, "date_source": h.date_source, "time": h.time,
                   "key_event": h.key_event, "pinned": h.pinned,
                   "source_url": h.source_url, "score": h.score, "snippet": mark(h.snippet, h.spans),
@@ -41,9 +41,18 @@ def result_json(result: SearchResult) -> dict:
     }
 
 
+def ref_json(ref: DocRef) -> dict:
+    """Return the JSON fields naming a document: path (as `documents` shows it), file and key
+    (null for a file's only document): scripts can tell a "#" in a file name from a key."""
+    return {"path": str(ref), "file": ref.file, "key": ref.key or None}
+
+
 def print_json(data: object) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    try:
+        sys.stdout.write(text + "\n")
+    except UnicodeEncodeError:  # a file name that is not UTF-8: written escaped, as valid JSON
+        sys.stdout.write(json.dumps(data, ensure_ascii=True, indent=2) + "\n")
 
 
 def print_result(result: SearchResult) -> None:
@@ -68,7 +77,7 @@ def print_result(result: SearchResult) -> None:
 
 def document_info_json(info: DocumentInfo) -> dict:
     """Return the JSON shape of a document in the `documents` list."""
-    return {"path": info.path, "title": info.title, "kind": info.kind, "date": info.date,
+    return {**ref_json(info.ref), "title": info.title, "kind": info.kind, "date": info.date,
             "date_source": info.date_source, "date_note": info.date_note, "entries": info.entries,
             "source_url": info.source_url}
 

@@ -1,8 +1,9 @@
 """Dates for documents that do not give their own: from their path, or written in their text.
 
-Trust, highest first: `file` (the document's own date), `set` (a date the reader set), `path`
-(a date in the file's path), `text` (a date written in the text; only when one day clearly
-dominates). Pure functions; which date a document ends up with is `resolve`.
+Trust, highest first: `file` (the document's own date), `set` (a date the reader set), `capture`
+(the day a page in a web archive was first captured), `path` (a date in the file's path), `text`
+(a date written in the text; only when one day clearly dominates). Pure functions; which date a
+document ends up with is `resolve`.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class Dated:
     """A date, where it came from, and (for an inferred one) why."""
 
     date: str | None
-    source: str | None  # file | set | path | text | None (unknown)
+    source: str | None  # file | set | capture | path | text | None (unknown)
     note: str | None = None
 
 
@@ -64,10 +65,9 @@ def _ymd(year: str, month: str, day: str | None = None) -> str | None:
     return date if valid(date) else None
 
 
-def from_path(path: str) -> str | None:
+def from_path(file: str) -> str | None:
     """Return the date a file's path gives (folders 2022/04/19/ or 2022/04/, names 2022-04-19,
     20220419, 19-04-2022), the most precise one; None if it gives none."""
-    file = path.split("#", 1)[0]
     for n, pattern in enumerate(_PATH_DAY):
         match = pattern.search(file)
         if match:
@@ -136,12 +136,12 @@ def resolve(doc: Document, set_date: str | None = None, folder_year: tuple[int, 
     if captured:
         return replace(doc, date=captured, date_source="capture",
                        date_note=f"the day the page was first captured ({captured}); it gives no date")
-    path_date = from_path(doc.path)
+    path_date = from_path(doc.ref.file)
     if path_date:
         return replace(doc, date=path_date, date_source="path",
-                       date_note=f"from the file's path ({doc.path.split('#', 1)[0]})")
+                       date_note=f"from the file's path ({doc.ref.file})")
     hint = None
-    path_year = re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", doc.path.split("#", 1)[0])
+    path_year = re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", doc.ref.file)
     if path_year:
         hint = (int(path_year.group(1)), "from the file's path")
     elif folder_year:

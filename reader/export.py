@@ -17,7 +17,7 @@ class ExportItem:
     headline: str | None
     title: str
     date: str | None
-    source: str
+    source: str  # the document as a reader sees it named (DocRef's str)
     paragraphs: tuple[str, ...]
     captions: tuple[str, ...]  # "[Photo/video] text" (Caption.label), one per caption
     position: int = 0
@@ -35,7 +35,7 @@ class ExportItem:
 def from_entry(doc: Document, entry: Entry, bookmark: Bookmark | None = None) -> ExportItem:
     """Return the export item of an entry of a parsed document."""
     captions = tuple(f"[{c.label}] {c.text}" for c in entry.captions)
-    return ExportItem(entry.id, entry.headline, doc.title, doc.date, doc.path, entry.paragraphs,
+    return ExportItem(entry.id, entry.headline, doc.title, doc.date, str(doc.ref), entry.paragraphs,
                       captions, entry.position, doc.kind,
                       bookmark.note if bookmark else "", bookmark.tags if bookmark else (),
                       time=entry.time, source_url=doc.source_url, key_event=entry.key_event,
@@ -45,7 +45,7 @@ def from_entry(doc: Document, entry: Entry, bookmark: Bookmark | None = None) ->
 def from_bookmark(mark: Bookmark) -> ExportItem:
     """Return the export item of a bookmark from its snapshot (for entries no longer in the archive)."""
     paragraphs = tuple(p for p in mark.text.split("\n\n") if p.strip())
-    return ExportItem(mark.entry_id, mark.headline, mark.title, mark.date, mark.document, paragraphs,
+    return ExportItem(mark.entry_id, mark.headline, mark.title, mark.date, str(mark.document), paragraphs,
                       (), note=mark.note, tags=mark.tags, in_archive=mark.in_archive)
 
 

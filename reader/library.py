@@ -4,30 +4,26 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from reader import archive, dates, errorlog, export, files, parsed, timelines
 from reader.bookmarks import BookmarkError, BookmarkStore
-from reader.model import Bookmark, Document, Entry, Hit, Problem, SearchResult, Timeline
-from reader.search import IndexReport, ProgressFn, SearchIndex, Variants, match_spans
+from reader.model import (
+    Bookmark,
+    DocRef,
+    Document,
+    DocumentInfo,
+    Entry,
+    Filters,
+    Hit,
+    Problem,
+    SearchResult,
+    Timeline,
+)
+from reader.search import IndexReport, ProgressFn, SearchIndex, Variants, match_spans, set_dates_of
 
-
-@dataclass(frozen=True)
-class DocumentInfo:
-    """What the document list needs, without parsing the file."""
-
-    path: str
-    title: str
-    kind: str
-    date: str | None
-    closed: bool
-    entries: int
-    source_url: str | None = None
-    captures: int = 0  # captures merged (web archives)
-    key_events: int = 0
-    date_source: str | None = None  # file | set | path | text (reader/dates.py)
-    date_note: str | None = None
+__all__ = ["DocumentInfo", "Library", "archive_key", "snapshot_text"]  # DocumentInfo: for front ends
 
 
 def archive_key(archive_dir: Path) -> str:
@@ -80,17 +76,24 @@ class Library:
         """Parse the archive's files one by one (a Document each, or a Problem)."""
         return archive.iter_load(self.archive_dir, self.set_dates())
 
-    def document(self, path: str) -> Document:
-        """Parse one document by its archive-relative path; raise ArchiveError if unreadable."""
-        return archive.read_document(self.archive_dir, path, self.set_dates(), self.kept)
+    def document(self, ref: DocRef) -> Document:
+        """Parse one document; raise ArchiveError with the reason if it cannot be read."""
+        return archive.read_document(self.archive_dir, ref, self.set_dates(), self.kept)
+
+    def find_document(self, name: str) -> DocRef | None:
+        """Return the document a reader named as `documents` shows it (the file, or "file#key"),
+        or None if the archive has none of that name (nor a date set on one)."""
+        infos = self.document_infos()
+        refs = [i.ref for i in infos] if infos is not None else [d.ref for d in self.load()[0]]
+        return next((ref for ref in [*refs, *self.set_dates()] if str(ref) == name), None)
 
     # -- dates the reader sets ------------------------------------------------------
 
-    def set_dates(self) -> dict[str, str]:
-        """Return the dates the reader set on this archive's documents, by document path."""
+    def set_dates(self) -> dict[DocRef, str]:
+        """Return the dates the reader set on this archive's documents."""
         return self._bookmarks.set_dates()
 
-    def set_date(self, path: str, date: str | None) -> bool:
+    def set_date(self, ref: DocRef, date: str | None) -> bool:
         """Set a document's date ("YYYY", "YYYY-MM" or "YYYY-MM-DD"; None clears it).
 
         It is kept in the data dir (through re-indexing, rebuilds and edits of the file) and
@@ -100,45 +103,35 @@ class Library:
         """
         if date is not None and not dates.valid(date):
             raise ValueError(f"not a date: {date!r} (YYYY, YYYY-MM or YYYY-MM-DD)")
-        known = {d.path for d in self.document_infos() or []}
+        known = {d.ref for d in self.document_infos() or []}
         if not known:
-            known = {d.path for d in self.load()[0]}
-        if path not in known and not (date is None and path in self.set_dates()):
-            raise ValueError(f"no document {path} in the archive")
-        return self._bookmarks.set_date(path, date)
+            known = {d.ref for d in self.load()[0]}
+        if ref not in known and not (date is None and ref in self.set_dates()):
+            raise ValueError(f"no document {ref} in the archive")
+        return self._bookmarks.set_date(ref, date)
 
     def document_infos(self) -> list[DocumentInfo] | None:
         """Return the document list from the complete index's manifest (no parsing), else None."""
         manifest = self._index.manifest() if self._index.exists() else None
-        if manifest is None:
-            return None
-        return sorted((DocumentInfo(path, m["title"], m["kind"], m["date"], m["closed"], m["entries"],
-                                    m.get("source_url"), m.get("captures", 0), m.get("key_events", 0),
-                                    m.get("date_source"), m.get("date_note"))
-                       for f in manifest.files.values() for path, m in f["docs"].items()),
-                      key=lambda d: d.path)
+        return manifest.documents() if manifest is not None else None
 
     @staticmethod
     def info(doc: Document) -> DocumentInfo:
         """Return the document-list summary of a parsed document."""
-        return DocumentInfo(doc.path, doc.title, doc.kind, doc.date, doc.closed, len(doc.entries),
-                            doc.source_url, len(doc.captures), sum(e.key_event for e in doc.entries),
-                            doc.date_source, doc.date_note)
+        return DocumentInfo.of(doc)
 
     def entry(self, entry_id: str) -> tuple[Document, Entry] | None:
         """Find an entry by id: via the index, or by parsing the archive while there is none."""
         if self._index.directory() is not None:
-            path = self._index.path_of(entry_id)
-            paths = [path] if path else []
-            for path in paths:
-                try:
-                    doc = self.document(path)
-                except archive.ArchiveError:
-                    continue
-                entry = doc.entry(entry_id)
-                if entry is not None:
-                    return doc, entry
-            return None
+            ref = self._index.document_of(entry_id)
+            if ref is None:
+                return None
+            try:
+                doc = self.document(ref)
+            except archive.ArchiveError:
+                return None
+            entry = doc.entry(entry_id)
+            return (doc, entry) if entry is not None else None
         for rel in archive.scan(self.archive_dir):
             docs = archive.read_file(self.archive_dir, rel, self.set_dates(), self.kept)
             for doc in docs if not isinstance(docs, Problem) else ():
@@ -162,22 +155,21 @@ class Library:
             return True
         set_dates = self.set_dates()
         for rel, m in manifest.files.items():
-            if m.get("set_dates", {}) != {p: d for p, d in set_dates.items() if archive.file_of(p) == rel}:
+            if m.set_dates != set_dates_of(set_dates, rel):
                 return True
-        known = {**manifest.files, **manifest.problems}
         current = set()
         for rel in archive.scan(self.archive_dir):
             current.add(rel)
-            m = known.get(rel)
+            m = manifest.known(rel)
             try:
                 st = (self.archive_dir / rel).stat()
             except OSError:
-                if m is None or m.get("size") != -1:
+                if m is None or m.size != -1:
                     return True
                 continue
-            if m is None or (m["size"], m["mtime"]) != (st.st_size, st.st_mtime_ns):
+            if m is None or m.stamp() != (st.st_size, st.st_mtime_ns):
                 return True
-        return current != set(known)
+        return current != set(manifest.files) | set(manifest.problems)
 
     def update_index(self, rebuild: bool = False, progress: ProgressFn | None = None) -> IndexReport:
         """Build or sync the index (raises IndexBusy if another process is updating it)."""
@@ -199,21 +191,22 @@ class Library:
         return self._index.doc_count()
 
     def search(self, text: str, limit: int = 20, sort: str = "relevance",
-               document: str | None = None, snippets: int | None = None,
+               filters: Filters | None = None, snippets: int | None = None,
                cancelled: Callable[[], bool] | None = None, timeline: bool | str = False) -> SearchResult:
-        """Answer a query; raise IndexDamaged if the index cannot be read (it needs a rebuild).
+        """Answer a query, narrowed by filters (dates, one document: applied to the whole query,
+        whatever its shape); raise IndexDamaged if the index cannot be read (it needs a rebuild).
 
         snippets=N builds snippets for the first N hits only (with_snippets adds the others'
         when they are shown); a search whose cancelled() turns true raises SearchCancelled;
         timeline=True (or "day", "week", "month") adds the hits over time (result.timeline).
         """
-        return self._index.query(text, self.variants, limit, sort, document, snippets, cancelled,
+        return self._index.query(text, self.variants, limit, sort, filters, snippets, cancelled,
                                  timeline)
 
-    def timeline(self, text: str, by: str | None = None, document: str | None = None) -> SearchResult:
+    def timeline(self, text: str, by: str | None = None, filters: Filters | None = None) -> SearchResult:
         """Return a query's answer with its hits over time, by day, week or month (None: chosen
         from the range); result.timeline's counts add up to result.total."""
-        return self.search(text, limit=1, document=document, snippets=0, timeline=by or True)
+        return self.search(text, limit=1, filters=filters, snippets=0, timeline=by or True)
 
     def document_timeline(self, by: str | None = "month") -> Timeline:
         """Return how many documents there are per month (or day, week), the undated apart."""
@@ -228,7 +221,7 @@ class Library:
         """Return hits of result with their snippets built."""
         return self._index.with_snippets(result, hits)
 
-    def matching_entries(self, text: str, document: str) -> set[str]:
+    def matching_entries(self, text: str, document: DocRef) -> set[str]:
         """Return the ids of a document's entries that match a query (for marks in a thread)."""
         return self._index.matching_ids(text, self.variants, document)
 
@@ -252,7 +245,7 @@ class Library:
             return self._bookmarks.update(entry_id, note=note,
                                           tags=(*existing.tags, *tags) if tags else None)
         doc, entry = found
-        return self._bookmarks.add(entry.id, doc.path, doc.title, entry.headline,
+        return self._bookmarks.add(entry.id, doc.ref, doc.title, entry.headline,
                                    snapshot_text(entry), doc.date, note, tags)
 
     def unbookmark(self, entry_id: str) -> bool:
@@ -297,8 +290,8 @@ class Library:
         """Return a value that changes whenever any program changes the bookmarks."""
         return self._bookmarks.version()
 
-    def bookmark_counts(self) -> dict[str, int]:
-        """Return how many bookmarks each document (by path) has."""
+    def bookmark_counts(self) -> dict[DocRef, int]:
+        """Return how many bookmarks each document has."""
         return self._bookmarks.counts_by_document()
 
     # -- export ----------------------------------------------------------------

@@ -2,10 +2,36 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 CAPTION_LABEL = "Photo/video"  # what a caption is called wherever it is shown
 LEAD = "Lead"  # what an entry without a headline (an article's opening) is called wherever it is shown
+
+
+@dataclass(frozen=True, order=True)
+class DocRef:
+    """Which document: an archive file (relative to the archive, '/'-separated) and, for a file
+    that holds several documents (a web archive's pages, a news-API search's items), the key of
+    one of them ("" for a file's only document). Any file name works, "#" and "%" included:
+    the two parts are kept apart everywhere a document is named, stored or compared."""
+
+    file: str
+    key: str = ""
+
+    def __str__(self) -> str:
+        """Return the document as a reader sees it named: the file, or "file#key"."""
+        return f"{self.file}#{self.key}" if self.key else self.file
+
+    def token(self) -> str:
+        """Return the document as one string that no other DocRef gives (to store it as a term)."""
+        return json.dumps([self.file, self.key], ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_token(cls, token: str) -> DocRef:
+        """Return the DocRef of a token() string."""
+        file, key = json.loads(token)
+        return cls(file, key)
 
 
 @dataclass(frozen=True)
@@ -59,9 +85,9 @@ class Entry:
 
 @dataclass(frozen=True)
 class Document:
-    """A parsed archive file: a liveblog or an update article."""
+    """A parsed archive file (or one of a file's several): a liveblog or an update article."""
 
-    path: str  # relative to the archive root, '/'-separated
+    ref: DocRef
     title: str
     kind: str  # "liveblog" | "article"
     date: str | None  # "YYYY", "YYYY-MM" or "YYYY-MM-DD"
@@ -71,12 +97,37 @@ class Document:
     problems: tuple[str, ...] = ()
     source_url: str | None = None  # the page it was saved from, when the file says
     captures: tuple[str, ...] = ()  # when each merged capture was made (web archives), oldest first
-    date_source: str | None = None  # where `date` came from: file | set | path | text (dates.py)
+    date_source: str | None = None  # where `date` came from: file | set | capture | path | text (dates.py)
     date_note: str | None = None  # why, for a date not from the file ("inferred from '19 april' …")
 
     def entry(self, entry_id: str) -> Entry | None:
         """Return the entry with this id, or None."""
         return next((e for e in self.entries if e.id == entry_id), None)
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What the document list needs of a document, kept in the index manifest (no parsing)."""
+
+    ref: DocRef
+    title: str
+    kind: str
+    date: str | None
+    closed: bool
+    entries: int
+    source_url: str | None = None
+    captures: int = 0  # captures merged (web archives)
+    key_events: int = 0
+    date_source: str | None = None  # file | set | capture | path | text (reader/dates.py)
+    date_note: str | None = None
+    site: str | None = None
+
+    @classmethod
+    def of(cls, doc: Document) -> DocumentInfo:
+        """Return the summary of a parsed document."""
+        return cls(doc.ref, doc.title, doc.kind, doc.date, doc.closed, len(doc.entries), doc.source_url,
+                   len(doc.captures), sum(e.key_event for e in doc.entries), doc.date_source,
+                   doc.date_note, doc.site)
 
 
 @dataclass(frozen=True)
@@ -96,7 +147,7 @@ class Hit:
     """One search result, converted from the index before the searcher closes."""
 
     id: str
-    document: str
+    document: DocRef
     title: str
     headline: str | None
     date: str | None
@@ -111,7 +162,21 @@ class Hit:
     pinned: bool = False
     author: str | None = None
     source_url: str | None = None  # the page its document was saved from
-    date_source: str | None = None  # where `date` came from: file | set | path | text
+    date_source: str | None = None  # where `date` came from: file | set | capture | path | text
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What narrows a search besides its text, applied to whatever the text asks (never added to
+    it): entries dated within a range (a year, month or day, either end open), one document."""
+
+    after: str | None = None  # "YYYY", "YYYY-MM" or "YYYY-MM-DD": entries of then or later
+    before: str | None = None  # entries of then or earlier
+    document: DocRef | None = None
+
+    @property
+    def dated(self) -> bool:
+        return bool(self.after or self.before)
 
 
 @dataclass(frozen=True)
@@ -160,7 +225,7 @@ class Bookmark:
     created: str  # ISO 8601, UTC
     note: str
     tags: tuple[str, ...]
-    document: str
+    document: DocRef
     title: str
     headline: str | None
     text: str

@@ -9,10 +9,12 @@ import pytest
 
 from reader import defaults
 from reader.library import Library
+from reader.model import DocRef
 from tests import properties  # noqa: F401 - registers and loads the Hypothesis profiles
 
 BUNDLED = defaults.BUNDLED_ARCHIVE
-LIVEBLOG = "000_d2297999e083d57d.txt"
+LIVEBLOG = "000_d2297999e083d57d.txt"  # the bundled liveblog's file
+LIVEBLOG_DOC = DocRef(LIVEBLOG)  # and its document
 
 
 @pytest.fixture

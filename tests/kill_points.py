@@ -93,6 +93,7 @@ def write_chunk_then_wait(archive_dir: str, chunk, folder: str):
     from whoosh import index as whoosh_index
 
     from reader import archive
+    from reader.model import DocRef
     from reader.search import building
     from reader.search.schema import entry_fields, make_schema
 
@@ -100,7 +101,7 @@ def write_chunk_then_wait(archive_dir: str, chunk, folder: str):
     ix = whoosh_index.create_in(folder, make_schema())
     writer = building.Writer(ix, limitmb=building.WORKER_LIMITMB, compound=False)
     rel = chunk.files[0][0]
-    for row in entry_fields(archive.read_document(Path(archive_dir), rel)):
+    for row in entry_fields(archive.read_document(Path(archive_dir), DocRef(rel))):
         writer.add_document(**row)
     print(POINTS["mid-chunk"], flush=True)
     time.sleep(3600)

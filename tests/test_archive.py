@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from reader import archive
-from tests.conftest import BUNDLED, LIVEBLOG
+from reader.model import DocRef
+from tests.conftest import BUNDLED, LIVEBLOG, LIVEBLOG_DOC
 
 LIVEBLOG_HEADLINES = [
     "Oekraïense minister van EU-zaken draagt gympen om sneller te kunnen vluchten",
@@ -80,7 +81,7 @@ LIVEBLOG_CAPTIONS = {
 
 
 def parse(name: str):
-    return archive.read_document(BUNDLED, name)
+    return archive.read_document(BUNDLED, DocRef(name))
 
 
 def test_liveblog_header():
@@ -171,11 +172,11 @@ def test_articles():
 
 def test_ids_are_stable_when_entries_are_added(tmp_path: Path):
     original = (BUNDLED / LIVEBLOG).read_text(encoding="utf-8")
-    before = {e.headline: e.id for e in archive.parse_text(original, LIVEBLOG).entries}
+    before = {e.headline: e.id for e in archive.parse_text(original, LIVEBLOG_DOC).entries}
     head, rest = original.split("liveblog gesloten\n\n", 1)
     grown = head + "liveblog gesloten\n\nNieuw bericht bovenaan\n\n" + \
         "Dit is een nieuwe alinea die net is toegevoegd aan het liveblog.\n\n" + rest
-    after = {e.headline: e.id for e in archive.parse_text(grown, LIVEBLOG).entries}
+    after = {e.headline: e.id for e in archive.parse_text(grown, LIVEBLOG_DOC).entries}
     assert "Nieuw bericht bovenaan" in after
     for headline, entry_id in before.items():
         assert after[headline] == entry_id
@@ -184,8 +185,8 @@ def test_ids_are_stable_when_entries_are_added(tmp_path: Path):
 
 def test_ids_depend_on_path():
     text = (BUNDLED / LIVEBLOG).read_text(encoding="utf-8")
-    a = archive.parse_text(text, "a.txt").entries[0].id
-    b = archive.parse_text(text, "b.txt").entries[0].id
+    a = archive.parse_text(text, DocRef("a.txt")).entries[0].id
+    b = archive.parse_text(text, DocRef("b.txt")).entries[0].id
     assert a != b
 
 
@@ -202,7 +203,7 @@ SAMPLE = "Kop van een bericht\n\nDit is de tekst van het bericht over Oekraïne 
 ], ids=["crlf", "cr", "bom", "cp1252", "utf16le", "utf16be"])
 def test_encodings(tmp_path: Path, encode):
     (tmp_path / "f.txt").write_bytes(encode(SAMPLE))
-    doc = archive.read_document(tmp_path, "f.txt")
+    doc = archive.read_document(tmp_path, DocRef("f.txt"))
     assert [e.headline for e in doc.entries] == ["Kop van een bericht"]
     assert doc.entries[0].paragraphs == (
         "Dit is de tekst van het bericht over Oekraïne en geëvacueerde mensen.",)
@@ -217,7 +218,7 @@ def test_bad_files_are_reported_and_skipped(tmp_path: Path, content, reason):
     (tmp_path / "bad.txt").write_bytes(content)
     (tmp_path / "good.txt").write_text(SAMPLE, encoding="utf-8")
     docs, problems = archive.load(tmp_path)
-    assert [d.path for d in docs] == ["good.txt"]
+    assert [d.ref for d in docs] == [DocRef("good.txt")]
     assert len(problems) == 1 and problems[0].path == "bad.txt"
     assert reason in problems[0].reason
 
@@ -233,7 +234,7 @@ def test_scan_is_recursive_and_skips_hidden(tmp_path: Path):
 
 def test_date_prefix_on_a_liveblog():
     doc = archive.parse_text(" date 2022-04-19 \nliveblog\nNOS Nieuws\n\nA • B\n\n"
-                             "Kop\n\nEen alinea met tekst die eindigt.\n", "x.txt")
+                             "Kop\n\nEen alinea met tekst die eindigt.\n", DocRef("x.txt"))
     assert (doc.kind, doc.date, doc.title, doc.closed) == ("liveblog", "2022-04-19", "A • B", False)
 
 

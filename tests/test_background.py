@@ -91,6 +91,6 @@ def test_a_first_listing_streams_documents_and_problems(archive_copy, data_dir):
     lib = Library(archive_copy, data_dir)
     batches = []
     infos, problems = list_in_child(lib, batches.append)
-    assert sorted(i.path for i in infos) == sorted(p.name for p in BUNDLED.iterdir())
+    assert sorted(i.ref.file for i in infos) == sorted(p.name for p in BUNDLED.iterdir())
     assert [(p.path, p.reason) for p in problems] == [("leeg.txt", "empty file")]
     assert [i for batch in batches for i in batch[0]] == infos

@@ -9,7 +9,8 @@ import pytest
 from reader import defaults
 from reader.bookmarks import BookmarkError, BookmarkStore
 from reader.library import Library
-from tests.conftest import LIVEBLOG
+from reader.model import DocRef
+from tests.conftest import LIVEBLOG, LIVEBLOG_DOC
 
 
 def reopen(library: Library) -> Library:
@@ -33,7 +34,7 @@ def test_add_note_tag_remove(library):
     assert [b.entry_id for b in library.bookmark_list(tag="Energie")] == [eid]
     assert library.bookmark_list(tag="nope") == []
     assert [b.entry_id for b in library.bookmark_list(text="noordzee")] == [eid]
-    assert library.bookmark_counts() == {LIVEBLOG: 1}
+    assert library.bookmark_counts() == {LIVEBLOG_DOC: 1}
     assert library.bookmark_tags() == ["denemarken", "energie", "noordzee"]
     assert library.unbookmark(eid) is True
     assert library.unbookmark(eid) is False
@@ -100,7 +101,7 @@ def test_removed_entry_keeps_its_bookmark_and_text(library, archive_copy):
 
 def test_schema_is_versioned_and_wal(tmp_path):
     store = BookmarkStore(tmp_path / "b.sqlite3", "/archive")
-    assert store.schema_version() == 2  # 1: bookmarks, 2: the dates a reader sets
+    assert store.schema_version() == 3  # 1: bookmarks, 2: the dates a reader sets, 3: documents as refs
     con = sqlite3.connect(tmp_path / "b.sqlite3")
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     con.close()
@@ -113,14 +114,14 @@ def test_damaged_database_is_set_aside(tmp_path):
     assert store.recovered and "kept as bookmarks.sqlite3.damaged-" in store.recovered
     aside = list(tmp_path.glob("bookmarks.sqlite3.damaged-*"))
     assert len(aside) == 1 and aside[0].read_bytes().startswith(b"this is not a database")
-    store.add("abc", "d.txt", "Titel", "Kop", "Tekst")
+    store.add("abc", DocRef("d.txt"), "Titel", "Kop", "Tekst")
     assert [b.entry_id for b in store.list()] == ["abc"]
 
 
 def test_bookmarks_are_per_archive(tmp_path):
     a = BookmarkStore(tmp_path / "b.sqlite3", "/one")
     b = BookmarkStore(tmp_path / "b.sqlite3", "/two")
-    a.add("x", "d.txt", "T", "H", "text")
+    a.add("x", DocRef("d.txt"), "T", "H", "text")
     assert [m.entry_id for m in a.list()] == ["x"] and b.list() == []
 
 
@@ -135,6 +136,28 @@ def test_a_version_1_database_is_migrated_and_keeps_its_bookmarks(tmp_path):
     con.commit()
     con.close()
     store = BookmarkStore(path, "/archive")
-    assert store.schema_version() == 2 and [b.entry_id for b in store.list()] == ["e1"]
-    assert store.set_date("d.txt", "2022-04") and store.set_dates() == {"d.txt": "2022-04"}
-    assert store.set_date("d.txt", None) and not store.set_date("d.txt", None)
+    assert store.schema_version() == 3 and [b.entry_id for b in store.list()] == ["e1"]
+    assert store.list()[0].document == DocRef("d.txt")
+    assert store.set_date(DocRef("d.txt"), "2022-04") and store.set_dates() == {DocRef("d.txt"): "2022-04"}
+    assert store.set_date(DocRef("d.txt"), None) and not store.set_date(DocRef("d.txt"), None)
+
+
+def test_a_version_2_database_keeps_its_documents_as_refs(tmp_path):
+    """(version 2 named a document "file#key", which a file name with "#" in it broke)"""
+    from reader.bookmarks import MIGRATIONS
+
+    path = tmp_path / "b.sqlite3"
+    con = sqlite3.connect(path)
+    con.executescript(f"{MIGRATIONS[0]}; {MIGRATIONS[1]}; PRAGMA user_version = 2;")
+    con.execute("INSERT INTO bookmarks (entry_id, archive, created, note, tags, document, title, headline, "
+                "text) VALUES ('e1', '/archive', '2022-01-01T00:00:00Z', 'n', '[]', "
+                "'crawl.warc#https://x.invalid/live', 'T', 'H', 'x')")
+    con.execute("INSERT INTO dates VALUES ('/archive', 'notes.txt', '2022-04', '2022-05-01T00:00:00Z')")
+    con.commit()
+    con.close()
+    store = BookmarkStore(path, "/archive")
+    assert store.list()[0].document == DocRef("crawl.warc", "https://x.invalid/live")
+    assert store.set_dates() == {DocRef("notes.txt"): "2022-04"}
+    assert store.counts_by_document() == {DocRef("crawl.warc", "https://x.invalid/live"): 1}
+    store.add("e2", DocRef("live #2.txt"), "T", "H", "x")
+    assert store.get("e2").document == DocRef("live #2.txt")

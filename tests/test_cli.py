@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from reader import archive
+from reader.model import DocRef
 from tests import oracle
 from tests.conftest import BUNDLED, LIVEBLOG
 
@@ -27,7 +28,7 @@ def test_parse_json(tmp_path):
     proc = run("parse", str(BUNDLED / LIVEBLOG), data_dir=tmp_path)
     doc = json.loads(proc.stdout)
     assert doc["path"] == LIVEBLOG and doc["kind"] == "liveblog" and doc["closed"] is True
-    assert len(doc["entries"]) == len(archive.read_document(BUNDLED, LIVEBLOG).entries)
+    assert len(doc["entries"]) == len(archive.read_document(BUNDLED, DocRef(LIVEBLOG)).entries)
     assert doc["problems"] == []
     first = doc["entries"][0]
     assert set(first) >= {"id", "headline", "paragraphs", "captions"}
@@ -190,3 +191,16 @@ def test_counts_and_bookmarking_twice_read_right(tmp_path):
     proc = run("export", hit, "-o", str(target), data_dir=tmp_path)
     assert proc.stderr == f"wrote 1 entry to {target}\n"
     assert run("--version", data_dir=tmp_path).stdout.startswith("liveblog-reader 0.")
+
+
+def test_a_date_range_narrows_the_whole_query(tmp_path):
+    """(--after was glued onto the query's text and bound to its last word only)"""
+    every = json.loads(run("search", "Kiev OR Charkov", "--limit", "100", "--json", data_dir=tmp_path).stdout)
+    april = json.loads(run("search", "Kiev OR Charkov", "--after", "2022-04-01", "--limit", "100", "--json",
+                           data_dir=tmp_path).stdout)
+    expected = {h["id"] for h in every["hits"] if (h["date"] or "") >= "2022-04"}
+    assert {h["id"] for h in april["hits"]} == expected and april["total"] == len(expected) == 11
+    line = json.loads(run("timeline", "Kiev OR Charkov", "--after", "2022-04-01", "--json",
+                          data_dir=tmp_path).stdout)
+    assert line["total"] == 11 and line["undated"] == 0
+    assert {b["start"][:7] for b in line["buckets"]} == {"2022-04"}

@@ -18,6 +18,7 @@ from whoosh.columns import NumericColumn
 from reader import archive
 from reader.bench.generate import generate
 from reader.library import Library
+from reader.model import DocRef
 from reader.search import compat
 from tests.conftest import BUNDLED
 
@@ -92,13 +93,13 @@ def _tiny_index(folder, writer_class):
 def _rows(n: int) -> list[dict]:
     from reader.search.schema import entry_fields
 
-    doc = archive.read_document(BUNDLED, "000_d2297999e083d57d.txt")
+    doc = archive.read_document(BUNDLED, DocRef("000_d2297999e083d57d.txt"))
     return [dict(row, id=f"{row['id']}-{i}") for i in range(n) for row in entry_fields(doc)][:n * 10]
 
 
 def _postings(ix) -> set[tuple]:
     with ix.reader() as reader:
-        return {(f, t, d, w) for f in ("content", "headline", "exact", "path", "date")
+        return {(f, t, d, w) for f in ("content", "headline", "exact", "doc", "date")
                 for t in reader.lexicon(f)
                 for d, w in reader.postings(f, t).items_as("weight")}
 
@@ -120,7 +121,7 @@ def test_a_segment_writer_hands_its_postings_through_a_tee(tmp_path):
         writer.add_document(**row)
     writer.commit()
     assert seen == sorted(seen)  # by field, term, document
-    kept = {(f, t, d, w) for f, t, d, w, _v in seen if f in ("content", "headline", "exact", "path", "date")}
+    kept = {(f, t, d, w) for f, t, d, w, _v in seen if f in ("content", "headline", "exact", "doc", "date")}
     assert kept == _postings(ix)
     ix.close()
 
@@ -166,10 +167,10 @@ def test_all_postings_include_those_of_deleted_documents(tmp_path):
     writer.delete_by_term("id", rows[0]["id"])
     writer.commit(merge=False)
     with ix.reader() as leaf:  # one segment: a segment reader
-        term = next(t for t in leaf.lexicon("path"))
-        filtered = list(leaf.postings("path", term).all_ids())
-        everything = list(compat.all_postings(leaf, "path", term).all_ids())
-        assert len(everything) == leaf.doc_frequency("path", term) == len(filtered) + 1
+        term = next(t for t in leaf.lexicon("doc"))
+        filtered = list(leaf.postings("doc", term).all_ids())
+        everything = list(compat.all_postings(leaf, "doc", term).all_ids())
+        assert len(everything) == leaf.doc_frequency("doc", term) == len(filtered) + 1
         assert everything[0] == 0 and 0 not in filtered
     ix.close()
 

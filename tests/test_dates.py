@@ -15,6 +15,7 @@ import pytest
 from reader import archive, dates, timelines
 from reader.bench.generate import generate
 from reader.library import Library
+from reader.model import DocRef
 from tests import oracle
 from tests.conftest import BUNDLED, LIVEBLOG
 
@@ -47,7 +48,7 @@ def test_dates_in_texts(text, hint, expected):
 
 
 def test_the_bundled_archive_dates_its_liveblog_from_its_text():
-    docs = {d.path: d for d in archive.load(BUNDLED)[0]}
+    docs = {d.ref.file: d for d in archive.load(BUNDLED)[0]}
     liveblog = docs[LIVEBLOG]
     assert (liveblog.date, liveblog.date_source) == ("2022-04-19", "text")
     assert "'19 april'" in liveblog.date_note and "other documents in its folder" in liveblog.date_note
@@ -77,30 +78,30 @@ def test_generated_archives_date_every_document_by_its_path(generated, tmp_path)
     infos = lib.document_infos()
     assert len(infos) == 12 and all(i.date for i in infos)
     assert {i.date_source for i in infos} == {"path"}
-    by_name = [i for i in infos if re.match(r"\d{4}-\d{2}-\d{2}-", i.path.rsplit("/", 1)[-1])]
+    by_name = [i for i in infos if re.match(r"\d{4}-\d{2}-\d{2}-", i.ref.file.rsplit("/", 1)[-1])]
     assert by_name and all(len(i.date) == 10 for i in by_name)  # a day from the name
     assert all(len(i.date) == 7 for i in infos if i not in by_name)  # a month from the folders
 
 
 def test_a_date_set_by_the_reader_survives_rebuilds_and_edits_and_can_be_cleared(library):
-    undated = "003_ae0a0e445653c54d.txt"
+    undated = DocRef("003_ae0a0e445653c54d.txt")
     assert library.set_date(undated, "2022-04-08")
     assert library.needs_update()
     library.update_index()
-    info = next(i for i in library.document_infos() if i.path == undated)
+    info = next(i for i in library.document_infos() if i.ref == undated)
     assert (info.date, info.date_source) == ("2022-04-08", "set")
     assert library.search("date:2022-04-08", limit=50).total == info.entries
     library.update_index(rebuild=True)
-    assert next(i for i in library.document_infos() if i.path == undated).date == "2022-04-08"
-    path = library.archive_dir / undated
+    assert next(i for i in library.document_infos() if i.ref == undated).date == "2022-04-08"
+    path = library.archive_dir / undated.file
     path.write_text(path.read_text(encoding="utf-8") + "\nEen nieuwe alinea die eindigt.\n", encoding="utf-8")
     library.update_index()
-    assert next(i for i in library.document_infos() if i.path == undated).date_source == "set"
+    assert next(i for i in library.document_infos() if i.ref == undated).date_source == "set"
     assert library.set_date(undated, None)
     library.update_index()
-    assert next(i for i in library.document_infos() if i.path == undated).date is None
+    assert next(i for i in library.document_infos() if i.ref == undated).date is None
     with pytest.raises(ValueError, match="no document"):
-        library.set_date("nope.txt", "2022")
+        library.set_date(DocRef("nope.txt"), "2022")
     with pytest.raises(ValueError, match="not a date"):
         library.set_date(undated, "2022-02-30")
 

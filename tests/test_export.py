@@ -8,7 +8,7 @@ import pytest
 
 from reader import export
 from reader.files import WriteError, write_text
-from tests.conftest import LIVEBLOG
+from tests.conftest import LIVEBLOG, LIVEBLOG_DOC
 from tests.permissions import run_bound_by_permissions
 
 
@@ -18,7 +18,7 @@ def full_text(entry):
 
 @pytest.mark.parametrize("fmt", ["txt", "md"])
 def test_export_of_thread_cards_has_full_text_and_source(library, fmt):
-    doc = library.document(LIVEBLOG)
+    doc = library.document(LIVEBLOG_DOC)
     chosen = [doc.entries[1], doc.entries[26]]  # one with a caption, one with a gallery
     items = [export.from_entry(doc, e) for e in chosen]
     text = export.render(items, fmt)
@@ -37,10 +37,11 @@ def test_export_of_thread_cards_has_full_text_and_source(library, fmt):
 @pytest.mark.parametrize("fmt", ["txt", "md"])
 def test_an_edited_entry_is_exported_with_its_author_and_earlier_text(tmp_path, fmt):
     from reader import archive
+    from reader.model import DocRef
     from tests.webfixtures import BLOG_URL, write_warc
 
     write_warc(tmp_path / "a.warc.gz")
-    doc = archive.read_document(tmp_path, f"a.warc.gz#{BLOG_URL}")
+    doc = archive.read_document(tmp_path, DocRef("a.warc.gz", BLOG_URL))
     edited = next(e for e in doc.entries if e.edited)
     text = export.render([export.from_entry(doc, edited)], fmt)
     assert "Er zijn meerdere explosies gehoord in het centrum van Kiev." in text
@@ -64,7 +65,7 @@ def test_export_of_hits_and_bookmarks(library):
 
 
 def test_chronological_order(library):
-    doc = library.document(LIVEBLOG)
+    doc = library.document(LIVEBLOG_DOC)
     items = [export.from_entry(doc, e) for e in doc.entries[:3]]  # newest first in the file
     assert [i.entry_id for i in export.chronological(items)] == [e.id for e in doc.entries[2::-1]]
 

@@ -13,6 +13,7 @@ import pytest
 from reader import archive, defaults
 from reader.bench.generate import generate
 from reader.library import Library
+from reader.model import DocRef, Filters
 from reader.search import recording, segment_arrays
 from tests.conftest import BUNDLED
 
@@ -79,11 +80,11 @@ def _queries(folder: Path, count: int, seed: int = 3) -> list[str]:
     return out
 
 
-def _answer(lib: Library, query: str, arrays: bool, sort: str = "relevance", document=None):
+def _answer(lib: Library, query: str, arrays: bool, sort: str = "relevance", filters=None):
     lib._index.use_arrays = arrays
     lib._index.close()  # the next query opens a searcher of the kind asked for
     try:
-        return lib.search(query, limit=20, sort=sort, document=document)
+        return lib.search(query, limit=20, sort=sort, filters=filters)
     finally:
         lib._index.use_arrays = True
         lib._index.close()
@@ -116,12 +117,17 @@ def test_arrays_answer_as_whoosh_does(segmented):
     assert found > 200  # most queries find something: the comparison is not of empty answers
 
 
-@pytest.mark.parametrize("sort, document", [("date", None), ("relevance", "nos/000_d2297999e083d57d.txt"),
-                                            ("date", "nos/000_d2297999e083d57d.txt")])
-def test_date_order_and_one_document_as_whoosh(segmented, sort, document):
+BLOG = DocRef("nos/000_d2297999e083d57d.txt")
+
+
+@pytest.mark.parametrize("sort, filters", [
+    ("date", None), ("relevance", Filters(document=BLOG)), ("date", Filters(document=BLOG)),
+    ("relevance", Filters("2021-06", "2021-09")), ("date", Filters(after="2021-07-15")),
+    ("relevance", Filters(before="2021-08", document=BLOG))])
+def test_date_order_one_document_and_date_ranges_as_whoosh(segmented, sort, filters):
     for query in ["Kiev", "Mariupol", '"humanitaire corridor"', "leger OR troepen", "oekr*"]:
-        fast = _answer(segmented, query, True, sort, document)
-        slow = _answer(segmented, query, False, sort, document)
+        fast = _answer(segmented, query, True, sort, filters)
+        slow = _answer(segmented, query, False, sort, filters)
         assert fast.total == slow.total and fast.variants == slow.variants, query
         if sort == "date":
             keys = segmented._index._read(lambda r: r.prepared.chron)
@@ -133,14 +139,13 @@ def test_date_order_and_one_document_as_whoosh(segmented, sort, document):
 
 
 def test_marks_of_a_document_as_whoosh(segmented):
-    path = "nos/000_d2297999e083d57d.txt"
     for query in ["Kiev", "Marioepol", '"humanitaire corridor"']:
         segmented._index.use_arrays = False
         segmented._index.close()
-        slow = segmented.matching_entries(query, path)
+        slow = segmented.matching_entries(query, BLOG)
         segmented._index.use_arrays = True
         segmented._index.close()
-        assert segmented.matching_entries(query, path) == slow and slow
+        assert segmented.matching_entries(query, BLOG) == slow and slow
 
 
 def test_arrays_read_back_from_a_segment_equal_those_written(segmented):

@@ -11,6 +11,7 @@ import pytest
 
 from reader import archive
 from reader.library import Library
+from reader.model import DocRef
 from tests.webfixtures import BLOG_URL, write_warc
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
@@ -162,10 +163,11 @@ def test_a_guardian_search_response_gives_each_result_a_document():
     docs = read("guardian-search.json")
     assert [(d.kind, d.title) for d in docs] == [("article", "Sanctions on Russia explained"),
                                                  ("liveblog", "Ukraine live: Kherson falls")]
-    assert docs[0].path == "guardian-search.json#world/2022/mar/01/sanctions-explained"
+    assert docs[0].ref == DocRef("guardian-search.json", "world/2022/mar/01/sanctions-explained")
+    assert str(docs[0].ref) == "guardian-search.json#world/2022/mar/01/sanctions-explained"
     assert [e.headline for e in docs[0].entries] == [None, "Banks"]
     assert docs[1].entries[0].key_event
-    assert archive.read_document(FIXTURES, docs[1].path) == docs[1]
+    assert archive.read_document(FIXTURES, docs[1].ref) == docs[1]
 
 
 def test_json_that_is_not_a_guardian_response_is_skipped_with_the_reason():
@@ -197,7 +199,7 @@ def test_a_one_megabyte_page_is_read_whole():
     assert len(page) > 10**6
     from reader.formats import html
 
-    doc = html.parse(page, "x.html")  # how fast: make bench (formats: a 1 MB saved page)
+    doc = html.parse(page, DocRef("x.html"))  # how fast: make bench (formats: a 1 MB saved page)
     assert sorted(e.headline for e in doc.entries) == sorted(f"Update {n}" for n in range(900))
     assert doc.entries[0].time == "2022-04-19T23:59:00+02:00"
 

@@ -20,8 +20,8 @@ from warcio.warcwriter import WARCWriter
 
 from reader import archive
 from reader.library import Library
-from reader.model import Problem
-from tests.conftest import LIVEBLOG
+from reader.model import DocRef, Problem
+from tests.conftest import LIVEBLOG_DOC
 from tests.webfixtures import BLOG_URL, CAPTURES, liveblog_page, write_response
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -167,9 +167,9 @@ def test_every_reader_of_a_file_goes_through_the_guard(archive_copy, tmp_path, m
     assert [p.path for p in listed] == ["page.html"] and "internal error" in listed[0].reason
     assert len(lib.load()[0]) == 5
     try:
-        lib.document("page.html")
+        lib.document(DocRef("page.html"))
     except archive.ArchiveError as exc:
         assert "internal error in the web page reader" in str(exc)
     else:
         raise AssertionError("a document that cannot be read was shown")
-    assert lib.document(LIVEBLOG).entries
+    assert lib.document(LIVEBLOG_DOC).entries

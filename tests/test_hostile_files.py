@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from reader import archive
 from reader.formats import guardian, html, webarchive
 from reader.formats.common import ArchiveError
+from reader.model import DocRef
 from tests.properties import examples
 from tests.webfixtures import CAPTURES, liveblog_page, write_captures
 
@@ -59,7 +60,7 @@ def _readable(parse) -> None:
         return
     docs = result if isinstance(result, list) else [result]
     for doc in docs:
-        assert doc.path and all(e.id for e in doc.entries)
+        assert doc.ref.file and all(e.id for e in doc.entries)
         unsafe = [s for s in _texts(doc) if UNSAFE.search(s)]
         assert not unsafe, unsafe[:3]
 
@@ -71,7 +72,7 @@ def _readable(parse) -> None:
        served=st.sampled_from([None, *CHARSETS]))
 def test_any_page_is_read_or_refused_with_a_reason(page, encoding, served):
     data = page.encode(encoding, errors="replace")
-    _readable(lambda: html.parse(data, "x.html", served))
+    _readable(lambda: html.parse(data, DocRef("x.html"), served))
 
 
 @examples(200)
@@ -90,7 +91,7 @@ def test_any_page_is_read_or_refused_with_a_reason(page, encoding, served):
                                              max_size=5)),
                  max_leaves=30).map(lambda v: json.dumps(v).encode())))
 def test_any_json_is_read_or_refused_with_a_reason(data):
-    _readable(lambda: guardian.parse(data, "x.json"))
+    _readable(lambda: guardian.parse(data, DocRef("x.json")))
 
 
 @examples(150)
@@ -110,4 +111,4 @@ def test_any_damage_to_a_web_archive_is_survived(tmp_path_factory, cuts):
 
 def test_the_pages_above_are_liveblogs_when_whole():
     """(the generators build on real shapes: a whole page of them reads as a liveblog)"""
-    assert html.parse(liveblog_page(CAPTURES[1][1]), "x.html").kind == "liveblog"
+    assert html.parse(liveblog_page(CAPTURES[1][1]), DocRef("x.html")).kind == "liveblog"

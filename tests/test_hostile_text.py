@@ -10,6 +10,7 @@ import pytest
 
 from reader.formats import guardian, html, text
 from reader.formats.common import NotADocument, safe_text
+from reader.model import DocRef
 
 
 def _page(body: str, head: str = "<title>Een pagina</title>") -> bytes:
@@ -24,14 +25,14 @@ def test_a_control_character_after_a_script_is_dropped_and_the_page_read():
     """(lxml's drop_tree() raised ValueError on the control character left in the tail)"""
     page = _page("<p>Er zijn explosies gehoord in de stad.</p>"
                  "--><script type='application/ld+json'></script>\x1f<p>Daarna werd het stil.</p>")
-    doc = html.parse(page, "a.html")
+    doc = html.parse(page, DocRef("a.html"))
     assert "explosies" in _words(doc) and "stil" in _words(doc)
     assert "\x1f" not in _words(doc)
 
 
 def test_a_character_reference_to_a_control_character_is_dropped():
     page = _page("<p>Voor&#31;na</p><script>var x;</script>&#31;&#xFFFE;<p>Slot van het verhaal.</p>")
-    doc = html.parse(page, "a.html")
+    doc = html.parse(page, DocRef("a.html"))
     assert "Voorna" in _words(doc) and "Slot van het verhaal" in _words(doc)
 
 
@@ -43,7 +44,7 @@ def test_a_lone_surrogate_in_a_json_ld_url_is_replaced_and_the_entry_kept():
                 {"@type": "BlogPosting", "headline": "Kop twee", "url": "https://x.invalid/#b",
                  "articleBody": "Tweede update."}]}
     script = f"<script type='application/ld+json'>{json.dumps(data)}</script>"  # \ud800 as an escape
-    doc = html.parse(_page("<p>x</p>", head=script), "a.html")
+    doc = html.parse(_page("<p>x</p>", head=script), DocRef("a.html"))
     assert [e.headline for e in doc.entries] == ["Kop \ufffd een", "Kop twee"]
     assert len({e.id for e in doc.entries}) == 2
 
@@ -59,7 +60,7 @@ def test_a_control_character_in_a_guardian_body_and_a_lone_surrogate_in_a_block_
         {"id": "b1\ud800", "firstPublishedDate": "2022-04-19T07:00:00Z",
          "bodyHtml": "<p>Explosions\x1f were heard.</p><script>s</script>\x1f<p>Then quiet.</p>"},
         {"id": "b2", "bodyHtml": "<p>A second block.</p>", "firstPublishedDate": "2022-04-19T08:00:00Z"}])
-    doc = guardian.parse(data, "g.json")[0]
+    doc = guardian.parse(data, DocRef("g.json"))[0]
     assert "Explosions were heard." in _words(doc) and "Then quiet." in _words(doc)
     assert len(doc.entries) == 2
 
@@ -67,7 +68,7 @@ def test_a_control_character_in_a_guardian_body_and_a_lone_surrogate_in_a_block_
 def test_a_guardian_response_that_is_not_valid_utf8_is_read_with_a_note():
     data = _guardian([{"id": "b1", "bodyHtml": "<p>Caf\u00e9 opened again.</p>"}]).replace(
         b"Caf\\u00e9", b"Caf\xe9")  # (json.dumps writes \u00e9; the file has a Latin-1 byte)
-    doc = guardian.parse(data, "g.json")[0]
+    doc = guardian.parse(data, DocRef("g.json"))[0]
     assert "opened again" in _words(doc) and "Caf\ufffd" in _words(doc)
     assert any("not valid UTF-8" in p for p in doc.problems)
 
@@ -75,19 +76,19 @@ def test_a_guardian_response_that_is_not_valid_utf8_is_read_with_a_note():
 def test_a_json_number_of_a_million_digits_does_not_stop_the_response():
     data = _guardian([{"id": "b1", "bodyHtml": "<p>Still read.</p>", "size": 7}]).replace(
         b'"size": 7', b'"size": ' + b"9" * 1_000_000)
-    assert "Still read." in _words(guardian.parse(data, "g.json")[0])
+    assert "Still read." in _words(guardian.parse(data, DocRef("g.json"))[0])
 
 
 def test_json_nested_too_deep_is_refused_with_a_reason():
     with pytest.raises(NotADocument, match="nests deeper"):
-        guardian.parse(b'{"response": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "g.json")
+        guardian.parse(b'{"response": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", DocRef("g.json"))
 
 
 def test_a_page_nested_ten_thousand_deep_is_read_as_plain_text_with_a_note():
     """(lxml stops at 255 levels and silently drops the rest of the page)"""
     page = _page("<p>Het begin van de pagina.</p>" + "<div>" * 10_000 + "<p>Diep in de pagina.</p>"
                  + "</div>" * 10_000 + "<p>Het einde van de pagina.</p>")
-    doc = html.parse(page, "a.html")
+    doc = html.parse(page, DocRef("a.html"))
     words = _words(doc)
     assert "Het begin" in words and "Diep in de pagina" in words and "Het einde" in words
     assert doc.title == "Een pagina"
@@ -97,19 +98,19 @@ def test_a_page_nested_ten_thousand_deep_is_read_as_plain_text_with_a_note():
 def test_markup_nested_too_deep_in_a_guardian_body_is_read_whole():
     deep = "<p>Boven.</p>" + "<div>" * 5000 + "<p>Onder.</p>" + "</div>" * 5000
     data = _guardian([{"id": "b1", "bodyHtml": deep}, {"id": "b2", "bodyHtml": "<p>Tweede.</p>"}])
-    assert "Onder." in _words(guardian.parse(data, "g.json")[0])
+    assert "Onder." in _words(guardian.parse(data, DocRef("g.json"))[0])
 
 
 def test_binary_data_saved_as_a_page_is_refused_as_binary():
     with pytest.raises(NotADocument, match="binary"):
-        html.parse(bytes(range(256)) * 40, "photo.html")
+        html.parse(bytes(range(256)) * 40, DocRef("photo.html"))
 
 
 def test_a_text_file_padded_with_nul_bytes_is_read():
     """(an interrupted download is padded with NULs: the text is there, so it is read)"""
     data = ("liveblog\nNOS\nOorlog • Dag 55\nExplosies in Kiev\n"
             "Er zijn explosies gehoord in het centrum van de stad en de omgeving.\n")
-    doc = text.parse_bytes(data.encode() + b"\x00" * 200, "a.txt")
+    doc = text.parse_bytes(data.encode() + b"\x00" * 200, DocRef("a.txt"))
     assert "explosies gehoord" in _words(doc)
 
 

@@ -16,7 +16,7 @@ from reader.bench.generate import generate
 from reader.library import Library
 from reader.search import IndexBusy, IndexDamaged
 from tests import oracle
-from tests.conftest import BUNDLED, LIVEBLOG
+from tests.conftest import BUNDLED, LIVEBLOG, LIVEBLOG_DOC
 from tests.kill_points import kill_at
 from tests.permissions import run_bound_by_permissions
 
@@ -111,7 +111,7 @@ def test_an_archive_of_only_unreadable_files_gives_an_empty_index(tmp_path, rebu
 def test_entry_lookup(library):
     hit = library.search("Frederiksen").hits[0]
     doc, entry = library.entry(hit.id)
-    assert doc.path == LIVEBLOG and entry.headline == hit.headline
+    assert doc.ref == LIVEBLOG_DOC and entry.headline == hit.headline
     assert library.entry("000000000000") is None
 
 

@@ -52,6 +52,7 @@ BOOKMARK = """
 import contextlib, sys, time
 from pathlib import Path
 from reader.bookmarks import BookmarkStore
+from reader.model import DocRef
 store = BookmarkStore(Path(sys.argv[1]), "/archive")
 stop_at, inside = int(sys.argv[2]), sys.argv[3] == "inside"
 transaction = BookmarkStore._transaction
@@ -66,7 +67,7 @@ def pausing(self):
 
 BookmarkStore._transaction = pausing
 for n in range(stop_at + 1):
-    store.add(f"id{n}", "d.txt", "Titel", "Kop", "Tekst " * 50, note=f"notitie {n}")
+    store.add(f"id{n}", DocRef("d.txt"), "Titel", "Kop", "Tekst " * 50, note=f"notitie {n}")
     print(n, flush=True)
 time.sleep(3600)
 """
@@ -82,8 +83,9 @@ def test_killed_bookmark_writes_lose_nothing_committed(tmp_path, inside):
                                  "inside" if inside else "after"], stdout=subprocess.PIPE, text=True,
                                 cwd=ROOT)
         lines = []
-        while (line := proc.stdout.readline().strip()) not in ("in transaction", str(stop_at)):
-            lines.append(line)
+        while (line := proc.stdout.readline()) and line.strip() not in ("in transaction", str(stop_at)):
+            lines.append(line.strip())
+        assert line, f"the writer ended before it was killed (exit {proc.wait()})"
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         proc.stdout.close()

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from reader import export
 from reader.library import Library
-from tests.conftest import LIVEBLOG
+from reader.model import Filters
+from tests.conftest import LIVEBLOG_DOC
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE = ["reader.model", "reader.text", "reader.archive", "reader.search", "reader.library", "reader.cli",
@@ -90,9 +91,9 @@ def test_no_whoosh_object_leaves_the_search_package(library: Library):
     hit = result.hits[0]
     library.bookmark(hit.id, note="n", tags=["t"])
     answers = [
-        result, library.search("Kiev", limit=3, sort="date", document=LIVEBLOG),
+        result, library.search("Kiev", limit=3, sort="date", filters=Filters(document=LIVEBLOG_DOC)),
         library.entry(hit.id), library.document_infos(), library.bookmark_list(),
-        library.matching_entries("Kiev", LIVEBLOG), library.doc_count(), library.update_index(),
+        library.matching_entries("Kiev", LIVEBLOG_DOC), library.doc_count(), library.update_index(),
         library.export_items([hit.id]), library.bookmark_items(library.bookmark_list()),
         library.bookmark_tags(), library.bookmark_counts(), library.notices(), library.load(),
     ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from reader import dates
+from reader.model import DocRef, Filters
 from reader.search import mark
 from tests import oracle
 from tests.conftest import BUNDLED
@@ -67,7 +69,7 @@ def test_fields(bundled_library):
     assert bundled_library.search("Kiev").total > 1
     assert bundled_library.search("title:Staalcomplex", limit=100).total == 38
     march = bundled_library.search("date:2022-03")
-    assert [h.document for h in march.hits] == ["002_147de22630910095.txt"]
+    assert [h.document for h in march.hits] == [DocRef("002_147de22630910095.txt")]
     # the liveblog's date is read from its text ("19 april", the year of its dated neighbours)
     assert {h.date for h in bundled_library.search("date:2022", limit=100).hits} == {
         "2022-02", "2022-03", "2022-04-19"}
@@ -170,10 +172,11 @@ def test_sort_by_date_and_filter(bundled_library):
     by_date = bundled_library.search("Russische", limit=200, sort="date")
     dates = [h.date or "" for h in by_date.hits]
     assert dates == sorted(dates, reverse=True)
-    only = bundled_library.search("Russische", limit=200, document="000_d2297999e083d57d.txt")
-    assert {h.document for h in only.hits} == {"000_d2297999e083d57d.txt"}
-    positions = [h.position for h in bundled_library.search(
-        "Russische", limit=200, sort="date", document="000_d2297999e083d57d.txt").hits]
+    this = Filters(document=DocRef("000_d2297999e083d57d.txt"))
+    only = bundled_library.search("Russische", limit=200, filters=this)
+    assert {h.document for h in only.hits} == {this.document}
+    positions = [h.position for h in bundled_library.search("Russische", limit=200, sort="date",
+                                                            filters=this).hits]
     assert positions == sorted(positions)
 
 
@@ -198,6 +201,41 @@ def test_hit_fields(bundled_library):
     hit = bundled_library.search("Frederiksen").hits[0]
     assert hit.headline == "Denemarken verhoogt gasproductie in Noordzee tijdelijk"
     assert hit.title.startswith("'Staalcomplex Marioepol")
-    assert hit.document == "000_d2297999e083d57d.txt"
+    assert hit.document == DocRef("000_d2297999e083d57d.txt")
     assert hit.score > 0
     assert "«Frederiksen»" in mark(hit.snippet, hit.spans)
+
+
+SHAPES = ["Kiev OR Charkov", "Kiev Rusland", "(Kiev OR Marioepol) -Charkov", '"humanitaire corridor" OR Kiev',
+          "Oekr*", "marioepl~", "Kiev OR date:2022-02", "title:Staalcomplex OR Kiev",
+          "headline:Kiev OR Biden", "Rusland NOT Kiev", "Mariupol", "Kiev OR Charkov OR Oekraïne OR Rusland"]
+RANGES = [Filters(after="2022-04-01"), Filters("2022-02", "2022-03"), Filters(before="2022-03-31"),
+          Filters(after="2022-04-19", before="2022-04-19"), Filters(after="2023")]
+
+
+@pytest.mark.parametrize("filters", RANGES, ids=lambda f: f"{f.after}..{f.before}")
+def test_a_date_range_narrows_a_query_of_any_shape(bundled_library, filters):
+    """The range applies to the whole query (it was glued onto its text, where it bound to the
+    last word only: 'Kiev OR Charkov --after 2022-04-01' found February and March)."""
+    start = dates.span(filters.after)[0] if filters.after else "0000"
+    end = dates.span(filters.before)[1] if filters.before else "9999"
+
+    def within(date):
+        return date is not None and start <= dates.span(date)[0] and dates.span(date)[1] <= end
+
+    for query in SHAPES:
+        every = bundled_library.search(query, limit=1000)
+        narrowed = bundled_library.search(query, limit=1000, filters=filters)
+        expected = {h.id for h in every.hits if within(h.date)}
+        assert {h.id for h in narrowed.hits} == expected and narrowed.total == len(expected), query
+    assert bundled_library.search("Kiev OR Charkov", filters=RANGES[0]).total == 11  # of 17
+
+
+def test_a_range_and_one_document_together(bundled_library):
+    blog = DocRef("000_d2297999e083d57d.txt")
+    both = bundled_library.search("Kiev OR Rusland", 100, filters=Filters(after="2022-04", document=blog))
+    assert both.total > 0 and {h.document for h in both.hits} == {blog}
+    earlier = Filters(before="2022-03", document=blog)  # (the liveblog is of April)
+    assert bundled_library.search("Kiev OR Rusland", filters=earlier).total == 0
+    odd = bundled_library.search("Kiev", filters=Filters(after="gisteren"))
+    assert odd.total == bundled_library.search("Kiev").total and "'gisteren' is not a date" in odd.message

@@ -11,6 +11,7 @@ import pytest
 
 from reader import archive, defaults
 from reader.library import Library
+from reader.model import DocRef
 from tests import kill_points
 from tests.kill_points import kill_at
 from tests.webfixtures import (
@@ -29,9 +30,9 @@ FIXTURES = Path(__file__).parent / "fixtures" / "formats"
 @pytest.mark.parametrize("name, gzip", [("a.warc.gz", True), ("a.warc", False)])
 def test_captures_of_one_liveblog_are_one_document(tmp_path, name, gzip):
     write_warc(tmp_path / name, gzip=gzip)
-    docs = {d.source_url or d.path: d for d in archive.read_documents(tmp_path, name)}
+    docs = {d.source_url or str(d.ref): d for d in archive.read_documents(tmp_path, name)}
     blog = docs[BLOG_URL]
-    assert blog.path == f"{name}#{BLOG_URL}" and len(blog.captures) == 3
+    assert blog.ref == DocRef(name, BLOG_URL) and len(blog.captures) == 3
     assert [e.headline for e in blog.entries] == ["Corridor bij Marioepol", "Explosies in Kiev",
                                                  "Goedemorgen"]
     corridor, explosions, morning = blog.entries
@@ -41,8 +42,8 @@ def test_captures_of_one_liveblog_are_one_document(tmp_path, name, gzip):
     assert morning.headline == "Goedemorgen"  # gone from the last capture, kept
     assert not corridor.edited and not morning.edited
     assert docs[next(k for k in docs if k != BLOG_URL)].kind == "article"
-    again = {d.path: d for d in archive.read_documents(tmp_path, name)}
-    assert [e.id for e in again[blog.path].entries] == [e.id for e in blog.entries]  # stable ids
+    again = {d.ref: d for d in archive.read_documents(tmp_path, name)}
+    assert [e.id for e in again[blog.ref].entries] == [e.id for e in blog.entries]  # stable ids
 
 
 def test_a_captured_page_without_a_date_or_url_of_its_own_has_its_captures(tmp_path):
@@ -70,14 +71,14 @@ def test_a_liveblogs_later_pages_and_other_addresses_are_captures_of_it(tmp_path
                  [THIRD, SECOND_EDITED]),
                 ("https://voorbeeld.invalid/liveblog/iets-anders", "2022-04-19T15:00:00Z", [FIRST])):
             write_response(writer, target, when, liveblog_page(updates))
-    docs = {d.path: d for d in archive.read_documents(tmp_path, "a.warc.gz")}
+    docs = {str(d.ref): d for d in archive.read_documents(tmp_path, "a.warc.gz")}
     blog = docs.pop(f"a.warc.gz#{BLOG_URL}")
     assert len(blog.captures) == 3 and blog.source_url == BLOG_URL
     assert [e.headline for e in blog.entries] == ["Corridor bij Marioepol", "Explosies in Kiev",
                                                  "Goedemorgen"]
     assert blog.entries[1].edited
     assert list(docs) == ["a.warc.gz#https://voorbeeld.invalid/liveblog/iets-anders"]
-    assert archive.read_document(tmp_path, blog.path) == blog  # its captures found by address
+    assert archive.read_document(tmp_path, blog.ref) == blog  # its captures found by address
 
 
 def test_a_page_fetched_again_unchanged_counts_as_a_capture(tmp_path):
@@ -143,9 +144,9 @@ def test_one_document_of_a_web_archive_is_read_from_its_own_captures(tmp_path):
     every = archive.read_documents(tmp_path, "a.warc.gz")
     assert len(every) == 2
     for doc in every:
-        assert archive.read_document(tmp_path, doc.path) == doc
+        assert archive.read_document(tmp_path, doc.ref) == doc
     with pytest.raises(archive.ArchiveError, match="no longer holds"):
-        archive.read_document(tmp_path, "a.warc.gz#https://voorbeeld.invalid/weg")
+        archive.read_document(tmp_path, DocRef("a.warc.gz", "https://voorbeeld.invalid/weg"))
 
 
 def test_pages_sent_compressed_are_read_and_an_unknown_compression_is_named(tmp_path):
@@ -215,7 +216,7 @@ def test_a_web_archive_is_parsed_once_its_documents_kept_for_opening(tmp_path):
     warc = write_warc(folder / "crawl.warc", gzip=False)
     lib = Library(folder, tmp_path / "data")
     lib.update_index()
-    blog = f"crawl.warc#{BLOG_URL}"
+    blog = DocRef("crawl.warc", BLOG_URL)
     kept = list((lib.root / "parsed").iterdir())
     assert len(kept) == 1 and lib.document(blog).entries[1].edited
     # the same size and time, other bytes: what is kept is what is opened (the file is not read)
@@ -248,7 +249,7 @@ def test_an_edited_entry_keeps_its_id_and_its_earlier_text_is_searchable(tmp_pat
     now = lib.search("centrum")
     assert earlier.total == 1 and now.total == 1 and earlier.hits[0].id == now.hits[0].id
     assert now.hits[0].time == "2022-04-19T09:30:00+02:00" and now.hits[0].source_url == BLOG_URL
-    infos = {i.path: i for i in lib.document_infos()}
+    infos = {str(i.ref): i for i in lib.document_infos()}
     assert infos[f"blog.warc.gz#{BLOG_URL}"].captures == 3
     assert f"blog.warc.gz#{OTHER_URL}" in infos
 
@@ -284,7 +285,7 @@ def test_a_truncated_web_archive_keeps_what_came_before(tmp_path):
 def test_a_wacz_is_read_like_its_warc(tmp_path):
     write_wacz(tmp_path / "crawl.wacz")
     docs = archive.read_documents(tmp_path, "crawl.wacz")
-    assert sorted(d.path for d in docs) == [f"crawl.wacz#{BLOG_URL}", f"crawl.wacz#{OTHER_URL}"]
+    assert sorted(d.ref for d in docs) == [DocRef("crawl.wacz", BLOG_URL), DocRef("crawl.wacz", OTHER_URL)]
     assert len(next(d for d in docs if d.source_url == BLOG_URL).captures) == 3
 
 

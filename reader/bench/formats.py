@@ -12,6 +12,7 @@ from pathlib import Path
 
 from reader import archive, defaults
 from reader.bench.generate import generate
+from reader.model import DocRef
 
 
 def _page(doc, rel: str) -> bytes:
@@ -41,7 +42,7 @@ def bench_formats(work: Path, files: int = 200, entries: int = 50, runs: int = 3
     with open(warc_dir / "crawl.warc.gz", "wb") as fh:
         writer = WARCWriter(fh, gzip=True)
         for rel in archive.scan(text_dir):
-            doc = archive.read_document(text_dir, rel)
+            doc = archive.read_document(text_dir, DocRef(rel))
             extracted += sum(len(e.plain_text().encode()) for e in doc.entries)
             page = _page(doc, rel)
             (html_dir / (rel.replace("/", "_") + ".html")).write_bytes(page)
@@ -60,18 +61,18 @@ def bench_formats(work: Path, files: int = 200, entries: int = 50, runs: int = 3
             times.append(time.perf_counter() - t)
             shutil.rmtree(data, ignore_errors=True)
         out[name] = extracted / 1e6 / statistics.median(times)
-    doc = archive.read_document(text_dir, next(archive.scan(text_dir)))
+    doc = archive.read_document(text_dir, DocRef(next(archive.scan(text_dir))))
     big = _page(doc, "x")
     while len(big) < 1_000_000:  # the same liveblog, longer
         doc = replace(doc, entries=tuple(replace(e, position=n) for n, e in enumerate(doc.entries * 2)))
         big = _page(doc, "x")
     from reader.formats import html
 
-    html.parse(big, "big.html")
+    html.parse(big, DocRef("big.html"))
     parses = []
     for _ in range(5):
         t = time.perf_counter()
-        html.parse(big, "big.html")
+        html.parse(big, DocRef("big.html"))
         parses.append((time.perf_counter() - t) * 1000)
     out["page_1mb_ms"] = statistics.median(parses)
     out["page_bytes"] = len(big)

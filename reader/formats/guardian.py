@@ -7,12 +7,10 @@ from dataclasses import replace
 from reader.formats.blocks import html_paragraphs
 from reader.formats.common import NotADocument, clip, load_json, source_entry_id
 from reader.formats.jsonld import RawUpdate, day, liveblog
-from reader.model import Caption, Document, Entry
-
-KEY = "#"
+from reader.model import Caption, DocRef, Document, Entry
 
 
-def parse(data: bytes, rel: str) -> list[Document]:
+def parse(data: bytes, ref: DocRef) -> list[Document]:
     """Return the documents of a Guardian Content API response; ArchiveError if it is not one."""
     notes: tuple[str, ...] = ()
     try:
@@ -36,34 +34,39 @@ def parse(data: bytes, rel: str) -> list[Document]:
     if not items:
         raise NotADocument("a Guardian API search response with no results")
     several = len(items) > 1
-    docs = [item_document(item, f"{rel}{KEY}{item.get('id') or n}" if several else rel)
+    docs = [item_document(item, _item_ref(ref, item.get("id") or n) if several else ref)
             for n, item in enumerate(items)]
     return [replace(d, problems=(*d.problems, *notes)) for d in docs] if notes else docs
 
 
-def item_document(item: dict, path: str) -> Document:
+def _item_ref(ref: DocRef, item_id) -> DocRef:
+    """Return the document of one item of a search response saved as `ref` (named by its id)."""
+    return DocRef(ref.file, f"{ref.key}#{item_id}" if ref.key else str(item_id))
+
+
+def item_document(item: dict, ref: DocRef) -> Document:
     """Return the Document of one content item: a liveblog of its body blocks, or an article."""
     fields = item.get("fields") if isinstance(item.get("fields"), dict) else {}
     blocks = item.get("blocks") if isinstance(item.get("blocks"), dict) else {}
     body = blocks.get("body") if isinstance(blocks.get("body"), list) else []
     body = [b for b in body if isinstance(b, dict)]
-    title = _str(fields.get("headline")) or _str(item.get("webTitle")) or path
+    title = _str(fields.get("headline")) or _str(item.get("webTitle")) or str(ref)
     date = _str(item.get("webPublicationDate")) or _str(fields.get("firstPublicationDate"))
     url = _str(item.get("webUrl"))
     lead = html_paragraphs(_str(fields.get("standfirst")) or _str(fields.get("trailText")) or "")
     is_liveblog = item.get("type") == "liveblog" or len(body) > 1
     if is_liveblog:
         raw = [_update(b, n) for n, b in enumerate(body)]
-        doc = liveblog(path, title, date, url, "The Guardian", raw)
+        doc = liveblog(ref, title, date, url, "The Guardian", raw)
         if lead:  # the standfirst, read first
-            first = Entry(source_entry_id(path, "standfirst"), None, tuple(p for _, p in lead), (), 0)
+            first = Entry(source_entry_id(str(ref), "standfirst"), None, tuple(p for _, p in lead), (), 0)
             doc = replace(doc, entries=(first, *(replace(e, position=e.position + 1)
                                                  for e in doc.entries)))
         return doc
     parts = lead + [p for b in body for p in html_paragraphs(_str(b.get("bodyHtml")) or "")]
     if not parts and _str(fields.get("bodyText")):
         parts = [("p", _str(fields["bodyText"]))]
-    return _article(path, title, date, url, parts)
+    return _article(ref, title, date, url, parts)
 
 
 def _update(block: dict, n: int) -> RawUpdate:
@@ -105,7 +108,7 @@ def _str(value) -> str | None:
     return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def _article(path: str, title: str, date: str | None, url: str | None,
+def _article(ref: DocRef, title: str, date: str | None, url: str | None,
              parts: list[tuple[str, str]]) -> Document:
     """An article: its lead, then a section per heading."""
     groups: list[tuple[str | None, list[str], list[Caption]]] = [(None, [], [])]
@@ -120,7 +123,7 @@ def _article(path: str, title: str, date: str | None, url: str | None,
     for headline, paragraphs, captions in groups:
         if headline or paragraphs or captions:
             key = f"{len(entries)}:{headline or ''}"
-            entries.append(Entry(source_entry_id(path, key), headline, tuple(paragraphs),
+            entries.append(Entry(source_entry_id(str(ref), key), headline, tuple(paragraphs),
                                  tuple(captions), len(entries)))
-    return Document(path, clip(title), "article", day(date), False, tuple(entries), site="The Guardian",
+    return Document(ref, clip(title), "article", day(date), False, tuple(entries), site="The Guardian",
                     source_url=url)

@@ -17,7 +17,7 @@ from reader.formats import jsonld
 from reader.formats.blocks import block_texts, clean, drop, markup_paragraphs, too_deep
 from reader.formats.common import ArchiveError, NotADocument, clip, load_json, looks_binary, safe_text
 from reader.formats.text import parse_text
-from reader.model import Caption, Document
+from reader.model import Caption, DocRef, Document
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"\A\ufeff?\s*<\?xml[^>]*\?>")
@@ -64,7 +64,7 @@ def page_tree(text: str):
     return root, too_deep(parser)
 
 
-def parse(data: bytes, rel: str, charset: str | None = None) -> Document:
+def parse(data: bytes, ref: DocRef, charset: str | None = None) -> Document:
     """Parse a saved page: a liveblog from its JSON-LD or microdata, else one article of its text
     (charset: the one it was served with, if known)."""
     # decoded here (Python knows every charset a page may state; lxml's parser does not), then
@@ -72,7 +72,7 @@ def parse(data: bytes, rel: str, charset: str | None = None) -> Document:
     text = _XML_DECLARATION.sub("", page_text(data, charset), count=1)
     root, deep = page_tree(text)
     if deep:
-        return _plain(root, text, rel)
+        return _plain(root, text, ref)
     notes: list[str] = []
     objects = []
     for script in root.xpath("//script[@type='application/ld+json']"):
@@ -96,11 +96,11 @@ def parse(data: bytes, rel: str, charset: str | None = None) -> Document:
         element = ids.get(fragment)
         return _element_text(element) if element is not None else None
 
-    doc = jsonld.document(objects, rel, meta, element_text)
+    doc = jsonld.document(objects, ref, meta, element_text)
     if doc is None:
-        doc = _microdata(root, rel, meta)
+        doc = _microdata(root, ref, meta)
     if doc is None:
-        doc = _article(root, text, rel, meta)
+        doc = _article(root, text, ref, meta)
     if "</html" not in text[-4096:].lower() and "</body" not in text[-4096:].lower():
         notes.append("the page looks cut off (it does not end with </html>); what is there was read")
     if notes:
@@ -129,14 +129,14 @@ def _meta(root) -> dict:
     }
 
 
-def _plain(root, text: str, rel: str) -> Document:
+def _plain(root, text: str, ref: DocRef) -> Document:
     """A page that nests its elements deeper than any real page: one article of all its text,
     read without the parser (which stops at that depth)."""
     meta = _meta(root)
     paragraphs = markup_paragraphs(text[text.lower().find("<body"):] if "<body" in text.lower() else text)
     if not paragraphs:
         raise NotADocument("a web page without text")
-    doc = parse_text("\n\n".join(paragraphs), rel)
+    doc = parse_text("\n\n".join(paragraphs), ref)
     title = meta.get("title")
     return replace(doc, title=clip(title) if title else doc.title, date=jsonld.day(meta.get("date")),
                    source_url=meta.get("url"), site=meta.get("site"),
@@ -153,7 +153,7 @@ def _element_text(element) -> tuple[list[str], list[str], set[str]]:
     return paragraphs, captions, classes
 
 
-def _microdata(root, rel: str, meta: dict) -> Document | None:
+def _microdata(root, ref: DocRef, meta: dict) -> Document | None:
     """A liveblog marked up with microdata: itemprop="liveBlogUpdate" blocks."""
     updates = root.xpath(f"//*[{_PROP.format('liveBlogUpdate')}]")
     if not updates:  # updates marked up as BlogPostings inside the liveblog, not as its property
@@ -187,7 +187,7 @@ def _microdata(root, rel: str, meta: dict) -> Document | None:
     title_el = root.xpath("//*[@itemtype and contains(@itemtype, 'LiveBlogPosting')]"
                          "//*[@itemprop='headline']")
     title = clean(title_el[0].text_content()) if title_el else meta.get("title")
-    return jsonld.liveblog(rel, title, meta.get("date"), meta.get("url"), meta.get("site"), raw)
+    return jsonld.liveblog(ref, title, meta.get("date"), meta.get("url"), meta.get("site"), raw)
 
 
 def _value(element) -> str | None:
@@ -195,7 +195,7 @@ def _value(element) -> str | None:
     return clean(element.get("content") or element.text_content()) or None
 
 
-def _article(root, data: str, rel: str, meta: dict) -> Document:
+def _article(root, data: str, ref: DocRef, meta: dict) -> Document:
     """A page without structured data: one article of its main text (trafilatura), else all of it."""
     import trafilatura
 
@@ -210,7 +210,7 @@ def _article(root, data: str, rel: str, meta: dict) -> Document:
                                                      else root))
     if not text.strip():
         raise NotADocument("a web page without text")
-    doc = parse_text(text.replace("\n", "\n\n"), rel)
+    doc = parse_text(text.replace("\n", "\n\n"), ref)
     title = meta.get("title")
     return replace(doc, title=clip(title) if title else doc.title,
                    date=jsonld.day(meta.get("date")), source_url=meta.get("url"), site=meta.get("site"))

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from reader.formats.blocks import html_paragraphs
 from reader.formats.common import clip, safe_text, source_entry_id
-from reader.model import Caption, Document, Entry
+from reader.model import Caption, DocRef, Document, Entry
 
 _DAY = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _SPACE = re.compile(r"\s+")
@@ -109,7 +109,7 @@ def _captions(image) -> list[Caption]:
     return out
 
 
-def document(objects: list, rel: str, meta: dict,
+def document(objects: list, ref: DocRef, meta: dict,
              element_text: Callable[[str], tuple[list[str], list[str], set[str]] | None]
              ) -> Document | None:
     """Return the liveblog of a page's JSON-LD objects, or None if they hold none.
@@ -151,10 +151,10 @@ def document(objects: list, rel: str, meta: dict,
     url = _text(blog.get("url")) or meta.get("url")
     publisher = blog.get("publisher")
     site = _text(publisher.get("name")) if isinstance(publisher, dict) else meta.get("site")
-    return liveblog(rel, title, date, url, site, raw)
+    return liveblog(ref, title, date, url, site, raw)
 
 
-def liveblog(rel: str, title: str | None, date: str | None, url: str | None, site: str | None,
+def liveblog(ref: DocRef, title: str | None, date: str | None, url: str | None, site: str | None,
              raw: list[RawUpdate]) -> Document:
     """Return a liveblog Document of updates: newest first (by time where they have one)."""
     if any(instant(r.time) for r in raw):
@@ -165,11 +165,11 @@ def liveblog(rel: str, title: str | None, date: str | None, url: str | None, sit
         entry_key = r.source_id if r.source_id not in seen else f"{r.source_id}#{len(seen)}"
         seen.add(entry_key)
         entries.append(Entry(
-            source_entry_id(rel, entry_key), r.headline, tuple(r.paragraphs or ([] if r.headline else [])),
-            tuple(r.captions), len(entries), time=r.time, key_event=r.key_event, pinned=r.pinned,
-            author=r.author, modified=r.modified))
-    return Document(rel, clip(title) if title else safe_text(rel.rsplit("/", 1)[-1]), "liveblog", day(date),
-                    False, tuple(entries), site=site, source_url=url)
+            source_entry_id(str(ref), entry_key), r.headline, tuple(r.paragraphs), tuple(r.captions),
+            len(entries), time=r.time, key_event=r.key_event, pinned=r.pinned, author=r.author,
+            modified=r.modified))
+    title = clip(title) if title else safe_text(ref.file.rsplit("/", 1)[-1])
+    return Document(ref, title, "liveblog", day(date), False, tuple(entries), site=site, source_url=url)
 
 
 def _sort_key(time: str | None, index: int) -> tuple:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reader.formats.common import ArchiveError, decode, entry_id, safe_text, shorten
-from reader.model import Caption, Document, Entry
+from reader.model import Caption, DocRef, Document, Entry
 
 SHORT_LINE = 120  # headlines and captions are shorter than this
 
@@ -76,7 +76,7 @@ def _classify(lines: list[_Line]) -> list[str]:
     return kinds
 
 
-def _entries(path: str, lines: list[_Line]) -> tuple[Entry, ...]:
+def _entries(ref: DocRef, lines: list[_Line]) -> tuple[Entry, ...]:
     groups: list[tuple[str | None, list[str], list[Caption]]] = []
     for line, kind in zip(lines, _classify(lines), strict=True):
         if kind == "chrome":
@@ -93,7 +93,7 @@ def _entries(path: str, lines: list[_Line]) -> tuple[Entry, ...]:
     entries = []
     seen: dict[str, int] = {}
     for position, (headline, paragraphs, captions) in enumerate(groups):
-        args = (path, headline, tuple(paragraphs), tuple(captions))
+        args = (str(ref), headline, tuple(paragraphs), tuple(captions))
         base = entry_id(*args)
         occurrence = seen.get(base, 0)
         seen[base] = occurrence + 1
@@ -101,7 +101,7 @@ def _entries(path: str, lines: list[_Line]) -> tuple[Entry, ...]:
     return tuple(entries)
 
 
-def parse_text(text: str, path: str) -> Document:
+def parse_text(text: str, ref: DocRef) -> Document:
     """Parse one decoded file (or a page's main text) into a Document (a liveblog or an article).
 
     A stray NUL or control character (a download padded with NULs) is dropped, not the file.
@@ -113,25 +113,25 @@ def parse_text(text: str, path: str) -> Document:
         date, text = match.group(1), text[match.end():]
     lines = _lines(text)
     if lines and lines[0].text.lower() == "liveblog":
-        return _liveblog(path, date, lines[1:])
-    entries = _entries(path, lines)
-    return Document(path, _article_title(entries, path), "article", date, False, entries)
+        return _liveblog(ref, date, lines[1:])
+    entries = _entries(ref, lines)
+    return Document(ref, _article_title(entries, ref), "article", date, False, entries)
 
 
-def _liveblog(path: str, date: str | None, lines: list[_Line]) -> Document:
+def _liveblog(ref: DocRef, date: str | None, lines: list[_Line]) -> Document:
     site = None
     if lines and "•" not in lines[0].text and len(lines) > 1:
         site = re.sub(r"Aangepast$", "", lines[0].text).strip() or None
         lines = lines[1:]
-    title = lines[0].text if lines else safe_text(Path(path).stem)
+    title = lines[0].text if lines else safe_text(Path(ref.file).stem)
     lines = lines[1:]
     closed = bool(lines) and lines[0].text.lower() == "liveblog gesloten"
     if closed:
         lines = lines[1:]
-    return Document(path, title, "liveblog", date, closed, _entries(path, lines), site=site)
+    return Document(ref, title, "liveblog", date, closed, _entries(ref, lines), site=site)
 
 
-def _article_title(entries: tuple[Entry, ...], path: str) -> str:
+def _article_title(entries: tuple[Entry, ...], ref: DocRef) -> str:
     for entry in entries:
         if entry.paragraphs:
             return shorten(entry.paragraphs[0])
@@ -140,13 +140,13 @@ def _article_title(entries: tuple[Entry, ...], path: str) -> str:
     for entry in entries:  # only short lines (read as captions): the first one
         if entry.captions:
             return shorten(entry.captions[0].text)
-    return safe_text(Path(path).stem)
+    return safe_text(Path(ref.file).stem)
 
 
-def parse_bytes(data: bytes, rel: str) -> Document:
+def parse_bytes(data: bytes, ref: DocRef) -> Document:
     """Decode and parse a text file; raise ArchiveError if it is empty, binary or undecodable."""
     text, note = decode(data)
     if not text.strip():
         raise ArchiveError("empty file")
-    doc = parse_text(text, rel)
+    doc = parse_text(text, ref)
     return replace(doc, problems=(note,)) if note else doc

@@ -22,9 +22,8 @@ from reader import errorlog
 from reader.formats import content_encoding, guardian, html, warc_compat
 from reader.formats.common import ArchiveError, NotADocument, safe_text
 from reader.formats.jsonld import instant
-from reader.model import Document, Entry
+from reader.model import DocRef, Document, Entry
 
-KEY = "#"
 MAX_RECORD_BYTES = 32 * 1024 * 1024  # a page bigger than this (decoded) is not a news page: skipped
 # a WACZ member that claims more than this many times its compressed size is no web archive's
 MAX_MEMBER_RATIO = 100
@@ -65,9 +64,9 @@ def parse_stream(stream: BinaryIO, rel: str, url: str | None = None) -> list[Doc
         reason = "; ".join(problems[:3]) if problems else "no HTML or JSON pages in it"
         raise ArchiveError(f"a web archive with nothing to read ({reason})")
     for target, when in captures.revisits:  # the page again, unchanged: one more capture of it
-        for path in captures.paths_of.get(target, ()):
-            captures[path].dates.append(when)
-    docs = [found.document() for _path, found in sorted(captures.items())]
+        for ref in captures.paths_of.get(target, ()):
+            captures[ref].dates.append(when)
+    docs = [found.document() for _ref, found in sorted(captures.items())]
     if problems:
         docs = [replace(d, problems=(*d.problems, *problems)) for d in docs]
     return docs
@@ -157,16 +156,16 @@ def _short(exc: BaseException) -> str:
 
 
 class _Pages(dict):
-    """The captures read so far, by document path; the paths each fetched URL gave; revisits."""
+    """The captures read so far, by document; the documents each fetched URL gave; revisits."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.paths_of: dict[str, set[str]] = defaultdict(set)
+        self.paths_of: dict[str, set[DocRef]] = defaultdict(set)
         self.revisits: list[tuple[str, str]] = []  # (URL, date): fetched again, found unchanged
 
-    def __missing__(self, path: str) -> Captures:
-        self[path] = Captures()
-        return self[path]
+    def __missing__(self, ref: DocRef) -> Captures:
+        self[ref] = Captures()
+        return self[ref]
 
 
 def _header(record, name: str) -> str:
@@ -220,11 +219,11 @@ def _parse_response(payload: bytes, kind: str, rel: str, url: str, when: str, ca
     parsers is named as such and the other records are still read."""
 
     def parse(page: str) -> list[Document]:
-        path = f"{rel}{KEY}{page}"
+        ref = DocRef(rel, page)
         if "json" in kind:
-            return guardian.parse(payload, path)
+            return guardian.parse(payload, ref)
         served = _SERVED_CHARSET.search(kind)
-        return [html.parse(payload, path, served.group(1) if served else None)]
+        return [html.parse(payload, ref, served.group(1) if served else None)]
 
     try:
         found = parse(url)
@@ -244,8 +243,14 @@ def _parse_response(payload: bytes, kind: str, rel: str, url: str, when: str, ca
         problems.append(f"{where}{url} ({when}): {errorlog.internal_error(f'{rel}: {url}', reader, exc)}")
         return
     for doc in found:
-        captures[doc.path].add(when, doc if doc.source_url else replace(doc, source_url=url))
-        captures.paths_of[url].add(doc.path)
+        captures[doc.ref].add(when, doc if doc.source_url else replace(doc, source_url=url))
+        captures.paths_of[url].add(doc.ref)
+
+
+def page_of(key: str) -> str:
+    """Return the page a web archive document's key names (the items of a news-API search
+    response captured there add "#" and their id to it; a page's URL has no fragment)."""
+    return key.split("#", 1)[0]
 
 
 def page_url(fetched: str, named: str | None) -> str:

@@ -4,7 +4,7 @@ from reader.search import compat
 from reader.search.analysis import Variants
 from reader.search.highlight import mark, match_spans
 from reader.search.index import SearchIndex
-from reader.search.manifest import IndexDamaged, Manifest
+from reader.search.manifest import IndexDamaged, Manifest, set_dates_of
 from reader.search.querying import SearchCancelled
 from reader.search.updating import IndexBusy, IndexReport, IndexStopped, Progress, ProgressFn
 
@@ -12,5 +12,5 @@ compat.derive_column_offsets_in_c()  # whoosh's stored-field offsets, 1 ms per s
 
 __all__ = [
     "IndexBusy", "IndexDamaged", "IndexReport", "IndexStopped", "Manifest", "Progress", "ProgressFn",
-    "SearchCancelled", "SearchIndex", "Variants", "mark", "match_spans",
+    "SearchCancelled", "SearchIndex", "Variants", "mark", "match_spans", "set_dates_of",
 ]

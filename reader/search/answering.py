@@ -28,11 +28,12 @@ class Answer:
     docnums: Callable[[], np.ndarray]  # every match's document number
 
 
-def answer(searcher, prepared: Prepared, q: wq.Query, document: str | None, limit: int,
+def answer(searcher, prepared: Prepared, q: wq.Query, flt: wq.Query | None, limit: int,
            sort: str) -> Answer:
-    """Answer a query: from the postings arrays when they can, else with whoosh's matchers."""
-    return _fast_answer(prepared, q, document, limit, sort) or _whoosh_answer(
-        searcher, prepared, q, document, limit, sort)
+    """Answer a query, narrowed to what the filter query matches (it does not score): from the
+    postings arrays when they can, else with whoosh's matchers."""
+    return _fast_answer(prepared, q, flt, limit, sort) or _whoosh_answer(
+        searcher, prepared, q, flt, limit, sort)
 
 
 def by_day(prepared: Prepared, docnums: np.ndarray) -> dict[int, tuple[int, int]]:
@@ -45,14 +46,14 @@ def by_day(prepared: Prepared, docnums: np.ndarray) -> dict[int, tuple[int, int]
     return {int(v): (int(c), int(k)) for v, c, k in zip(values, counts, key_counts, strict=True)}
 
 
-def _fast_answer(prepared: Prepared, q: wq.Query, document: str | None, limit: int,
+def _fast_answer(prepared: Prepared, q: wq.Query, flt: wq.Query | None, limit: int,
                  sort: str) -> Answer | None:
     """Answer from the postings arrays (None when they cannot)."""
     arrays = prepared.arrays
     if arrays is None:
         return None
     try:
-        mask, found = arrays.answer(q, document, limit, sort)
+        mask, found = arrays.answer(q, flt, limit, sort)
     except fast.Unsupported:
         return None
     except (IndexError, ValueError) as exc:  # arrays that do not fit the segment: use whoosh
@@ -62,10 +63,9 @@ def _fast_answer(prepared: Prepared, q: wq.Query, document: str | None, limit: i
                   lambda: np.flatnonzero(mask))
 
 
-def _whoosh_answer(searcher, prepared: Prepared, q: wq.Query, document: str | None, limit: int,
+def _whoosh_answer(searcher, prepared: Prepared, q: wq.Query, flt: wq.Query | None, limit: int,
                    sort: str) -> Answer:
     """Answer with whoosh's matchers (the reference path)."""
-    flt = wq.Term("path", document) if document else None
     # the set of every match gives the exact total and the variant counts
     matched_docs = doc_ids(searcher, wq.And([q, flt]) if flt is not None else q)
     if sort == "date":  # newest first: the smallest keys among the matches, no scoring

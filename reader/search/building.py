@@ -16,9 +16,9 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from reader import archive, errorlog, reading
-from reader.model import Document, Problem
+from reader.model import DocRef, Document, DocumentInfo, Problem
 from reader.search import compat, recording, segment_arrays
-from reader.search.schema import doc_meta, entry_fields, make_schema
+from reader.search.schema import entry_fields, make_schema
 
 CHUNK_MIN_BYTES = 1_000_000  # below this, a worker's start-up costs more than it saves
 CHUNK_MAX_BYTES = 3_000_000  # a chunk is a segment and a step of the progress bar (3 MB: a worker
@@ -84,14 +84,14 @@ class FileOutcome:
     mtime: int
     sha1: str | None = None
     docs: list[Document] | None = None
-    metas: dict[str, dict] | None = None  # what the manifest keeps of each document, by path
+    metas: dict[str, DocumentInfo] | None = None  # what the manifest keeps of each document, by key
     unchanged: bool = False
     problem: str | None = None
     notes: list[str] = field(default_factory=list)  # what went wrong in a file read in part
 
 
 def read_file(archive_dir: Path, rel: str, size: int, mtime: int, known_sha1: str | None,
-              set_dates: dict[str, str] | None = None, kept: Path | None = None) -> FileOutcome:
+              set_dates: dict[DocRef, str] | None = None, kept: Path | None = None) -> FileOutcome:
     """Read and parse one archive file, dating its documents (set_dates: those the reader set);
     an unchanged hash skips the parse (pass known_sha1=None to parse it anyway). A web archive's
     documents are kept in `kept` (reader/parsed.py) for the reader to open.
@@ -107,7 +107,8 @@ def read_file(archive_dir: Path, rel: str, size: int, mtime: int, known_sha1: st
     docs = archive.read_file(archive_dir, rel, set_dates, kept)
     if isinstance(docs, Problem):
         return FileOutcome(rel, size, mtime, problem=docs.reason)
-    return FileOutcome(rel, size, mtime, digest, docs=docs, metas={d.path: doc_meta(d) for d in docs},
+    return FileOutcome(rel, size, mtime, digest, docs=docs,
+                       metas={d.ref.key: DocumentInfo.of(d) for d in docs},
                        notes=list(dict.fromkeys(p for d in docs for p in d.problems)))
 
 
@@ -117,7 +118,7 @@ class Chunk:
 
     files: list[tuple[str, int, int, str | None]] = field(default_factory=list)
     bytes: int = 0
-    set_dates: dict[str, str] = field(default_factory=dict)
+    set_dates: dict[DocRef, str] = field(default_factory=dict)
     part_bytes: int = CHUNK_MAX_BYTES  # text per segment: what is read beyond it is handed back
     kept: str | None = None  # where web archives' parsed documents are kept (reader/parsed.py)
     log: str | None = None  # the error log (reader/errorlog.py) of the process that planned it
@@ -129,7 +130,7 @@ def may_split(rel: str, size: int) -> bool:
 
 
 def plan(files: list[tuple[str, int, int, str | None]], workers: int,
-         set_dates: dict[str, str] | None = None, kept: Path | None = None) -> list[Chunk]:
+         set_dates: dict[DocRef, str] | None = None, kept: Path | None = None) -> list[Chunk]:
     """Cut files (in the order given) into chunks of similar size, a few per worker."""
     total = sum(max(f[1], 0) for f in files)
     target = min(CHUNK_MAX_BYTES, max(CHUNK_MIN_BYTES, total // max(1, workers * 4)))
@@ -141,7 +142,7 @@ def plan(files: list[tuple[str, int, int, str | None]], workers: int,
         chunks[-1].bytes += max(item[1], 0)
     for chunk in chunks:
         files_here = {f[0] for f in chunk.files}
-        chunk.set_dates = {p: d for p, d in (set_dates or {}).items() if archive.file_of(p) in files_here}
+        chunk.set_dates = {r: d for r, d in (set_dates or {}).items() if r.file in files_here}
         chunk.part_bytes = CHUNK_MAX_BYTES
         chunk.kept = str(kept) if kept else None
         chunk.log = str(errorlog.path()) if errorlog.path() else None

@@ -207,13 +207,14 @@ class IndexArrays:
 
     # -- answering ------------------------------------------------------------------------
 
-    def answer(self, q: wq.Query, document: str | None, limit: int, sort: str
+    def answer(self, q: wq.Query, flt: wq.Query | None, limit: int, sort: str
                ) -> tuple[np.ndarray, list[tuple[int, float]]]:
-        """Return (the mask of live matches, the top `limit` (docnum, score) pairs)."""
+        """Return (the mask of live matches that flt lets through, the top `limit` (docnum, score)
+        pairs); flt narrows, it does not score."""
         mask, score = self.matches(q)
         mask &= self.live
-        if document is not None:
-            only, _ = self.matches(wq.Term("path", document))
+        if flt is not None:
+            only, _ = self.matches(flt)
             mask &= only
         idx = np.flatnonzero(mask)
         limit = max(1, limit)

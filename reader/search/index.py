@@ -24,7 +24,7 @@ from typing import TypeVar
 
 from whoosh import index as whoosh_index
 
-from reader.model import Hit, SearchResult
+from reader.model import DocRef, Filters, Hit, SearchResult
 from reader.search import compat, fast, querying, segment_arrays, updating
 from reader.search.manifest import MANIFEST, IndexDamaged, Manifest
 from reader.search.prepared import Prepared
@@ -246,7 +246,7 @@ class SearchIndex:
             current.searcher.close()
 
     def query(self, text: str, variants, limit: int = 20, sort: str = "relevance",
-              document: str | None = None, snippets: int | None = None,
+              filters: Filters | None = None, snippets: int | None = None,
               cancelled: Callable[[], bool] | None = None, timeline: bool | str = False) -> SearchResult:
         """Answer a query; raise IndexDamaged if the index cannot be read.
 
@@ -259,7 +259,7 @@ class SearchIndex:
                 return SearchResult(text, 0, (), message="The index is not built yet.", partial=True)
             try:
                 result = querying.run(reader.searcher, text, variants, reader.prepared, limit, sort,
-                                      document, snippets, cancelled, timeline)
+                                      filters, snippets, cancelled, timeline)
             except RecursionError:
                 return SearchResult(text, 0, (), message="The query is too complex; simplify it.")
             return replace(result, partial=True) if reader.identity.directory == self.partial else result
@@ -278,7 +278,7 @@ class SearchIndex:
 
         return self._read(fill)
 
-    def matching_ids(self, text: str, variants, document: str) -> set[str]:
+    def matching_ids(self, text: str, variants, document: DocRef) -> set[str]:
         """Return the ids of a document's entries that match a query."""
         return self._read(lambda r: querying.matching_ids(r.searcher, text, variants, r.prepared,
                                                           document) if r else set())
@@ -291,12 +291,12 @@ class SearchIndex:
         """Return how many entries the index holds (0 when there is none)."""
         return self._read(lambda r: r.searcher.doc_count() if r else 0)
 
-    def path_of(self, entry_id: str) -> str | None:
-        """Return the archive path of the document an entry belongs to, or None."""
+    def document_of(self, entry_id: str) -> DocRef | None:
+        """Return the document an entry belongs to, or None."""
 
-        def find(reader: _Reader | None) -> str | None:
+        def find(reader: _Reader | None) -> DocRef | None:
             fields = reader.searcher.document(id=entry_id) if reader else None
-            return fields["path"] if fields else None
+            return DocRef.from_token(fields["doc"]) if fields else None
 
         return self._read(find)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from reader import dates, timelines
-from reader.model import CAPTION_LABEL, Hit, SearchResult
+from reader.model import CAPTION_LABEL, DocRef, Filters, Hit, SearchResult
 from reader.search import answering, syntax
 from reader.search.analysis import Variants, exact_terms, fold, stem_terms
 from reader.search.highlight import match_spans, snippet
@@ -92,6 +92,11 @@ def _date_range(text: str, ctx: _Context) -> wq.Query:
     if not any((low, high)) or any(side and not dates.valid(side) for side in (low, high)):
         ctx.notes.append(f"'date:{text}' is not a date range (e.g. date:2022-03..2022-04); ignored it.")
         return None
+    return _dated_within(low, high, ctx)
+
+
+def _dated_within(low: str | None, high: str | None, ctx: _Context) -> wq.Query:
+    """Entries dated from low to high (valid dates; either may be None), as date terms."""
     start = dates.span(low)[0] if low else "0000-01-01"
     end = dates.span(high)[1] if high else "9999-12-31"
     found = []
@@ -112,8 +117,8 @@ def _title(terms: list[str], ctx: _Context) -> wq.Query:
         return wq.NullQuery
     q = wq.Term("title", terms[0]) if len(terms) == 1 else wq.Phrase("title", terms)
     ctx.stem.update(terms)
-    paths = {ctx.searcher.stored_fields(d)["path"] for d in ctx.searcher.docs_for_query(q)}
-    return wq.Or([wq.Term("path", p) for p in sorted(paths)]) if paths else wq.NullQuery
+    docs = {ctx.searcher.stored_fields(d)["doc"] for d in ctx.searcher.docs_for_query(q)}
+    return wq.Or([wq.Term("doc", d) for d in sorted(docs)]) if docs else wq.NullQuery
 
 
 def _expanded(fieldname: str, words: list[str], ctx: _Context, what: str) -> wq.Query | None:
@@ -203,39 +208,59 @@ def _suggest(searcher, text: str, node: syntax.Node | None) -> str | None:
     return suggestion if changed else None
 
 
-def _compiled(searcher, text: str, variants: Variants, prepared: Prepared):
-    """Parse and compile a query: (parsed, context, whoosh query or None if nothing to search)."""
+def _compiled(searcher, text: str, variants: Variants, prepared: Prepared, filters: Filters | None):
+    """Parse and compile a query and its filters: (parsed, context, whoosh query or None if
+    nothing to search, the filter's whoosh query or None for none)."""
     parsed = syntax.parse(text)
     ctx = _Context(searcher, searcher.reader(), variants, prepared, notes=list(parsed.notes))
     q = _compile(parsed.node, ctx) if parsed.node is not None else None
-    return parsed, ctx, (None if q is wq.NullQuery else q)
+    flt = _filter(filters, ctx) if filters is not None else None
+    if flt is wq.NullQuery:  # nothing is dated so: nothing can match
+        q = None
+    return parsed, ctx, (None if q is wq.NullQuery else q), flt
 
 
-def matching_ids(searcher, text: str, variants: Variants, prepared: Prepared, document: str) -> set[str]:
+def _filter(filters: Filters, ctx: _Context) -> wq.Query | None:
+    """Return what the filters let through, as a whoosh query that narrows without scoring."""
+    ends = []
+    for value in (filters.after, filters.before):
+        if value and not dates.valid(value):
+            ctx.notes.append(f"'{value}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD); ignored it.")
+            value = None
+        ends.append(value)
+    parts = [_dated_within(*ends, ctx)] if any(ends) else []
+    if filters.document is not None:
+        parts.append(wq.Term("doc", filters.document.token()))
+    if wq.NullQuery in parts:
+        return wq.NullQuery
+    return (parts[0] if len(parts) == 1 else wq.And(parts)) if parts else None
+
+
+def matching_ids(searcher, text: str, variants: Variants, prepared: Prepared, document: DocRef) -> set[str]:
     """Return the entry ids of one document that match a query."""
-    _parsed, _ctx, q = _compiled(searcher, text, variants, prepared)
+    _parsed, _ctx, q, flt = _compiled(searcher, text, variants, prepared, Filters(document=document))
     if q is None:
         return set()
-    docs = answering.answer(searcher, prepared, q, document, 1, "date").docnums()
+    docs = answering.answer(searcher, prepared, q, flt, 1, "date").docnums()
     return {searcher.stored_fields(int(d))["id"] for d in docs}
 
 
 def run(searcher, text: str, variants: Variants, prepared: Prepared, limit: int = 20,
-        sort: str = "relevance", document: str | None = None, snippets: int | None = None,
+        sort: str = "relevance", filters: Filters | None = None, snippets: int | None = None,
         cancelled: Callable[[], bool] | None = None, timeline: bool | str = False) -> SearchResult:
-    """Answer a query; every whoosh object stays inside this call.
+    """Answer a query, narrowed by its filters; every whoosh object stays inside this call.
 
     Only the first `snippets` hits get a snippet (None: all). If cancelled() is true once the
     matches are known, SearchCancelled is raised instead of building the hits. timeline=True
     (or a unit: day, week, month) adds the matches over time.
     """
-    parsed, ctx, q = _compiled(searcher, text, variants, prepared)
+    parsed, ctx, q, flt = _compiled(searcher, text, variants, prepared, filters)
     if q is None:
         message = " ".join(dict.fromkeys(ctx.notes)) or None
         if not message and not ctx.stem and not ctx.exact and text.strip():
             message = "Nothing to search for."
         return SearchResult(text, 0, (), message=message, terms=_terms(ctx))
-    found = answering.answer(searcher, prepared, q, document, limit, sort)
+    found = answering.answer(searcher, prepared, q, flt, limit, sort)
     if cancelled is not None and cancelled():
         raise SearchCancelled(text)
     terms = _terms(ctx)
@@ -266,7 +291,7 @@ def make_hit(stored: dict, score: float, terms: tuple[tuple[str, str], ...], wit
         source = "  ".join(filter(None, (stored.get("body"), *captions)))
         snip, spans = snippet(source or headline or "", stem, exact)
     return Hit(
-        id=stored["id"], document=stored["path"], title=stored.get("doc_title", ""),
+        id=stored["id"], document=DocRef.from_token(stored["doc"]), title=stored.get("doc_title", ""),
         headline=headline, date=stored.get("doc_date") or None,
         position=stored.get("position", 0), score=_score(score), snippet=snip, spans=tuple(spans),
         headline_spans=tuple(match_spans(headline, stem, exact)) if headline else (),

@@ -18,7 +18,7 @@ from reader import dates
 from reader.model import Document, Entry
 from reader.search.analysis import ANALYSIS_VERSION, exact_analyzer, stem_analyzer
 
-SCHEMA_VERSION = 6 + 100 * ANALYSIS_VERSION
+SCHEMA_VERSION = 7 + 100 * ANALYSIS_VERSION
 
 
 class PackedPositions(Positions):
@@ -95,7 +95,7 @@ def make_schema() -> Schema:
     stem = stem_analyzer()
     return Schema(
         id=ID(unique=True, stored=True),
-        path=ID(stored=True),  # the document ("file", or "file#key" for one of a file's several)
+        doc=ID(stored=True),  # the document: its DocRef.token() (file and key, apart)
         file=ID(),  # the archive file: its entries are replaced together
         title=_packed(TEXT(analyzer=stem)),
         doc_title=STORED(),
@@ -151,16 +151,16 @@ def entry_fields(doc: Document, with_title: bool = True) -> list[dict]:
     with the first part).
     """
     rows = []
-    file = doc.path.split("#", 1)[0]
+    token, file = doc.ref.token(), doc.ref.file
     for e in doc.entries:
         captions = e.caption_text
         # the title is indexed once per document (on its first entry); title: queries widen
-        # to the document's entries by path, which saves a posting per entry and title word
+        # to the document's entries by its doc term, which saves a posting per entry and title word
         title = doc.title if with_title and e is doc.entries[0] else ""
         content = "\n".join(filter(None, (e.headline, e.body, captions, *e.earlier)))
         day = entry_day(e, doc)
         rows.append(dict(
-            id=e.id, path=doc.path, file=file, title=title, doc_title=doc.title,
+            id=e.id, doc=token, file=file, title=title, doc_title=doc.title,
             headline=e.headline or "", content=content, body=e.body, captions=captions, exact=content,
             date=_date_terms(day), doc_date=doc.date or "", position=e.position,
             entry=entry_meta(e, doc), chron=chron_key(e.time or doc.date, e.position),
@@ -176,10 +176,3 @@ def entry_meta(entry: Entry, doc: Document) -> dict:
             "url": doc.source_url, "date_source": doc.date_source}
     return {k: v for k, v in meta.items() if v}
 
-
-def doc_meta(doc: Document) -> dict:
-    """Return what the index manifest keeps of a document for the document list."""
-    return {"title": doc.title, "kind": doc.kind, "date": doc.date, "date_source": doc.date_source,
-            "date_note": doc.date_note, "closed": doc.closed, "site": doc.site,
-            "entries": len(doc.entries), "source_url": doc.source_url, "captures": len(doc.captures),
-            "key_events": sum(e.key_event for e in doc.entries)}

@@ -27,7 +27,7 @@ from reader.search.manifest import ARRAYS_SUFFIX as SUFFIX
 
 MAGIC = b"LRARRAYS1\n"
 SCORED = ("content", "headline", "exact")  # fields whose per-document lengths BM25 needs
-FIELDS = (*SCORED, "path", "date")
+FIELDS = (*SCORED, "doc", "date")
 POSITIONAL = ("content", "headline")  # fields with phrases: positions are kept
 MIN_TRANSLIT = 5
 

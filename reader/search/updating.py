@@ -15,9 +15,9 @@ from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
 from reader import archive, parsed
-from reader.model import Problem
+from reader.model import DocRef, Problem
 from reader.search import building, recording, workers
-from reader.search.manifest import IndexDamaged, Manifest
+from reader.search.manifest import FileRecord, IndexDamaged, Manifest, ProblemRecord, set_dates_of
 from reader.search.schema import entry_fields, make_schema
 
 FIRST_BATCH = 500  # entries in the first commit: searchable early
@@ -104,7 +104,7 @@ def open_checked(directory: Path) -> tuple[whoosh_index.Index, Manifest]:
 
 
 def update(index, rebuild: bool = False, progress: ProgressFn | None = None,
-           set_dates: dict[str, str] | None = None) -> IndexReport:
+           set_dates: dict[DocRef, str] | None = None) -> IndexReport:
     """Bring index (a SearchIndex) in line with its archive (and set_dates: the dates the reader
     set, by document path); build it first if needed."""
     started = time.perf_counter()
@@ -158,13 +158,8 @@ def promote(index) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def dates_of(set_dates: dict[str, str], rel: str) -> dict[str, str]:
-    """Return the set dates of the documents of one archive file."""
-    return {p: d for p, d in set_dates.items() if archive.file_of(p) == rel}
-
-
 def _sync(index, ix, directory: Path, manifest: Manifest, report: IndexReport,
-          progress: ProgressFn | None, set_dates: dict[str, str]) -> None:
+          progress: ProgressFn | None, set_dates: dict[DocRef, str]) -> None:
     current = {}
     for rel in archive.scan(index.archive_dir):
         try:
@@ -177,10 +172,10 @@ def _sync(index, ix, directory: Path, manifest: Manifest, report: IndexReport,
         del manifest.problems[rel]
     todo, redate = [], set()
     for rel, stat in current.items():
-        known = manifest.files.get(rel) or manifest.problems.get(rel)
-        if known is None or (known["size"], known["mtime"]) != stat:
+        known = manifest.known(rel)
+        if known is None or known.stamp() != stat:
             todo.append(rel)
-        elif known.get("set_dates", {}) != dates_of(set_dates, rel) and rel in manifest.files:
+        elif rel in manifest.files and manifest.files[rel].set_dates != set_dates_of(set_dates, rel):
             todo.append(rel)  # a date the reader set or cleared: parsed again, whatever its hash
             redate.add(rel)
     todo.sort(key=lambda r: current[r][1], reverse=True)  # newest first
@@ -215,11 +210,11 @@ def _sync(index, ix, directory: Path, manifest: Manifest, report: IndexReport,
 
 def summarize(manifest: Manifest, report: IndexReport) -> IndexReport:
     """Fill in what the index holds by the manifest: documents, entries, files skipped and why."""
-    report.documents = sum(len(f["docs"]) for f in manifest.files.values())
-    report.entries = sum(d["entries"] for f in manifest.files.values() for d in f["docs"].values())
-    report.problems = [Problem(rel, p["reason"]) for rel, p in sorted(manifest.problems.items())]
-    report.partial = [Problem(rel, notes_text(f["notes"], rel), skipped=False)
-                      for rel, f in sorted(manifest.files.items()) if f.get("notes")]
+    report.documents = sum(len(f.docs) for f in manifest.files.values())
+    report.entries = sum(d.entries for f in manifest.files.values() for d in f.docs.values())
+    report.problems = [Problem(rel, p.reason) for rel, p in sorted(manifest.problems.items())]
+    report.partial = [Problem(rel, notes_text(f.notes, rel), skipped=False)
+                      for rel, f in sorted(manifest.files.items()) if f.notes]
     return report
 
 
@@ -235,7 +230,7 @@ class _Sync:
 
     def __init__(self, index, ix, directory: Path, manifest: Manifest,
                  report: IndexReport, progress: ProgressFn | None, files_total: int,
-                 set_dates: dict[str, str], redate: set[str]):
+                 set_dates: dict[DocRef, str], redate: set[str]):
         self.index, self.ix, self.directory = index, ix, directory
         self.manifest, self.report, self.progress = manifest, report, progress
         self.set_dates, self.redate = set_dates, redate
@@ -293,24 +288,21 @@ class _Sync:
         manifest, rel = self.manifest, outcome.rel
         known = manifest.files.get(rel)
         if outcome.unchanged:
-            known.update(size=outcome.size, mtime=outcome.mtime)
+            known.size, known.mtime = outcome.size, outcome.mtime
         elif outcome.problem is not None:
-            manifest.problems[rel] = {"size": outcome.size, "mtime": outcome.mtime,
-                                      "reason": outcome.problem}
+            manifest.problems[rel] = ProblemRecord(outcome.size, outcome.mtime, outcome.problem)
             if known:
                 self.remove(rel)
         else:
             manifest.problems.pop(rel, None)
-            manifest.files[rel] = {"size": outcome.size, "mtime": outcome.mtime, "sha1": outcome.sha1,
-                                   "docs": outcome.metas, "set_dates": dates_of(self.set_dates, rel)}
-            if outcome.notes:
-                manifest.files[rel]["notes"] = outcome.notes
+            manifest.files[rel] = FileRecord(outcome.size, outcome.mtime, outcome.sha1, outcome.metas,
+                                             set_dates_of(self.set_dates, rel), outcome.notes)
             if known:
                 self.report.changed += 1
             else:
                 self.report.added += 1
             if not counted:
-                self.entries_done += sum(m["entries"] for m in outcome.metas.values())
+                self.entries_done += sum(m.entries for m in outcome.metas.values())
         self.files_done += 1
 
     def check_stop(self) -> None:
@@ -323,7 +315,7 @@ class _Sync:
         """Read, parse and write one file in this process."""
         self.check_stop()
         outcome = building.read_file(self.index.archive_dir, rel, *stat, self.known_sha1(rel),
-                                     dates_of(self.set_dates, rel), self.kept)
+                                     self.set_dates, self.kept)
         if outcome.docs is not None:
             self.delete(rel)
             writer = self.writer()
@@ -382,7 +374,7 @@ class _Sync:
     def known_sha1(self, rel: str) -> str | None:
         """Return the hash a file had when indexed (None to parse it whatever: its dates changed)."""
         known = self.manifest.files.get(rel)
-        return known["sha1"] if known and rel not in self.redate else None
+        return known.sha1 if known and rel not in self.redate else None
 
     def _report(self) -> None:
         if self.progress:

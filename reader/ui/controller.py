@@ -17,8 +17,8 @@ from pathlib import Path
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal, Slot
 
 from reader import archive
-from reader.library import DocumentInfo, Library
-from reader.model import Problem, SearchResult
+from reader.library import Library
+from reader.model import DocRef, DocumentInfo, Filters, Problem, SearchResult
 from reader.search import IndexBusy, IndexDamaged, IndexReport, IndexStopped, Progress, SearchCancelled
 from reader.ui import jobs
 from reader.ui.tasks import TaskRunner
@@ -43,9 +43,9 @@ class Controller(QObject):
     archive_changed = Signal()  # documents changed in the index: views refresh
     search_done = Signal(object)  # SearchResult, the newest asked for
     search_failed = Signal(str)
-    marks_ready = Signal(str, str, object)  # document path, query, set of matching entry ids
+    marks_ready = Signal(object, str, object)  # DocRef, query, set of matching entry ids
     snippets_ready = Signal(object, object)  # SearchResult, list[Hit] with their snippets
-    document_ready = Signal(str, object)  # path, Document or the reason it cannot be read
+    document_ready = Signal(object, object)  # DocRef, Document or the reason it cannot be read
     status = Signal(str)
     notice = Signal(str, str)  # title, text: worth a dialog
 
@@ -58,7 +58,7 @@ class Controller(QObject):
         self.generation = 0  # bumped when the archive changes; late answers are dropped
         self.problems: list[Problem] = []
         self.ready = False  # the index can be searched
-        self._docs: dict[str, object] = {}
+        self._docs: dict[DocRef, object] = {}
         self._updating: dict[int, Library] = {}  # running update (a ticket) -> its library
         self._stops: dict[int, threading.Event] = {}  # running update -> set it to stop the update
         self._tickets = 0
@@ -67,8 +67,9 @@ class Controller(QObject):
         self._damaged: str | None = None
         self._search_seq = 0
         self._search_running: int | None = None  # seq of the search on the pool
-        self._search_waiting: tuple[int, str, str, str | None] | None = None
-        self._last_search: tuple[str, str, str | None] | None = None
+        # the next search: (seq, text, sort, filters, limit)
+        self._search_waiting: tuple[int, str, str, Filters, int] | None = None
+        self._last_search: tuple[str, str, Filters] | None = None
         self._marks_seq = 0
         self.watcher = QFileSystemWatcher(self)
         self.watcher.directoryChanged.connect(self._archive_touched)
@@ -155,20 +156,20 @@ class Controller(QObject):
     def _archive_touched(self, _path: str = "") -> None:
         self.sync_timer.start()
 
-    def open_document(self, path: str) -> None:
+    def open_document(self, ref: DocRef) -> None:
         """Parse a document in the background (or take it from the cache); emit document_ready."""
-        if path in self._docs:
-            self.document_ready.emit(path, self._docs[path])
+        if ref in self._docs:
+            self.document_ready.emit(ref, self._docs[ref])
             return
-        self.tasks.run(partial(jobs.parse, self.library, path),
-                       partial(self._parsed, self.generation, path), self._task_failed)
+        self.tasks.run(partial(jobs.parse, self.library, ref),
+                       partial(self._parsed, self.generation, ref), self._task_failed)
 
-    def _parsed(self, gen: int, path: str, doc) -> None:
+    def _parsed(self, gen: int, ref: DocRef, doc) -> None:
         if gen != self.generation:
             return
         if not isinstance(doc, str):
-            self._docs[path] = doc
-        self.document_ready.emit(path, doc)
+            self._docs[ref] = doc
+        self.document_ready.emit(ref, doc)
 
     # -- the index ---------------------------------------------------------------
 
@@ -180,9 +181,9 @@ class Controller(QObject):
         """Bring the index up to date with the archive (after what is running, if anything)."""
         self._update(rebuild=False)
 
-    def set_date(self, path: str, date: str | None) -> None:
+    def set_date(self, ref: DocRef, date: str | None) -> None:
         """Set (None: clear) the date of a document, then bring the index up to date."""
-        self.tasks.run(partial(self.library.set_date, path, date), self._date_set, self._date_failed)
+        self.tasks.run(partial(self.library.set_date, ref, date), self._date_set, self._date_failed)
 
     def _date_set(self, _changed: bool) -> None:
         self.status.emit("Saved the date; updating the index…")
@@ -269,17 +270,19 @@ class Controller(QObject):
 
     # -- searching ------------------------------------------------------------------
 
-    def search(self, text: str, sort: str = "relevance", document: str | None = None,
-               limit: int = SEARCH_LIMIT, date_range: tuple[str, str] | None = None) -> int:
-        """Ask a query in the background; return its number.
+    def search(self, text: str, sort: str = "relevance", filters: Filters | None = None,
+               limit: int = SEARCH_LIMIT) -> int:
+        """Ask a query (narrowed by filters: the timeline's range, this document only) in the
+        background; return its number.
 
         A waiting older query is dropped (it never runs); a running one is cancelled before it
         builds its hits. Only the first SNIPPETS hits come with snippets: fill_snippets adds the
         others' when they are shown.
         """
         self._search_seq += 1
-        self._last_search = (text, sort, document, date_range)
-        job = (self._search_seq, text, sort, document, limit, date_range)
+        filters = filters or Filters()
+        self._last_search = (text, sort, filters)
+        job = (self._search_seq, text, sort, filters, limit)
         if self._search_running is None:
             self._start_search(job)
         else:
@@ -294,13 +297,13 @@ class Controller(QObject):
 
     def _rerun_search(self) -> None:
         if self._last_search is not None:
-            text, sort, document, date_range = self._last_search
-            self.search(text, sort, document, date_range=date_range)
+            text, sort, filters = self._last_search
+            self.search(text, sort, filters)
 
-    def _start_search(self, job) -> None:
-        seq, text, sort, document, limit, date_range = job
+    def _start_search(self, job: tuple[int, str, str, Filters, int]) -> None:
+        seq, text, sort, filters, limit = job
         self._search_running = seq
-        self.tasks.run(partial(jobs.search, self.library, text, limit, sort, document, date_range,
+        self.tasks.run(partial(jobs.search, self.library, text, limit, sort, filters,
                                partial(self._stale, seq)),
                        partial(self._searched, seq), partial(self._search_error, seq), search=True)
 
@@ -336,17 +339,17 @@ class Controller(QObject):
         elif seq == self._search_seq:
             self.search_failed.emit(str(exc))
 
-    def request_marks(self, text: str, path: str) -> None:
+    def request_marks(self, text: str, ref: DocRef) -> None:
         """Work out which entries of a document match a query; emit marks_ready."""
         self._marks_seq += 1
         seq, lib = self._marks_seq, self.library
-        self.tasks.run(partial(lib.matching_entries, text, path),
-                       partial(self._marked, seq, path, text), partial(self._marks_failed, seq),
+        self.tasks.run(partial(lib.matching_entries, text, ref),
+                       partial(self._marked, seq, ref, text), partial(self._marks_failed, seq),
                        search=True)
 
-    def _marked(self, seq: int, path: str, text: str, ids: set[str]) -> None:
+    def _marked(self, seq: int, ref: DocRef, text: str, ids: set[str]) -> None:
         if seq == self._marks_seq:
-            self.marks_ready.emit(path, text, ids)
+            self.marks_ready.emit(ref, text, ids)
 
     def _marks_failed(self, seq: int, exc: BaseException) -> None:
         if isinstance(exc, IndexDamaged):

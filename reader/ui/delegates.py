@@ -11,8 +11,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette
 from PySide6.QtWidgets import QListView, QStyleOptionViewItem
 
 from reader import wording
-from reader.library import DocumentInfo
-from reader.model import LEAD, Bookmark, Entry, Hit
+from reader.model import LEAD, Bookmark, DocumentInfo, Entry, Hit
 from reader.ui.document_model import MonthHeader
 from reader.ui.models import BookmarkedRole, ItemRole, MarkedRole
 from reader.ui.rich_text import (
@@ -41,7 +40,7 @@ class DocumentDelegate(RichDelegate):
     def cache_key(self, doc) -> object:
         if isinstance(doc, MonthHeader):
             return doc
-        return (doc, self._model.bookmark_counts.get(doc.path, 0))
+        return (doc, self._model.bookmark_counts.get(doc.ref, 0))
 
     def framed(self, index: QModelIndex) -> bool:
         return not isinstance(self.item(index), MonthHeader)
@@ -69,7 +68,7 @@ class DocumentDelegate(RichDelegate):
         bits = [html.escape(kind), when, html.escape(wording.entries(doc.entries))]
         if doc.closed:
             bits.append("closed")
-        marks = self._model.bookmark_counts.get(doc.path, 0)
+        marks = self._model.bookmark_counts.get(doc.ref, 0)
         if marks:
             bits.append(f"★ {marks}")
         if doc.key_events:

@@ -10,7 +10,7 @@ from datetime import date
 from PySide6.QtCore import QModelIndex, Qt
 
 from reader import dates, wording
-from reader.library import DocumentInfo
+from reader.model import DocRef, DocumentInfo
 from reader.text import fold
 from reader.ui.models import BookmarkedRole, ItemRole, _Index, _ListModel
 
@@ -40,8 +40,8 @@ def document_key(doc: DocumentInfo, order: str) -> tuple:
     day = dates.day_number(doc.date)
     title = fold(doc.title)
     if order == "title":
-        return (title, -day, doc.path)
-    return (day == 0, -day if order == "newest" else day, title, doc.path)
+        return (title, -day, doc.ref)
+    return (day == 0, -day if order == "newest" else day, title, doc.ref)
 
 
 def month_of(doc: DocumentInfo) -> str:
@@ -174,7 +174,7 @@ class DocumentListModel(_ListModel):
         super().set_items([d for _, d in shown])
 
     def set_bookmark_counts(self, counts: dict[str, int]) -> None:
-        """Set how many bookmarks each document (by path) has."""
+        """Set how many bookmarks each document has."""
         self.bookmark_counts = dict(counts)
         self._changed_all()
 
@@ -186,10 +186,10 @@ class DocumentListModel(_ListModel):
         """Return the row of the first document (not a heading), or -1."""
         return next((i for i, d in enumerate(self.items) if isinstance(d, DocumentInfo)), -1)
 
-    def row_of(self, path: str) -> int:
-        """Return the row of a document path, or -1."""
+    def row_of(self, ref: DocRef) -> int:
+        """Return the row of a document, or -1."""
         return next((i for i, d in enumerate(self.items)
-                     if isinstance(d, DocumentInfo) and d.path == path), -1)
+                     if isinstance(d, DocumentInfo) and d.ref == ref), -1)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not self._valid(index):
@@ -211,6 +211,6 @@ class DocumentListModel(_ListModel):
         if role == ItemRole:
             return doc
         if role == BookmarkedRole:
-            return self.bookmark_counts.get(doc.path, 0)
+            return self.bookmark_counts.get(doc.ref, 0)
         return None
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import QItemSelectionModel, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QToolButton, QWidget
 
 from reader import dates, timelines
-from reader.library import DocumentInfo
+from reader.model import DocRef, DocumentInfo
 from reader.ui.delegates import DocumentDelegate
 from reader.ui.document_model import ORDERS, DocumentListModel, MonthHeader
 from reader.ui.layout import card_list, lay_out_panel, wire_choosing
@@ -19,8 +19,8 @@ ORDER_NAMES = ("Newest first", "Oldest first", "Title A–Z")
 class DocumentsPanel(QWidget):
     """Emits `chosen` when the current document changes, `opened` when one is activated."""
 
-    chosen = Signal(str)  # path: show it
-    opened = Signal(str)  # path: show it and read it (focus moves to the pane)
+    chosen = Signal(object)  # DocRef: show it
+    opened = Signal(object)  # DocRef: show it and read it (focus moves to the pane)
     _chosen_doc = Signal(object)  # DocumentInfo
     _opened_doc = Signal(object)
 
@@ -56,7 +56,7 @@ class DocumentsPanel(QWidget):
         if infos == self.model.documents():
             self._show_timeline()
             return
-        current = self.current_path()
+        current = self.current()
         self.model.set_items(infos)
         self._after_change(current)
         self._show_timeline()
@@ -79,43 +79,43 @@ class DocumentsPanel(QWidget):
     def _range_chosen(self, first: str, last: str) -> None:
         self.chip.setText(f"{first[:7]}  ✕" if first[:7] == last[:7] else f"{first[:7]} – {last[:7]}  ✕")
         self.chip.setVisible(True)
-        current = self.current_path()
+        current = self.current()
         self.model.set_date_range((first, last))
         self._after_change(current)
 
     def clear_range(self) -> None:
         """List the documents of every date again."""
         self.chip.setVisible(False)
-        current = self.current_path()
+        current = self.current()
         self.model.set_date_range(None)
         self.timeline.set_timeline(self.timeline.timeline)
         self._after_change(current)
 
     def _chosen(self, item) -> None:
         if isinstance(item, DocumentInfo):
-            self.chosen.emit(item.path)
+            self.chosen.emit(item.ref)
 
     def _opened(self, item) -> None:
         if isinstance(item, MonthHeader):
             self.model.toggle(item.month)
         elif isinstance(item, DocumentInfo):
-            self.opened.emit(item.path)
+            self.opened.emit(item.ref)
 
     def _clicked(self, index) -> None:
         item = index.data(ItemRole)
         if isinstance(item, MonthHeader):
-            current = self.current_path()
+            current = self.current()
             self.model.toggle(item.month)
             self._after_change(current)
 
-    def current_path(self) -> str | None:
-        """Return the path of the current document, or None."""
+    def current(self) -> DocRef | None:
+        """Return the current document, or None."""
         doc = self.view.currentIndex().data(ItemRole)
-        return doc.path if isinstance(doc, DocumentInfo) else None
+        return doc.ref if isinstance(doc, DocumentInfo) else None
 
-    def select(self, path: str) -> None:
+    def select(self, ref: DocRef) -> None:
         """Make a document current without emitting `chosen`."""
-        row = self.model.row_of(path)
+        row = self.model.row_of(ref)
         if row < 0:
             return
         index = self.model.index(row)
@@ -145,12 +145,12 @@ class DocumentsPanel(QWidget):
 
     @Slot(str)
     def _filter(self, text: str) -> None:
-        current = self.current_path()
+        current = self.current()
         self.model.set_filter(text)
         self._after_change(current)
 
     @Slot(int)
     def _order(self, index: int) -> None:
-        current = self.current_path()
+        current = self.current()
         self.model.set_order(ORDERS[index])
         self._after_change(current)

@@ -9,7 +9,7 @@ from dataclasses import replace
 from reader import archive
 from reader.background import list_in_child, update_in_child
 from reader.library import Library
-from reader.model import SearchResult
+from reader.model import DocRef, Filters, SearchResult
 from reader.search import IndexReport, Progress
 
 SNIPPETS = 15  # hits that come with their snippets: a screenful; the rest when shown
@@ -22,16 +22,16 @@ def update(library: Library, rebuild: bool, report: Callable[[Progress], None],
     return update_in_child(library, rebuild, report, stop)
 
 
-def search(library: Library, text: str, limit: int, sort: str, document: str | None,
-           date_range: tuple[str, str] | None, stale: Callable[[], bool]) -> SearchResult:
-    """(worker) Ask a query with its hits over time; narrowed to a range of dates, the hits are
-    those of the range and the timeline stays that of every date."""
-    if date_range is None:
-        return library.search(text, limit, sort, document, SNIPPETS, stale, timeline=True)
-    narrowed = library.search(f"{text} date:{date_range[0]}..{date_range[1]}", limit, sort, document,
-                              SNIPPETS, stale)
-    whole = library.search(text, 1, sort, document, 0, stale, timeline=True)
-    return replace(narrowed, query=text, timeline=whole.timeline)
+def search(library: Library, text: str, limit: int, sort: str, filters: Filters,
+           stale: Callable[[], bool]) -> SearchResult:
+    """(worker) Ask a query with its hits over time; narrowed to a range of dates (the timeline's),
+    the hits are those of the range and the timeline stays that of every date."""
+    if not filters.dated:
+        return library.search(text, limit, sort, filters, SNIPPETS, stale, timeline=True)
+    narrowed = library.search(text, limit, sort, filters, SNIPPETS, stale)
+    whole = library.search(text, 1, sort, replace(filters, after=None, before=None), 0, stale,
+                           timeline=True)
+    return replace(narrowed, timeline=whole.timeline)
 
 
 def document_list(library: Library, report: Callable[[object], None], stop: threading.Event):
@@ -47,9 +47,9 @@ def document_list(library: Library, report: Callable[[object], None], stop: thre
     return (*list_in_child(library, report, stop), True)
 
 
-def parse(library: Library, path: str):
+def parse(library: Library, ref: DocRef):
     """(worker) Parse one document; return the reason as a string if it cannot be read."""
     try:
-        return library.document(path)
+        return library.document(ref)
     except archive.ArchiveError as exc:
         return str(exc)

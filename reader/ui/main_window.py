@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.library import DocumentInfo, Library
-from reader.model import Bookmark, Document, Entry, Hit, Problem, SearchResult
+from reader.library import Library
+from reader.model import Bookmark, DocRef, Document, DocumentInfo, Entry, Filters, Hit, Problem, SearchResult
 from reader.ui import dialogs, menus, window_state
 from reader.ui.bookmarking import Bookmarks, BookmarkState
 from reader.ui.bookmarks_panel import BookmarksPanel
@@ -38,7 +38,7 @@ from reader.ui.status_bar import IndexStatus
 from reader.ui.tasks import TaskRunner
 from reader.ui.theme import apply_theme
 
-KEEP = object()  # open_document(path, KEEP): at the entry the reader is at when it is shown
+KEEP = object()  # open_document(ref, KEEP): at the entry the reader is at when it is shown
 
 
 class MainWindow(QMainWindow):
@@ -51,7 +51,7 @@ class MainWindow(QMainWindow):
         self.icons = icons
         self.result: SearchResult | None = None
         self.problems: list[Problem] = []
-        self._pending: tuple[str, str | None, bool] | None = None  # document asked for, entry, focus
+        self._pending: tuple[DocRef, str | None, bool] | None = None  # document asked for, entry, focus
         self.setWindowTitle("Liveblog Reader")
         self.resize(1280, 820)
         self._build()
@@ -194,7 +194,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _archive_changed(self) -> None:
         if self.pane.document is not None:  # read again; the reader's place is kept (KEEP)
-            self.open_document(self.pane.document.path, KEEP)
+            self.open_document(self.pane.document.ref, KEEP)
         self.refresh_bookmarks()
 
     @Slot(str, str)
@@ -206,17 +206,17 @@ class MainWindow(QMainWindow):
 
     # -- documents and the pane ----------------------------------------------------------
 
-    def open_document(self, path: str, entry_id: str | None = None, focus: bool = False) -> None:
+    def open_document(self, ref: DocRef, entry_id: str | None = None, focus: bool = False) -> None:
         """Show a document in the pane (parsed in the background), optionally at an entry."""
-        self._pending = (path, entry_id, focus)
-        self.controller.open_document(path)
+        self._pending = (ref, entry_id, focus)
+        self.controller.open_document(ref)
 
-    def _open_and_read(self, path: str) -> None:
-        self.open_document(path, focus=True)
+    def _open_and_read(self, ref: DocRef) -> None:
+        self.open_document(ref, focus=True)
 
-    @Slot(str, object)
-    def _document_ready(self, path: str, doc) -> None:
-        if self._pending is None or self._pending[0] != path:
+    @Slot(object, object)
+    def _document_ready(self, ref: DocRef, doc) -> None:
+        if self._pending is None or self._pending[0] != ref:
             return  # the reader has asked for another document since
         _, entry_id, focus = self._pending
         self._pending = None
@@ -229,10 +229,10 @@ class MainWindow(QMainWindow):
         if self.pane.document != doc:  # a sync that did not touch it leaves the reader's place
             self.pane.show_document(doc, entry_id)
             if self.result is not None:
-                self.controller.request_marks(self.result.query, path)
+                self.controller.request_marks(self.result.query, ref)
         elif entry_id:
             self.pane.go_to(entry_id)
-        self.documents.select(path)
+        self.documents.select(ref)
         if focus:
             self.pane.view.setFocus()
 
@@ -290,12 +290,12 @@ class MainWindow(QMainWindow):
             return
         date = dialogs.ask_date(self, doc)
         if date is not None:
-            self.controller.set_date(doc.path, date)
+            self.controller.set_date(doc.ref, date)
 
     def clear_document_date(self) -> None:
         """Forget the date set on the document being read."""
         if self.pane.document is not None:
-            self.controller.set_date(self.pane.document.path, None)
+            self.controller.set_date(self.pane.document.ref, None)
 
     def confirm_rebuild(self) -> None:
         """Ask, then rebuild the index from the archive's files (progress and outcome in the status bar)."""
@@ -326,11 +326,11 @@ class MainWindow(QMainWindow):
     def run_search(self, text: str, show: bool = True) -> None:
         """Ask the controller for an answer (the newest question wins); show=True: on the Results tab."""
         shown = self.pane.document
-        document = shown.path if shown is not None and self.results.this_doc.isChecked() else None
+        document = shown.ref if shown is not None and self.results.this_doc.isChecked() else None
+        after, before = self.results.date_range or (None, None)
         if show:
             self.tabs.setCurrentIndex(RESULTS)
-        self.controller.search(text, self.results.sort_order(), document,
-                               date_range=self.results.date_range)
+        self.controller.search(text, self.results.sort_order(), Filters(after, before, document))
 
     def _rerun_search(self, *_args) -> None:
         """Ask the query again (the index or the options changed); the reader's tab stays."""
@@ -343,7 +343,7 @@ class MainWindow(QMainWindow):
         self.results.show_result(result, self.status.running)
         self.pane.set_highlighter(partial(Library.match_spans, result=result))
         if self.pane.document is not None:
-            self.controller.request_marks(result.query, self.pane.document.path)
+            self.controller.request_marks(result.query, self.pane.document.ref)
 
     @Slot(object)
     def _snippets_wanted(self, hits: list[Hit]) -> None:
@@ -355,10 +355,10 @@ class MainWindow(QMainWindow):
         if result is self.result:
             self.results.add_snippets(hits)
 
-    @Slot(str, str, object)
-    def _marks_ready(self, path: str, query: str, ids: set[str]) -> None:
+    @Slot(object, str, object)
+    def _marks_ready(self, ref: DocRef, query: str, ids: set[str]) -> None:
         if (self.result is not None and self.result.query == query and self.pane.document is not None
-                and self.pane.document.path == path):
+                and self.pane.document.ref == ref):
             self.pane.set_marks(ids)
 
     def clear_search(self) -> None:

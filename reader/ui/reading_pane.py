@@ -115,7 +115,7 @@ class ReadingPane(QWidget):
         The marks of matching entries belong to the document shown before: they are cleared
         until set_marks brings this one's.
         """
-        if self.document is None or self.document.path != doc.path:
+        if self.document is None or self.document.ref != doc.ref:
             self.model.set_marks(())
         self.document = doc
         kind = "Liveblog" if doc.kind == "liveblog" else "Article"

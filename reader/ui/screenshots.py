@@ -10,10 +10,11 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from reader import defaults
+from reader.model import DocRef
 from reader.ui.app import build_window
 from reader.ui.theme import apply_theme
 
-LIVEBLOG = "000_d2297999e083d57d.txt"
+LIVEBLOG = DocRef("000_d2297999e083d57d.txt")
 
 
 def _settle(window, ms: int = 300) -> None:

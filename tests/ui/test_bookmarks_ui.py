@@ -6,7 +6,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog
 
-from tests.conftest import BUNDLED, LIVEBLOG
+from tests.conftest import BUNDLED, LIVEBLOG, LIVEBLOG_DOC
 from tests.ui.test_window import open_liveblog, search
 
 
@@ -32,7 +32,7 @@ def test_ctrl_d_star_and_panel(qtbot, make_window):
     wait_bookmarks(qtbot, window, 2)
     panel = window.marks_panel
     assert [b.entry_id for b in panel.model.items] == [window.pane.model.item(0).id, third.id]
-    assert window.documents.model.bookmark_counts == {LIVEBLOG: 2}
+    assert window.documents.model.bookmark_counts == {LIVEBLOG_DOC: 2}
     # Ctrl+D again removes
     view.setFocus()
     view.setCurrentIndex(window.pane.model.index(2))

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 from reader import defaults
 from reader.bench.generate import generate
 from reader.library import Library
+from reader.model import DocRef
 from reader.ui.controller import Controller
 from reader.ui.tasks import TaskRunner
 from tests import oracle
@@ -112,11 +113,12 @@ def test_closing_stops_the_builds_of_every_archive_opened(qtbot, make_window, tm
 def test_a_hit_opens_once_and_enter_moves_into_the_thread(qtbot, make_window, monkeypatch):
     window = make_window(BUNDLED)
     qtbot.waitUntil(lambda: window.pane.document is not None and window.tasks.pending() == 0)
-    window.open_document("002_147de22630910095.txt")  # another document than the hit's
-    qtbot.waitUntil(lambda: window.pane.document.path == "002_147de22630910095.txt")
+    other = DocRef("002_147de22630910095.txt")
+    window.open_document(other)  # another document than the hit's
+    qtbot.waitUntil(lambda: window.pane.document.ref == other)
     shown = []
     show = window.pane.show_document
-    monkeypatch.setattr(window.pane, "show_document", lambda *a: shown.append(a[0].path) or show(*a))
+    monkeypatch.setattr(window.pane, "show_document", lambda *a: shown.append(a[0].ref) or show(*a))
     result = search(qtbot, window, "Frederiksen")
     view = window.results.view
     center = view.visualRect(window.results.model.index(0)).center()

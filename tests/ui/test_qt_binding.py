@@ -14,7 +14,7 @@ from tests.conftest import BUNDLED
 CODE = """
 import sys
 from PySide6.QtCore import QModelIndex
-from reader.library import DocumentInfo
+from reader.model import DocumentInfo
 from reader.ui.document_model import DocumentListModel
 model = DocumentListModel()
 model.set_items([DocumentInfo("a.txt", "Titel", "article", None, False, 1)])

@@ -12,10 +12,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from reader import archive
 from reader.library import Library
-from tests.conftest import BUNDLED, LIVEBLOG
+from reader.model import DocRef
+from tests.conftest import BUNDLED, LIVEBLOG_DOC
 from tests.ui.test_window import open_liveblog, search
 
-ARTICLE = "002_147de22630910095.txt"
+ARTICLE = DocRef("002_147de22630910095.txt")
 
 
 def focused(window):
@@ -59,7 +60,7 @@ def test_escape_in_the_pane_clears_the_search_and_stays_in_the_document(qtbot, m
     window.pane.view.setFocus()
     qtbot.keyClick(window.pane.view, Qt.Key.Key_Escape)
     assert window.search_bar.text() == "" and window.result is None
-    assert window.pane.document.path == LIVEBLOG and focused(window) is window.pane.view
+    assert window.pane.document.ref == LIVEBLOG_DOC and focused(window) is window.pane.view
     assert not window.pane.model.marked
 
 
@@ -79,14 +80,14 @@ def test_one_click_shows_an_item_in_every_list(qtbot, make_window):
                                 (0, window.documents.view, None)):
         window.show_tab(tab)
         window.open_document(ARTICLE)
-        qtbot.waitUntil(lambda: window.pane.document is not None and window.pane.document.path == ARTICLE)
+        qtbot.waitUntil(lambda: window.pane.document is not None and window.pane.document.ref == ARTICLE)
         row = 0 if expected else view.model().first_document_row()  # (row 0 is a month's heading)
         view.setCurrentIndex(view.model().index(row))  # current already: a click must still show it
         window.open_document(ARTICLE)
-        qtbot.waitUntil(lambda: window.pane.document.path == ARTICLE)
+        qtbot.waitUntil(lambda: window.pane.document.ref == ARTICLE)
         _click(qtbot, view, row)
-        want = expected or view.model().item(row).path
-        qtbot.waitUntil(lambda want=want: window.pane.document.path == want)
+        want = expected or view.model().item(row).ref
+        qtbot.waitUntil(lambda want=want: window.pane.document.ref == want)
 
 
 def test_zoom_keeps_the_current_card_in_view(qtbot, make_window):
@@ -114,7 +115,7 @@ def test_oldest_first_turns_liveblogs_round_and_leaves_articles_alone(qtbot, mak
     assert [e.id for e in pane.model.items] == [e.id for e in reversed(doc.entries)]
     assert pane.order_button.text() == "↑ Oldest first"
     window.open_document(ARTICLE)
-    qtbot.waitUntil(lambda: pane.document.path == ARTICLE)
+    qtbot.waitUntil(lambda: pane.document.ref == ARTICLE)
     article = archive.read_document(BUNDLED, ARTICLE)
     assert [e.id for e in pane.model.items] == [e.id for e in article.entries]  # lead first
     assert not pane.order_button.isVisible()
@@ -161,10 +162,10 @@ def test_files_read_in_part_are_counted_and_listed_with_what_went_wrong(qtbot, m
     # a document of the web archive says when it was captured, and an article its capture day
     from tests.webfixtures import BLOG_URL, OTHER_URL
 
-    window.open_document(f"crawl.warc.gz#{BLOG_URL}")
+    window.open_document(DocRef("crawl.warc.gz", BLOG_URL))
     qtbot.waitUntil(lambda: window.pane.document is not None)
     assert "3 captures, 19 Apr 2022 08:00–14:00 UTC" in window.pane.header.text()
-    window.open_document(f"crawl.warc.gz#{OTHER_URL}")
+    window.open_document(DocRef("crawl.warc.gz", OTHER_URL))
     qtbot.waitUntil(lambda: window.pane.document.source_url == OTHER_URL)
     assert "~2022-04-19 (capture)" in window.pane.header.text()
     assert "captured 19 Apr 2022 15:00 UTC" in window.pane.header.text()
@@ -203,7 +204,7 @@ def test_theme_is_chosen_from_the_view_menu_and_remembered(qtbot, make_window, t
 def test_document_filter_folds_accents_and_says_when_nothing_matches(qtbot, make_window):
     window = make_window(BUNDLED)
     panel = window.documents
-    order = [d.path for d in panel.model.listed()]
+    order = [d.ref for d in panel.model.listed()]
     panel.filter.setText("Oekraïne")
     accented = len(panel.model.listed())
     panel.filter.setText("oekraine")
@@ -211,7 +212,7 @@ def test_document_filter_folds_accents_and_says_when_nothing_matches(qtbot, make
     panel.filter.setText("xyzzy")
     assert panel.model.listed() == [] and panel.empty.isVisibleTo(panel)
     panel.filter.setText("")
-    assert [d.path for d in panel.model.listed()] == order
+    assert [d.ref for d in panel.model.listed()] == order
 
 
 def test_a_narrow_window_gives_the_reading_pane_the_room(qtbot, make_window):
@@ -253,7 +254,7 @@ def test_a_bookmark_added_on_the_command_line_appears_in_the_open_window(qtbot, 
     qtbot.waitUntil(lambda: [b.note for b in window.marks_panel.model.items] == ["van de command line"],
                     timeout=10_000)
     assert hit.id in window.pane.model.bookmarked or window.pane.document is None \
-        or window.pane.document.path != hit.document
+        or window.pane.document.ref != hit.document
 
 
 def test_bookmarks_of_other_archives_are_listed_and_open_their_archive(qtbot, make_window, tmp_path,
@@ -314,12 +315,12 @@ def test_documents_are_listed_by_month_and_a_month_folds_away(qtbot, make_window
     assert headings == ["April 2022", "March 2022", "February 2022", "Date unknown"]  # newest first
     april = next(n for n, h in enumerate(model.items) if isinstance(h, MonthHeader) and h.month == "2022-04")
     _click(qtbot, panel.view, april)
-    assert LIVEBLOG not in [d.path for d in model.listed()] and model.items[april].folded
+    assert LIVEBLOG_DOC not in [d.ref for d in model.listed()] and model.items[april].folded
     _click(qtbot, panel.view, april)
-    assert LIVEBLOG in [d.path for d in model.listed()]
-    html = panel.view.itemDelegate().html(model.index(model.row_of(LIVEBLOG)), panel.palette())
+    assert LIVEBLOG_DOC in [d.ref for d in model.listed()]
+    html = panel.view.itemDelegate().html(model.index(model.row_of(LIVEBLOG_DOC)), panel.palette())
     assert "<i>~2022-04-19</i>" in html  # worked out from the text: muted, the tooltip says how
-    tip = model.data(model.index(model.row_of(LIVEBLOG)), Qt.ItemDataRole.ToolTipRole)
+    tip = model.data(model.index(model.row_of(LIVEBLOG_DOC)), Qt.ItemDataRole.ToolTipRole)
     assert "inferred from '19 april' in the text" in tip
     panel.order.setCurrentIndex(2)  # by title: no headings
     assert not any(isinstance(h, MonthHeader) for h in model.items)
@@ -331,7 +332,7 @@ def test_the_timelines_narrow_hits_and_documents_to_a_range(qtbot, make_window):
     assert strip.isVisibleTo(window.documents) and strip.timeline.unit == "month"
     assert [b.count for b in strip.timeline.buckets] == [1, 1, 1] and strip.timeline.undated == 2
     strip.range_chosen.emit("2022-04-01", "2022-04-30")
-    assert [d.path for d in window.documents.model.listed()] == [LIVEBLOG]
+    assert [d.ref for d in window.documents.model.listed()] == [LIVEBLOG_DOC]
     window.documents.clear_range()
     assert len(window.documents.model.listed()) == 5
     result = search(qtbot, window, "Kiev")
@@ -346,3 +347,16 @@ def test_the_timelines_narrow_hits_and_documents_to_a_range(qtbot, make_window):
     assert window.results.chip.isVisibleTo(window.results)
     window.results.chip.click()
     qtbot.waitUntil(lambda: window.result.total == result.total)
+
+
+def test_narrowing_an_or_query_on_the_timeline_shows_only_hits_in_range(qtbot, make_window):
+    """(the range was glued onto the query's text: "Kiev OR Charkov" narrowed to April still
+    listed February and March)"""
+    window = make_window(BUNDLED)
+    result = search(qtbot, window, "Kiev OR Charkov")
+    april = next(b.count for b in window.results.timeline.timeline.buckets if b.start.startswith("2022-04"))
+    assert april < result.total
+    window.results.timeline.range_chosen.emit("2022-04-01", "2022-04-30")
+    qtbot.waitUntil(lambda: window.result is not result and window.results.date_range is not None)
+    assert window.result.total == april == len(window.result.hits)
+    assert {h.date for h in window.result.hits} == {"2022-04-19"}

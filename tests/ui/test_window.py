@@ -6,17 +6,18 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 
 from reader.bench.generate import generate
+from reader.model import DocRef
 from reader.ui.document_model import DocumentListModel
 from reader.ui.models import EntryListModel, HitListModel, ItemRole
-from tests.conftest import BUNDLED, LIVEBLOG
+from tests.conftest import BUNDLED, LIVEBLOG_DOC
 from tests.test_archive import LIVEBLOG_HEADLINES
 
 
 def open_liveblog(qtbot, window):
-    row = window.documents.model.row_of(LIVEBLOG)
+    row = window.documents.model.row_of(LIVEBLOG_DOC)
     window.documents.view.setCurrentIndex(window.documents.model.index(row))
     qtbot.waitUntil(lambda: window.pane.document is not None
-                    and window.pane.document.path == LIVEBLOG)
+                    and window.pane.document.ref == LIVEBLOG_DOC)
 
 
 def search(qtbot, window, text):
@@ -54,11 +55,11 @@ def test_search_mariupol_opens_hit_scrolled_and_highlighted(qtbot, make_window):
     window = make_window(BUNDLED)
     result = search(qtbot, window, "Mariupol")
     docs = {h.document for h in result.hits}
-    assert {"000_d2297999e083d57d.txt", "002_147de22630910095.txt"} <= docs  # both spellings
+    assert {DocRef("000_d2297999e083d57d.txt"), DocRef("002_147de22630910095.txt")} <= docs  # both spellings
     assert "also matched: Marioepol (8)" in window.results.info.text()
     assert window.tabs.currentIndex() == 1
     # the last liveblog hit: far down the thread, so opening it must scroll
-    row = max(i for i, h in enumerate(result.hits) if h.document == LIVEBLOG
+    row = max(i for i, h in enumerate(result.hits) if h.document == LIVEBLOG_DOC
               and h.position > 20)
     hit = result.hits[row]
     window.results.view.setFocus()
@@ -87,7 +88,7 @@ def test_f3_steps_through_matches(qtbot, make_window):
         qtbot.keyClick(window.pane.view, Qt.Key.Key_F3)
         seen.append(window.pane.current_entry().id)
     marked = window.pane.model.marked
-    assert all(entry_id in marked for entry_id in seen), (seen, marked, window.pane.document.path)
+    assert all(entry_id in marked for entry_id in seen), (seen, marked, window.pane.document.ref)
     assert len(set(seen)) == 4
     qtbot.keyClick(window.pane.view, Qt.Key.Key_F3, Qt.KeyboardModifier.ShiftModifier)
     assert window.pane.current_entry().id == seen[-2]
