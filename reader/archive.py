@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from reader import dates, errorlog, parsed, reading
-from reader.formats import guardian, html, text, webarchive
+from reader.formats import guardian, html, text, versions, webarchive
 from reader.formats.common import ArchiveError, entry_id  # noqa: F401 - part of this module's API
 from reader.formats.text import parse_text  # noqa: F401 - part of this module's API
 from reader.model import DocRef, Document, Problem
@@ -34,14 +34,25 @@ def counts(rel: str) -> bool:
     return suffix(rel) in TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | WEB_ARCHIVE_SUFFIXES
 
 
-def reader_name(rel: str) -> str:
-    """Return what the reader of a file's format is called in messages."""
+def kind_of(rel: str) -> str:
+    """Return which kind of file the archive reads it as: text, page, news-api or web archive."""
     kind = suffix(rel)
     if kind in HTML_SUFFIXES:
-        return "web page reader"
+        return "page"
     if kind in JSON_SUFFIXES:
-        return "news-API JSON reader"
-    return "web archive reader" if kind in WEB_ARCHIVE_SUFFIXES else "text reader"
+        return "news-api"
+    return "web archive" if kind in WEB_ARCHIVE_SUFFIXES else "text"
+
+
+def parser_version(rel: str) -> str:
+    """Return the version of the readers a file's documents come from (formats/versions.py)."""
+    return versions.of(kind_of(rel))
+
+
+def reader_name(rel: str) -> str:
+    """Return what the reader of a file's format is called in messages."""
+    return {"page": "web page reader", "news-api": "news-API JSON reader",
+            "web archive": "web archive reader", "text": "text reader"}[kind_of(rel)]
 
 
 def read_file(root: Path, rel: str, set_dates: Mapping[DocRef, str] | None = None, kept: Path | None = None,

@@ -169,6 +169,8 @@ class Library:
                 continue
             if m is None or m.stamp() != (st.st_size, st.st_mtime_ns):
                 return True
+            if m.parser != archive.parser_version(rel):  # read by readers that changed since
+                return True
         return current != set(manifest.files) | set(manifest.problems)
 
     def update_index(self, rebuild: bool = False, progress: ProgressFn | None = None) -> IndexReport:

@@ -11,12 +11,17 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from reader import __version__
-from reader.model import Caption, Document, Entry
+from reader.formats import versions
+from reader.model import Caption, DocRef, Document, Entry
 
 FOLDER = "parsed"  # in an archive's folder of the data dir
-# what a kept file must have been written with: this program version, layout and model fields
-LAYOUT = (__version__, 1, *(tuple(f.name for f in dataclasses.fields(c)) for c in (Document, Entry, Caption)))
+_FIELDS = tuple(tuple(f.name for f in dataclasses.fields(c)) for c in (Document, Entry, Caption, DocRef))
+
+
+def layout() -> tuple:
+    """Return what a kept file must have been written with: the web archive readers' version,
+    this layout and the model's fields."""
+    return versions.of("web archive"), 1, *_FIELDS
 
 
 def stamp(full: Path) -> tuple[int, int]:
@@ -34,8 +39,8 @@ def load(folder: Path, full: Path, rel: str) -> list[Document] | None:
     as it is now; else None."""
     try:
         with open(_path(folder, rel), "rb") as fh:
-            layout, kept_rel, kept_stamp, docs = pickle.load(fh)  # our own file in the data dir
-        if (layout, kept_rel, kept_stamp) == (LAYOUT, rel, stamp(full)):
+            written, kept_rel, kept_stamp, docs = pickle.load(fh)  # our own file in the data dir
+        if (written, kept_rel, kept_stamp) == (layout(), rel, stamp(full)):
             return docs
     except Exception:  # noqa: BLE001 - missing, damaged or from another version: parse again
         return None
@@ -50,7 +55,7 @@ def store(folder: Path, rel: str, file_stamp: tuple[int, int], docs: list[Docume
         fd, temp = tempfile.mkstemp(dir=folder, suffix=".partial")
         try:
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump((LAYOUT, rel, file_stamp, docs), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((layout(), rel, file_stamp, docs), fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temp, _path(folder, rel))
         except BaseException:
             with contextlib.suppress(OSError):

@@ -34,6 +34,7 @@ class FileRecord:
     docs: dict[str, DocumentInfo]  # by key within the file ("" for its only document)
     set_dates: dict[str, str] = field(default_factory=dict)  # dates the reader had set, by key
     notes: list[str] = field(default_factory=list)  # what was left out of a file read in part
+    parser: str = ""  # the readers' version it was read with (archive.parser_version)
 
     def stamp(self) -> tuple[int, int]:
         return self.size, self.mtime
@@ -46,6 +47,7 @@ class ProblemRecord:
     size: int
     mtime: int
     reason: str
+    parser: str = ""  # the readers' version that found it (a newer one may read it)
 
     def stamp(self) -> tuple[int, int]:
         return self.size, self.mtime
@@ -71,9 +73,9 @@ class Manifest:
             docs = {key: DocumentInfo(DocRef(rel, key), **{k: d.get(k) for k in _INFO_FIELDS if k in d})
                     for key, d in f["docs"].items()}
             self.files[rel] = FileRecord(f["size"], f["mtime"], f.get("sha1"), docs, f.get("set_dates", {}),
-                                         f.get("notes", []))
+                                         f.get("notes", []), f.get("parser", ""))
         for rel, p in data.get("problems", {}).items():
-            self.problems[rel] = ProblemRecord(p["size"], p["mtime"], p["reason"])
+            self.problems[rel] = ProblemRecord(p["size"], p["mtime"], p["reason"], p.get("parser", ""))
 
     @classmethod
     def read(cls, directory: Path) -> Manifest:
@@ -90,7 +92,8 @@ class Manifest:
         self.segments = index_files(directory)
         files = {rel: {"size": f.size, "mtime": f.mtime, "sha1": f.sha1,
                        "docs": {key: {k: getattr(d, k) for k in _INFO_FIELDS} for key, d in f.docs.items()},
-                       "set_dates": f.set_dates, **({"notes": f.notes} if f.notes else {})}
+                       "set_dates": f.set_dates, "parser": f.parser,
+                       **({"notes": f.notes} if f.notes else {})}
                  for rel, f in self.files.items()}
         problems = {rel: dataclasses.asdict(p) for rel, p in self.problems.items()}
         data = {"schema": self.schema, "files": files, "problems": problems, "segments": self.segments}

@@ -175,6 +175,9 @@ def _sync(index, ix, directory: Path, manifest: Manifest, report: IndexReport,
         known = manifest.known(rel)
         if known is None or known.stamp() != stat:
             todo.append(rel)
+        elif known.parser != archive.parser_version(rel):  # read by readers that changed since
+            todo.append(rel)
+            redate.add(rel)  # (parsed again, whatever its hash)
         elif rel in manifest.files and manifest.files[rel].set_dates != set_dates_of(set_dates, rel):
             todo.append(rel)  # a date the reader set or cleared: parsed again, whatever its hash
             redate.add(rel)
@@ -290,13 +293,15 @@ class _Sync:
         if outcome.unchanged:
             known.size, known.mtime = outcome.size, outcome.mtime
         elif outcome.problem is not None:
-            manifest.problems[rel] = ProblemRecord(outcome.size, outcome.mtime, outcome.problem)
+            manifest.problems[rel] = ProblemRecord(outcome.size, outcome.mtime, outcome.problem,
+                                                   archive.parser_version(rel))
             if known:
                 self.remove(rel)
         else:
             manifest.problems.pop(rel, None)
             manifest.files[rel] = FileRecord(outcome.size, outcome.mtime, outcome.sha1, outcome.metas,
-                                             set_dates_of(self.set_dates, rel), outcome.notes)
+                                             set_dates_of(self.set_dates, rel), outcome.notes,
+                                             archive.parser_version(rel))
             if known:
                 self.report.changed += 1
             else:
