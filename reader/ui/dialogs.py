@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from reader import wording
 from reader.model import Bookmark, Document, Problem
+from reader.ui import plain_text
 
 # Keys that lists and the pane handle themselves (they are not menu actions).
 MOVING = [
@@ -69,14 +70,14 @@ def show_problems(parent: QWidget, problems: list[Problem]) -> None:
 
 def ask_other_archive(parent: QWidget, mark: Bookmark) -> str | None:
     """Ask what to do with a bookmark of another archive: "open" it there, read its "copy", or None."""
-    box = QMessageBox(QMessageBox.Icon.Question, "Bookmark of Another Archive",
-                      f"“{mark.headline or mark.title}” was bookmarked in the archive "
-                      f"{mark.archive}.", parent=parent)
+    gone = ("" if Path(mark.archive).is_dir()
+            else "That folder is not there any more; its saved copy can be read.")
+    box = plain_text.message_box(QMessageBox.Icon.Question, "Bookmark of Another Archive",
+                                 f"“{mark.headline or mark.title}” was bookmarked in the archive "
+                                 f"{mark.archive}.", parent, gone)
     open_it = None
-    if Path(mark.archive).is_dir():
+    if not gone:
         open_it = box.addButton("Open That Archive", QMessageBox.ButtonRole.AcceptRole)
-    else:
-        box.setInformativeText("That folder is not there any more; its saved copy can be read.")
     copy = box.addButton("Read the Saved Copy", QMessageBox.ButtonRole.ActionRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.exec()
@@ -86,18 +87,16 @@ def ask_other_archive(parent: QWidget, mark: Bookmark) -> str | None:
 
 def ask_date(parent: QWidget, doc: Document) -> str | None:
     """Ask for a document's date (YYYY, YYYY-MM or YYYY-MM-DD); None if cancelled."""
-    from PySide6.QtWidgets import QInputDialog
-
     from reader import dates
 
     known = f"Now: {doc.date} ({doc.date_note or 'from the file'})." if doc.date else "Now: date unknown."
     if doc.date_source == "file":
         known += " The file gives its own date; a date you set is used only where it gives none."
-    text, ok = QInputDialog.getText(parent, "Set Date", f"{doc.title}\n\n{known}\n\n"
-                                    "Date (YYYY, YYYY-MM or YYYY-MM-DD):", text=doc.date or "")
+    text, ok = plain_text.ask_text(parent, "Set Date", f"{doc.title}\n\n{known}\n\n"
+                                   "Date (YYYY, YYYY-MM or YYYY-MM-DD):", doc.date or "")
     while ok and not dates.valid(text.strip()):
-        text, ok = QInputDialog.getText(parent, "Set Date", f"“{text}” is not a date.\n\n"
-                                        "Date (YYYY, YYYY-MM or YYYY-MM-DD):", text=text)
+        text, ok = plain_text.ask_text(parent, "Set Date", f"“{text}” is not a date.\n\n"
+                                       "Date (YYYY, YYYY-MM or YYYY-MM-DD):", text)
     return text.strip() if ok else None
 
 

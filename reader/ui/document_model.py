@@ -12,6 +12,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from reader import dates, wording
 from reader.model import DocRef, DocumentInfo
 from reader.text import fold
+from reader.ui import plain_text
 from reader.ui.models import BookmarkedRole, ItemRole, _Index, _ListModel
 
 ORDERS = ("newest", "oldest", "title")
@@ -207,7 +208,7 @@ class DocumentListModel(_ListModel):
             when = doc.date or "date unknown"
             if doc.date_note and doc.date_source != "file":
                 when += f" — {doc.date_note}"
-            return f"{doc.title}\n{doc.kind}, {wording.entries(doc.entries)}, {when}"
+            return plain_text.tooltip(f"{doc.title}\n{doc.kind}, {wording.entries(doc.entries)}, {when}")
         if role == ItemRole:
             return doc
         if role == BookmarkedRole:

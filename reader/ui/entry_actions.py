@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 from reader import export, wording
 from reader.library import Library
 from reader.model import LEAD, Entry
+from reader.ui import plain_text
 from reader.ui.bookmarking import Bookmarks
 from reader.ui.bookmarks_panel import BookmarksPanel, NoteDialog
 from reader.ui.reading_pane import ReadingPane
@@ -146,4 +147,4 @@ class EntryActions(QObject):
 
     def _export_failed(self, exc: BaseException) -> None:
         self.status.emit(f"Export failed: {exc}")
-        QMessageBox(QMessageBox.Icon.Warning, "Export failed", str(exc), parent=self.window).open()
+        plain_text.message_box(QMessageBox.Icon.Warning, "Export failed", str(exc), self.window).open()

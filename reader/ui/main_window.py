@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from reader.library import Library
 from reader.model import Bookmark, DocRef, Document, DocumentInfo, Entry, Filters, Hit, Problem, SearchResult
-from reader.ui import dialogs, menus, window_state
+from reader.ui import dialogs, menus, plain_text, window_state
 from reader.ui.bookmarking import Bookmarks, BookmarkState
 from reader.ui.bookmarks_panel import BookmarksPanel
 from reader.ui.controller import Controller
@@ -199,7 +199,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str, str)
     def _notice(self, title: str, text: str) -> None:
-        QMessageBox(QMessageBox.Icon.Warning, title, text, parent=self).open()
+        plain_text.message_box(QMessageBox.Icon.Warning, title, text, self).open()
 
     def show_status(self, text: str) -> None:
         self.status.show(text)

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
 from reader.model import Bookmark, Entry, Hit
+from reader.ui import plain_text
 
 ItemRole = Qt.ItemDataRole.UserRole + 1
 MarkedRole = Qt.ItemDataRole.UserRole + 4  # an entry matches the current query
@@ -70,7 +71,7 @@ class HitListModel(_ListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return hit.headline or hit.title
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{hit.title}\n{hit.date or 'no date'}"
+            return plain_text.tooltip(f"{hit.title}\n{hit.date or 'no date'}")
         if role == ItemRole:
             return hit
         return None
@@ -133,7 +134,7 @@ class BookmarkListModel(_ListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return mark.headline or mark.title
         if role == Qt.ItemDataRole.ToolTipRole:
-            return mark.note or mark.title
+            return plain_text.tooltip(mark.note or mark.title)
         if role == ItemRole:
             return mark
         return None

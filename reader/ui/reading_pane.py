@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from reader import wording
 from reader.model import Document, Entry
+from reader.ui import plain_text
 from reader.ui.delegates import EntryDelegate
 from reader.ui.models import EntryListModel, ItemRole
 
@@ -137,7 +138,8 @@ class ReadingPane(QWidget):
         self._bits = " · ".join(bits)
         self.header.setWordWrap(False)
         self._show_header()
-        self.header.setToolTip(doc.title + (f"\nDate: {doc.date_note}" if doc.date_note else ""))
+        note = f"\nDate: {doc.date_note}" if doc.date_note else ""
+        self.header.setToolTip(plain_text.tooltip(doc.title + note))
         self._update_order_button()
         self._fill()
         if entry_id:

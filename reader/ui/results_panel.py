@@ -8,6 +8,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QComboBox, QLabel, QToolButton, QWidget
 
 from reader.model import Hit, SearchResult
+from reader.ui import plain_text
 from reader.ui.delegates import HitDelegate
 from reader.ui.layout import card_list, lay_out_panel, wire_choosing
 from reader.ui.models import HitListModel, ItemRole
@@ -35,7 +36,7 @@ class ResultsPanel(QWidget):
         self.info = QLabel(objectName="resultInfo", wordWrap=True)
         self.info.setTextFormat(Qt.TextFormat.RichText)
         self.info.linkActivated.connect(self._link)
-        self.note = QLabel(objectName="queryNote", wordWrap=True, visible=False)
+        self.note = plain_text.label(QLabel(objectName="queryNote", wordWrap=True, visible=False))
         self.sort = QComboBox()
         self.sort.addItems(["Relevance", "Newest first"])
         self.sort.currentIndexChanged.connect(self.options_changed)

@@ -7,13 +7,14 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
 from reader import wording
 from reader.search import IndexReport, Progress
+from reader.ui import plain_text
 
 
 class IndexStatus:
     """Puts messages and index progress into a window's status bar."""
 
     def __init__(self, bar: QStatusBar):
-        self.label = QLabel(objectName="status")
+        self.label = plain_text.label(QLabel(objectName="status"))  # (it names files and documents)
         self.progress = QProgressBar(maximumWidth=220, visible=False)
         bar.addWidget(self.label, 1)
         bar.addPermanentWidget(self.progress)
@@ -51,4 +52,4 @@ class IndexStatus:
         if caveats:
             text += f" — {', '.join(caveats)} (File → Archive Problems)"
         self.show(text)
-        self.label.setToolTip("\n".join(str(p) for p in report.problems + report.partial))
+        self.label.setToolTip(plain_text.tooltip("\n".join(str(p) for p in report.problems + report.partial)))
