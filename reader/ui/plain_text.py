@@ -18,7 +18,7 @@ def tooltip(text: str) -> str:
     tooltip has no text format of its own to set)."""
     if not text:
         return ""
-    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
+    return f"<p style='white-space:pre-wrap'>{html.escape(text, quote=False)}</p>"
 
 
 def label(widget: QLabel, text: str = "") -> QLabel:

@@ -6,11 +6,10 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import Qt as QtGui
-from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication, QLabel
 
 from reader.ui import dialogs
+from tests.ui.qt_text import shown
 from tests.ui.test_window import search
 
 # each field of the page holds its own marker, as markup that decodes to text (<b>VET3</b>)
@@ -37,16 +36,6 @@ def _page() -> str:
             f"<body><p>x</p></body></html>")
 
 
-def _shown(text: str, fmt: Qt.TextFormat = Qt.TextFormat.AutoText) -> str:
-    """What Qt shows of a string in a widget of that text format."""
-    guessed = fmt == Qt.TextFormat.AutoText and QtGui.mightBeRichText(text)
-    if fmt == Qt.TextFormat.PlainText or (fmt == Qt.TextFormat.AutoText and not guessed):
-        return text
-    doc = QTextDocument()
-    doc.setHtml(text)
-    return doc.toPlainText()
-
-
 def _literal(shown: list[str]) -> None:
     """Wherever a marker is shown, its markup is shown with it, as text."""
     for text in shown:
@@ -56,7 +45,7 @@ def _literal(shown: list[str]) -> None:
 
 
 def _labels(widget) -> list[str]:
-    return [_shown(label.text(), label.textFormat()) for label in widget.findChildren(QLabel)]
+    return [shown(label.text(), label.textFormat()) for label in widget.findChildren(QLabel)]
 
 
 def test_markup_in_every_field_is_shown_as_text(qtbot, make_window, tmp_path, monkeypatch):
@@ -66,24 +55,24 @@ def test_markup_in_every_field_is_shown_as_text(qtbot, make_window, tmp_path, mo
     (folder / FILE).write_bytes(b"")  # empty: named in the status bar and Archive Problems
     window = make_window(folder)
     qtbot.waitUntil(lambda: "indexed" in window.status.text())
-    shown = [_shown(window.status.label.text(), window.status.label.textFormat()),
-             _shown(window.status.label.toolTip())]
+    texts = [shown(window.status.label.text(), window.status.label.textFormat()),
+             shown(window.status.label.toolTip())]
     docs = window.documents.model
-    shown += [_shown(docs.data(docs.index(r), Qt.ItemDataRole.ToolTipRole) or "")
+    texts += [shown(docs.data(docs.index(r), Qt.ItemDataRole.ToolTipRole) or "")
               for r in range(docs.rowCount())]
     result = search(qtbot, window, "zebra")
     hits = window.results.model
-    shown += [_shown(hits.data(hits.index(r), Qt.ItemDataRole.ToolTipRole)) for r in range(hits.rowCount())]
+    texts += [shown(hits.data(hits.index(r), Qt.ItemDataRole.ToolTipRole)) for r in range(hits.rowCount())]
     window.open_document(result.hits[0].document, result.hits[0].id)
     qtbot.waitUntil(lambda: window.pane.document is not None)
-    shown += [_shown(window.pane.header.toolTip()), *_labels(window.pane)]
+    texts += [shown(window.pane.header.toolTip()), *_labels(window.pane)]
     window.library.annotate(result.hits[0].id, note=MARK["note"])
     window.refresh_bookmarks()
     marks = window.marks_panel.model
     qtbot.waitUntil(lambda: marks.rowCount() == 1)
-    shown.append(_shown(marks.data(marks.index(0), Qt.ItemDataRole.ToolTipRole)))
-    assert sum("VET" in s for s in shown) >= 6  # the markers are there to be seen
-    _literal(shown)
+    texts.append(shown(marks.data(marks.index(0), Qt.ItemDataRole.ToolTipRole)))
+    assert sum("VET" in s for s in texts) >= 6  # the markers are there to be seen
+    _literal(texts)
 
     seen: list[str] = []
 
@@ -106,5 +95,5 @@ def test_the_tooltip_helper_shows_text_as_it_is(qtbot):
     from reader.ui.plain_text import tooltip
 
     for text in ["<img src='file:///etc/passwd'>", "a < b & c > d", "twee\nregels", "&amp; als tekst"]:
-        assert _shown(tooltip(text)) == text
+        assert shown(tooltip(text)) == text
     assert tooltip("") == ""

@@ -14,6 +14,7 @@ from reader import archive
 from reader.library import Library
 from reader.model import DocRef
 from tests.conftest import BUNDLED, LIVEBLOG_DOC
+from tests.ui.qt_text import shown
 from tests.ui.test_window import open_liveblog, search
 
 ARTICLE = DocRef("002_147de22630910095.txt")
@@ -223,7 +224,7 @@ def test_a_narrow_window_gives_the_reading_pane_the_room(qtbot, make_window):
     left, right = window.splitter.sizes()
     assert left < right and left <= 800 // 2.5
     header = window.pane.header
-    assert header.toolTip().startswith(window.pane.document.title)
+    assert shown(header.toolTip()).startswith(window.pane.document.title)
     assert "…" in header.text() and header.height() < 3 * header.fontMetrics().height() + 30
 
 
@@ -321,7 +322,7 @@ def test_documents_are_listed_by_month_and_a_month_folds_away(qtbot, make_window
     html = panel.view.itemDelegate().html(model.index(model.row_of(LIVEBLOG_DOC)), panel.palette())
     assert "<i>~2022-04-19</i>" in html  # worked out from the text: muted, the tooltip says how
     tip = model.data(model.index(model.row_of(LIVEBLOG_DOC)), Qt.ItemDataRole.ToolTipRole)
-    assert "inferred from '19 april' in the text" in tip
+    assert "inferred from '19 april' in the text" in shown(tip)
     panel.order.setCurrentIndex(2)  # by title: no headings
     assert not any(isinstance(h, MonthHeader) for h in model.items)
 
