@@ -10,7 +10,11 @@ from pathlib import Path
 
 from reader import dates, errorlog, parsed, reading
 from reader.formats import guardian, html, text, versions, webarchive
-from reader.formats.common import ArchiveError, entry_id  # noqa: F401 - part of this module's API
+from reader.formats.common import (
+    ArchiveError,
+    bounded,
+    entry_id,  # noqa: F401 - part of this module's API
+)
 from reader.formats.text import parse_text  # noqa: F401 - part of this module's API
 from reader.model import DocRef, Document, Problem
 
@@ -83,12 +87,12 @@ def _read(root: Path, rel: str, set_dates: Mapping[DocRef, str] | None, kept: Pa
           url: str | None) -> list[Document]:
     full = root / rel
     if kept is None or url is not None or suffix(rel) not in WEB_ARCHIVE_SUFFIXES:
-        return dated(parse_path(full, rel, url), full, set_dates)
+        return dated([bounded(d) for d in parse_path(full, rel, url)], full, set_dates)
     docs = parsed.load(kept, full, rel)
     if docs is None:
         with reading.read_errors():
             before = parsed.stamp(full)
-        docs = parse_path(full, rel)
+        docs = [bounded(d) for d in parse_path(full, rel)]
         parsed.store(kept, rel, before, docs)
     return dated(docs, full, set_dates)
 

@@ -118,3 +118,18 @@ def test_safe_text_keeps_text_and_removes_only_what_breaks():
     assert safe_text("tab\tnew\nline\r ok ë 😀") == "tab\tnew\nline\r ok ë 😀"
     assert safe_text("a\x00b\x1fc\x0bd\ufffee\uffff") == "abcde"
     assert safe_text("lone \ud800 and \udfff") == "lone \ufffd and \ufffd"
+
+
+def test_an_entry_of_megabytes_is_continued_in_entries_of_at_most_one_and_keeps_every_word(tmp_path):
+    """(one 60 MB line was one entry, whose positions whoosh held at once: 900 MB)"""
+    from reader import archive
+    from reader.formats.common import MAX_ENTRY_CHARS
+
+    words = [f"woord{n}" for n in range(400_000)]  # 4.4 MB on one line, every word different
+    (tmp_path / "dump.txt").write_text("Een dump\n" + " ".join(words) + "\n", encoding="utf-8")
+    [doc] = archive.read_file(tmp_path, "dump.txt")
+    assert len(doc.entries) == 5 and all(len(e.body) <= MAX_ENTRY_CHARS for e in doc.entries)
+    assert " ".join(e.body for e in doc.entries).split() == words
+    continued = [f"Een dump (continued {n})" for n in range(2, 6)]
+    assert [e.headline for e in doc.entries] == ["Een dump", *continued]
+    assert [e.position for e in doc.entries] == list(range(5)) and len({e.id for e in doc.entries}) == 5

@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import replace
 
-from reader.model import Caption
+from reader.model import Caption, Document, Entry
 
 TITLE_LENGTH = 90
 
@@ -144,3 +145,57 @@ def clip(text: str, limit: int = 200) -> str:
     if len(text) <= limit:
         return text
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+MAX_ENTRY_CHARS = 1_000_000  # a post is far shorter; a text dump of one "entry" is continued in more
+_CUT = re.compile(r"\s")
+
+
+def bounded(doc: Document) -> Document:
+    """Return doc with every entry of more than MAX_ENTRY_CHARS of text continued in further
+    entries ("headline (continued 2)"), a too-long paragraph cut at a space: every word is
+    kept, and no entry makes the index hold more than a bounded amount of it at once."""
+    if all(sum(map(len, e.paragraphs)) <= MAX_ENTRY_CHARS for e in doc.entries):
+        return doc
+    entries: list[Entry] = []
+    for entry in doc.entries:
+        if sum(map(len, entry.paragraphs)) <= MAX_ENTRY_CHARS:
+            entries.append(replace(entry, position=len(entries)))
+            continue
+        for n, paragraphs in enumerate(_runs(entry.paragraphs)):
+            headline = entry.headline if n == 0 else f"{entry.headline or '…'} (continued {n + 1})"
+            part = replace(entry, headline=headline, paragraphs=paragraphs, position=len(entries),
+                           captions=entry.captions if n == 0 else ())
+            if n:
+                part = replace(part, id=entry_id(str(doc.ref), headline, paragraphs, (), n))
+            entries.append(part)
+    return replace(doc, entries=tuple(entries))
+
+
+def _runs(paragraphs: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Group paragraphs (a too-long one cut at spaces) into runs of at most MAX_ENTRY_CHARS."""
+    pieces: list[str] = []
+    for paragraph in paragraphs:
+        while len(paragraph) > MAX_ENTRY_CHARS:
+            cut = _last_space(paragraph, MAX_ENTRY_CHARS)
+            pieces.append(paragraph[:cut].rstrip())
+            paragraph = paragraph[cut:].lstrip()
+        if paragraph:
+            pieces.append(paragraph)
+    runs: list[list[str]] = [[]]
+    size = 0
+    for piece in pieces:
+        if runs[-1] and size + len(piece) > MAX_ENTRY_CHARS:
+            runs.append([])
+            size = 0
+        runs[-1].append(piece)
+        size += len(piece)
+    return [tuple(run) for run in runs]
+
+
+def _last_space(text: str, limit: int) -> int:
+    """Return where to cut text at most `limit` characters in: after its last space there (or at
+    the limit, for text without spaces)."""
+    window = text[max(0, limit - 10_000):limit]
+    spaces = [m.start() for m in _CUT.finditer(window)]
+    return max(0, limit - 10_000) + spaces[-1] + 1 if spaces else limit

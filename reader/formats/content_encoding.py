@@ -9,6 +9,7 @@ from typing import BinaryIO
 import brotli
 
 READ = 1 << 16  # compressed bytes read at a time
+STEP = 1 << 20  # decoded bytes a call may give at most (so the body is never held twice)
 NAMES = {"": "identity", "identity": "identity", "gzip": "gzip", "x-gzip": "gzip", "deflate": "deflate",
          "br": "br"}
 
@@ -26,7 +27,7 @@ def readable(encoding: str) -> bool:
     return encoding.strip().lower() in NAMES
 
 
-def decoded(stream: BinaryIO, encoding: str, limit: int) -> bytes:
+def decoded(stream: BinaryIO, encoding: str, limit: int) -> bytes | bytearray:
     """Return the body read from stream and decoded from `encoding`; raise TooLarge once it would
     be more than `limit` bytes (no more than that is ever held), Damaged for broken compressed
     data. Errors reading the stream itself are raised as they come (the record is damaged)."""
@@ -41,7 +42,7 @@ def decoded(stream: BinaryIO, encoding: str, limit: int) -> bytes:
     return _zlib(stream, limit, 16 + zlib.MAX_WBITS if name == "gzip" else zlib.MAX_WBITS)
 
 
-def _zlib(stream: BinaryIO, limit: int, wbits: int) -> bytes:
+def _zlib(stream: BinaryIO, limit: int, wbits: int) -> bytearray:
     out = bytearray()
     d = zlib.decompressobj(wbits)
     first = True
@@ -49,7 +50,7 @@ def _zlib(stream: BinaryIO, limit: int, wbits: int) -> bytes:
         data = chunk
         while data:
             try:
-                out += d.decompress(data, limit + 1 - len(out))
+                out += d.decompress(data, min(STEP, limit + 1 - len(out)))
             except zlib.error as exc:
                 if first and wbits == zlib.MAX_WBITS:  # "deflate" sent raw, as servers often do
                     d, wbits = zlib.decompressobj(-zlib.MAX_WBITS), -zlib.MAX_WBITS
@@ -59,19 +60,19 @@ def _zlib(stream: BinaryIO, limit: int, wbits: int) -> bytes:
             if len(out) > limit:
                 raise TooLarge
             data = d.unconsumed_tail
-    return bytes(out)  # (cut off before its end: what there is, which the page reader notes as such)
+    return out  # (cut off before its end: what there is, which the page reader notes as such)
 
 
-def _brotli(stream: BinaryIO, limit: int) -> bytes:
+def _brotli(stream: BinaryIO, limit: int) -> bytearray:
     out = bytearray()
     d = brotli.Decompressor()
     try:
         while not d.is_finished() and (chunk := stream.read(READ)):
-            out += d.process(chunk, output_buffer_limit=limit + 1 - len(out))
+            out += d.process(chunk, output_buffer_limit=min(STEP, limit + 1 - len(out)))
             while len(out) <= limit and not d.can_accept_more_data():
-                out += d.process(b"", output_buffer_limit=limit + 1 - len(out))
+                out += d.process(b"", output_buffer_limit=min(STEP, limit + 1 - len(out)))
             if len(out) > limit:
                 raise TooLarge
     except brotli.error as exc:
         raise Damaged(str(exc) or "brotli data is damaged") from None
-    return bytes(out)
+    return out
