@@ -361,3 +361,18 @@ def test_narrowing_an_or_query_on_the_timeline_shows_only_hits_in_range(qtbot, m
     qtbot.waitUntil(lambda: window.result is not result and window.results.date_range is not None)
     assert window.result.total == april == len(window.result.hits)
     assert {h.date for h in window.result.hits} == {"2022-04-19"}
+
+
+def test_the_window_opens_the_hostile_archive_and_searches_it(qtbot, make_window, tmp_path):
+    """(one page with a control character made every search fail, in the window too)"""
+    from tests.test_hostile_archive import _build
+
+    folder = tmp_path / "hostile"
+    _build(folder)
+    window = make_window(folder)
+    qtbot.waitUntil(lambda: "indexed" in window.status.text(), timeout=60_000)
+    assert window.status.text().endswith("6 files skipped, 3 files read in part (File → Archive Problems)")
+    result = search(qtbot, window, "karekiet OR sirenegeluid OR trolleybus")
+    assert result.total == 3
+    window.open_document(result.hits[0].document, result.hits[0].id)
+    qtbot.waitUntil(lambda: window.pane.document is not None)
