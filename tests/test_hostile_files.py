@@ -31,7 +31,12 @@ PIECES = st.one_of(
                      '"articleBody": "<p>x</p>"', "]}",
                      "<div itemprop='liveBlogUpdate' class='is-key-event'>",
                      "<meta itemprop='headline' content='", "'>", "&amp;", "&#0;", "\x00", "\ufffd",
-                     "&#31;", "&#xFFFE;", "\x1f", "\x0b", "\ud800", '"\\u001f', '"\\ud800"', "<div>" * 300]),
+                     "&#31;", "&#xFFFE;", "\x1f", "\x0b", "\ud800", '"\\u001f', '"\\ud800"', "<div>" * 300,
+                     "<h2>12.31 Uhr: ", "</h2>", "<div class='post'><span>19:30</span>", "</div>", "45' ",
+                     "<div itemscope itemtype='https://schema.org/LiveBlogPosting'>",
+                     "<time datetime='2022-04-19", "<article id='block-u1'>", "</article>",
+                     "<span class='badge'>Key event</span>", "7:05 pm ",
+                     "<meta property='article:published_time' content='2022-04-19T06:00:00+02:00'>"]),
     st.sampled_from(CHARSETS).map(lambda c: f"<meta charset='{c}'>"),
     st.text(max_size=30),
 )

@@ -17,6 +17,7 @@ from tests.conftest import BUNDLED
 from tests.webfixtures import write_warc
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
+PAGES = Path(__file__).parent / "fixtures" / "pages"
 # (read by trafilatura, whose version is part of the page readers' version and which pip may
 # install in any version: its output is not pinned here)
 BY_LIBRARY = {"plain-article.html"}
@@ -25,15 +26,16 @@ BY_LIBRARY = {"plain-article.html"}
 # write the new digest here: the index then re-reads those files after an upgrade.
 PINNED = {
     "text": ("text 1, dates 1", "2e8109d3722f4b28"),
-    "page": ("page 1, text 1, dates 1", "3b67c6816f4445ec"),
-    "news-api": ("news-api 1, page 1, dates 1", "b52dfcc884f11d5d"),
-    "web archive": ("web archive 1, page 1, news-api 1, text 1, dates 1", "7a37b55e57b55eb4"),
+    "page": ("page 2, text 1, dates 1", "bcf1ac841f5dc9b5"),
+    "news-api": ("news-api 1, page 2, dates 1", "b52dfcc884f11d5d"),
+    "web archive": ("web archive 1, page 2, news-api 1, text 1, dates 1", "7a37b55e57b55eb4"),
 }
 
 
 def _files(tmp_path: Path) -> Path:
     folder = tmp_path / "files"
     shutil.copytree(FIXTURES, folder)
+    shutil.copytree(PAGES, folder / "pages")
     for path in BUNDLED.iterdir():
         shutil.copy(path, folder / path.name)
     write_warc(folder / "crawl.warc.gz")  # (its record ids are random; nothing shown depends on them)

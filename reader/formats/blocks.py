@@ -12,7 +12,6 @@ from reader.formats.common import safe_text
 
 BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "figcaption", "dd",
           "dt", "td", "th")
-_SPACE = re.compile(r"\s+")
 _HIDDEN = re.compile(r"<(script|style|template|noscript|svg)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _BREAK = re.compile(r"<(?:/(?:p|div|li|h[1-6]|blockquote|pre|figcaption|dd|dt|tr|td|th|section|article)"
                     r"|br)\b[^>]*>", re.IGNORECASE)
@@ -22,7 +21,7 @@ _TAG = re.compile(r"<[^>]*>?")
 def clean(text: str) -> str:
     """Return text with runs of white space made single spaces (and, from a character reference
     such as &#31;, no control characters: see safe_text)."""
-    return _SPACE.sub(" ", safe_text(text)).strip()
+    return " ".join(safe_text(text).split())
 
 
 def drop(element) -> None:

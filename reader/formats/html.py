@@ -13,7 +13,7 @@ from dataclasses import replace
 import lxml.html
 from lxml import etree
 
-from reader.formats import jsonld
+from reader.formats import jsonld, microdata, posts, tickers
 from reader.formats.blocks import block_texts, clean, drop, markup_paragraphs, too_deep
 from reader.formats.common import ArchiveError, NotADocument, clip, load_json, looks_binary, safe_text
 from reader.formats.text import parse_text
@@ -83,24 +83,8 @@ def parse(data: bytes, ref: DocRef, charset: str | None = None) -> Document:
     for bad in root.xpath("//script|//style|//noscript|//template|//svg|//iframe|//object"):
         drop(bad)
     meta = _meta(root)
-    ids: dict[str, object] = {}
-
-    def element_text(fragment: str):
-        if not ids:  # the page's elements by id (and name), looked up once
-            for el in root.iter():
-                if isinstance(el.tag, str):
-                    for key in (el.get("id"), el.get("name")):
-                        if key and key not in ids:
-                            ids[key] = el
-            ids.setdefault("", None)
-        element = ids.get(fragment)
-        return _element_text(element) if element is not None else None
-
-    doc = jsonld.document(objects, ref, meta, element_text)
-    if doc is None:
-        doc = _microdata(root, ref, meta)
-    if doc is None:
-        doc = _article(root, text, ref, meta)
+    doc = (jsonld.document(objects, ref, meta, _element_lookup(root)) or _microdata(root, ref, meta)
+           or tickers.document(_body(root), ref, meta) or _article(root, text, ref, meta))
     if "</html" not in text[-4096:].lower() and "</body" not in text[-4096:].lower():
         notes.append("the page looks cut off (it does not end with </html>); what is there was read")
     if notes:
@@ -144,55 +128,75 @@ def _plain(root, text: str, ref: DocRef) -> Document:
                              "it was read as plain text",))
 
 
-def _element_text(element) -> tuple[list[str], list[str], set[str]]:
-    """Return (paragraphs, captions, classes) of the element an update's URL fragment names."""
-    paragraphs, captions = [], []
-    for tag, text in block_texts(element):
-        (captions if tag == "figcaption" else paragraphs).append(text)
-    classes = set((element.get("class") or "").split())
-    return paragraphs, captions, classes
+# how pages name an update's element after its id: <article id="block-abc"> for update "abc"
+PREFIXES = ("block-", "post-", "update-", "entry-", "liveblog-entry-", "liveblog-", "live-", "item-")
+
+
+def _element_lookup(root):
+    """Return shown(fragment): what the page's element of that id (or name) shows, the id given
+    with or without a usual prefix; None when the page has no such element."""
+    ids: dict[str, object] = {}
+
+    def shown(fragment: str) -> posts.Post | None:
+        if not ids:  # the page's elements by id (and name), looked up once
+            for el in root.iter():
+                if isinstance(el.tag, str):
+                    for key in (el.get("id"), el.get("name")):
+                        if key and key not in ids:
+                            ids[key] = el
+            ids.setdefault("", None)
+        bare = next((fragment[len(p):] for p in PREFIXES if fragment.startswith(p)), fragment)
+        for name in (fragment, *(p + bare for p in PREFIXES), bare):
+            if ids.get(name) is not None:
+                return posts.read([ids[name]])
+        return None
+
+    return shown
+
+
+def _body(root):
+    body = root.find("body")
+    return body if body is not None else root
 
 
 def _microdata(root, ref: DocRef, meta: dict) -> Document | None:
-    """A liveblog marked up with microdata: itemprop="liveBlogUpdate" blocks."""
+    """A liveblog marked up with microdata: its liveBlogUpdate items (or BlogPostings inside it);
+    a LiveBlogPosting without any is read for the posts it repeats (tickers.py)."""
+    blog = next((el for el in root.iter() if isinstance(el.tag, str) and microdata.is_item(el)
+                 and "LiveBlogPosting" in microdata.item_types(el)), None)
     updates = root.xpath(f"//*[{_PROP.format('liveBlogUpdate')}]")
-    if not updates:  # updates marked up as BlogPostings inside the liveblog, not as its property
-        updates = root.xpath("//*[contains(@itemtype, 'LiveBlogPosting')]//*[@itemscope]"
-                             "[contains(@itemtype, 'BlogPosting') or contains(@itemtype, 'NewsArticle')]"
-                             "[not(contains(@itemtype, 'LiveBlogPosting'))]")
+    if not updates and blog is not None:  # BlogPostings inside the liveblog, not as its property
+        updates = [el for el in blog.iterdescendants() if isinstance(el.tag, str) and microdata.is_item(el)
+                   and microdata.item_types(el) & {"BlogPosting", "NewsArticle", "SocialMediaPosting"}]
+    if blog is not None:
+        meta = {**meta, "title": microdata.first(blog, "headline") or microdata.first(blog, "name")
+                or meta.get("title"), "date": microdata.first(blog, "datePublished") or meta.get("date")}
     if not updates:
-        return None
+        return tickers.document(blog, ref, meta, in_liveblog=True) if blog is not None else None
     raw = []
     for n, el in enumerate(updates):
-        when = el.xpath(".//time/@datetime") or el.xpath(f".//*[{_PROP.format('datePublished')}]/@content")
-        modified = el.xpath(f".//*[{_PROP.format('dateModified')}]/@content")
-        head = el.xpath(f".//*[{_PROP.format('headline')}]") or el.xpath(".//h1|.//h2|.//h3|.//h4")
-        body = el.xpath(f".//*[{_PROP.format('articleBody')}]")
-        author = el.xpath(f".//*[{_PROP.format('author')}]//*[{_PROP.format('name')}]") or el.xpath(
-            f".//*[{_PROP.format('author')}]")
-        classes = set((el.get("class") or "").split())
-        headline = _value(head[0]) if head else None
-        paragraphs, captions = [], []
-        for tag, text in block_texts(body[0] if body else el):
-            if text == headline:
-                continue
-            (captions if tag == "figcaption" else paragraphs).append(text)
+        shown = posts.read([el])
+        item = el if microdata.is_item(el) else None
+        headline = (item is not None and microdata.first(el, "headline")) or shown.headline
+        when = (item is not None and microdata.first(el, "datePublished")) or shown.time
+        bodies = microdata.properties(el, "articleBody") if item is not None else []
+        paragraphs, captions = shown.paragraphs, shown.captions
+        if bodies:
+            paragraphs, captions = [], []
+            for body in bodies:
+                if body.tag == "meta":  # the value is its content: text, or HTML some pages put there
+                    paragraphs += jsonld.paragraphs_of(microdata.value(body) or "")
+                    continue
+                for tag, text in block_texts(body):
+                    (captions if tag == "figcaption" else paragraphs).append(text)
         raw.append(jsonld.RawUpdate(
-            source_id=el.get("id") or el.get("itemid") or f"{n}:{headline}:{when[0] if when else ''}",
-            headline=headline, paragraphs=paragraphs, captions=[Caption(c) for c in captions],
-            time=when[0] if when else None, modified=modified[0] if modified else None,
-            author=_value(author[0]) if author else None,
-            key_event=bool(classes & {"is-key-event", "is-summary", "key-event"}),
-            pinned="is-pinned" in classes))
-    title_el = root.xpath("//*[@itemtype and contains(@itemtype, 'LiveBlogPosting')]"
-                         "//*[@itemprop='headline']")
-    title = clean(title_el[0].text_content()) if title_el else meta.get("title")
-    return jsonld.liveblog(ref, title, meta.get("date"), meta.get("url"), meta.get("site"), raw)
-
-
-def _value(element) -> str | None:
-    """Return a microdata property's value: its content attribute (a meta tag), else its text."""
-    return clean(element.get("content") or element.text_content()) or None
+            source_id=el.get("id") or el.get("itemid") or f"{n}:{headline}:{when or ''}",
+            headline=headline, paragraphs=[p for p in paragraphs if p != headline],
+            captions=[Caption(c) for c in captions], time=when,
+            modified=item is not None and microdata.first(el, "dateModified") or None,
+            author=(item is not None and microdata.name_of(el, "author")) or shown.author,
+            key_event=shown.key_event, pinned=shown.pinned))
+    return jsonld.liveblog(ref, meta.get("title"), meta.get("date"), meta.get("url"), meta.get("site"), raw)
 
 
 def _article(root, data: str, ref: DocRef, meta: dict) -> Document:

@@ -8,8 +8,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from reader.formats import posts
 from reader.formats.blocks import html_paragraphs
 from reader.formats.common import clip, safe_text, source_entry_id
+from reader.formats.posts import Post
 from reader.model import Caption, DocRef, Document, Entry
 
 _DAY = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
@@ -87,7 +89,7 @@ def _names(value) -> str | None:
     return ", ".join(dict.fromkeys(n for n in names if n)) or None
 
 
-def _paragraphs(body) -> list[str]:
+def paragraphs_of(body) -> list[str]:
     """Return the paragraphs of a body: plain text by its lines, or HTML (some sites put their
     markup in articleBody) by its blocks, read as text."""
     if not body or not isinstance(body, str):
@@ -109,49 +111,65 @@ def _captions(image) -> list[Caption]:
     return out
 
 
-def document(objects: list, ref: DocRef, meta: dict,
-             element_text: Callable[[str], tuple[list[str], list[str], set[str]] | None]
-             ) -> Document | None:
+def document(objects: list, ref: DocRef, meta: dict, shown: Callable[[str], Post | None]) -> Document | None:
     """Return the liveblog of a page's JSON-LD objects, or None if they hold none.
 
-    element_text(fragment) gives the page's own text of the element an update's URL fragment
-    names (used when an update's articleBody is empty).
+    shown(fragment) gives what the page's element of an update shows (posts.read), the element
+    its @id or URL fragment names. The data is reconciled with it: where updates have no time of
+    their own, or all share one time, or the page's headline is theirs, the element's time and
+    title are taken (the data's kept only where the page shows none); an empty body is the
+    element's text; the element's key-event mark and author are what the reader sees.
     """
     blog = next((o for v in objects for o in _walk(v) if "LiveBlogPosting" in _types(o)), None)
     if blog is None:
         return None
     updates = blog.get("liveBlogUpdate") or []
-    updates = updates if isinstance(updates, list) else [updates]
+    updates = [u for u in (updates if isinstance(updates, list) else [updates]) if isinstance(u, dict)]
+    title = _text(blog.get("headline")) or _text(blog.get("name")) or meta.get("title")
+    times = [_text(u.get("datePublished")) for u in updates]
+    heads = [_text(u.get("headline")) or _text(u.get("name")) for u in updates]
+    one_time = len(updates) > 1 and len(set(times)) == 1  # every update given the same time
+    one_head = len(updates) > 1 and len(set(heads)) == 1
+    page_heads = {title, _text(blog.get("name")), meta.get("title")} - {None}
     raw = []
-    for n, update in enumerate(u for u in updates if isinstance(u, dict)):
-        headline = _text(update.get("headline")) or _text(update.get("name"))
+    for n, update in enumerate(updates):
+        headline, time = heads[n], times[n]
         url = str(update.get("url") or update.get("@id") or "")
-        paragraphs = _paragraphs(update.get("articleBody") or update.get("text"))
-        summary = _paragraphs(update.get("description"))
+        paragraphs = paragraphs_of(update.get("articleBody") or update.get("text"))
+        summary = paragraphs_of(update.get("description"))
         captions = _captions(update.get("image"))
-        classes: set[str] = set()
-        fragment = url.split("#", 1)[1] if "#" in url else None
-        if fragment:
-            found = element_text(fragment)
-            if found is not None:
-                page_paragraphs, page_captions, classes = found
-                if not paragraphs:
-                    paragraphs = [p for p in page_paragraphs if p != headline]
-                    captions = captions or [Caption(c) for c in page_captions]
+        author = _names(update.get("author"))
+        post = next((found for name in _fragments(update) if (found := shown(name)) is not None), None)
+        if post is not None:
+            if time is None or one_time:  # (a clock it shows is put on the day the data gives)
+                time = post.time or posts.on_day(post.clock, time or _text(blog.get("datePublished"))) or time
+            if one_head or headline in page_heads:
+                headline = post.headline
+            if not paragraphs:
+                paragraphs = [p for p in post.paragraphs if p != headline]
+                captions = captions or [Caption(c) for c in post.captions]
+            author = post.author or author
         paragraphs = paragraphs or [p for p in summary if p != headline]
         raw.append(RawUpdate(
             source_id=url or f"{n}:{headline}:{update.get('datePublished', '')}",
-            headline=headline, paragraphs=paragraphs, captions=captions,
-            time=_text(update.get("datePublished")), modified=_text(update.get("dateModified")),
-            author=_names(update.get("author")),
-            key_event=bool(classes & {"is-key-event", "is-summary", "key-event"}),
-            pinned="is-pinned" in classes))
-    title = _text(blog.get("headline")) or _text(blog.get("name")) or meta.get("title")
+            headline=headline, paragraphs=paragraphs, captions=captions, time=time,
+            modified=_text(update.get("dateModified")), author=author,
+            key_event=bool(post and post.key_event), pinned=bool(post and post.pinned)))
     date = _text(blog.get("datePublished")) or _text(blog.get("coverageStartTime")) or meta.get("date")
     url = _text(blog.get("url")) or meta.get("url")
     publisher = blog.get("publisher")
     site = _text(publisher.get("name")) if isinstance(publisher, dict) else meta.get("site")
     return liveblog(ref, title, date, url, site, raw)
+
+
+def _fragments(update: dict) -> list[str]:
+    """Return the element ids an update's @id and URL fragments name (as given first)."""
+    found = []
+    for key in ("@id", "url"):
+        value = str(update.get(key) or "")
+        if "#" in value and value.split("#", 1)[1] not in found:
+            found.append(value.split("#", 1)[1])
+    return found
 
 
 def liveblog(ref: DocRef, title: str | None, date: str | None, url: str | None, site: str | None,

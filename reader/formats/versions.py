@@ -14,7 +14,8 @@ from importlib import metadata
 # Bump a reader's number when what it produces changes (text, entries, ids, dates, titles).
 READERS = {
     "text": 1,  # formats/text.py: the NOS text layout (and the main text of pages without data)
-    "page": 1,  # formats/html.py, jsonld.py, blocks.py: saved pages, JSON-LD, microdata
+    # formats/html.py, jsonld.py, microdata.py, posts.py, tickers.py, blocks.py: saved pages
+    "page": 2,  # 2: JSON-LD reconciled with the page's post elements, microdata values, tickers
     "news-api": 1,  # formats/guardian.py
     "web archive": 1,  # formats/webarchive.py, content_encoding.py: records, captures merged
     "dates": 1,  # reader/dates.py: a document's date where it gives none
