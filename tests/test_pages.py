@@ -96,3 +96,43 @@ def test_a_ticker_page_of_a_megabyte_is_read():
     assert len(big) > 900_000
     doc = html.parse(big, DocRef("big.html"))
     assert doc.kind == "liveblog" and len(doc.entries) == 1400 + 5 + 1
+
+
+def _page(body: str, date: str = "2022-03-08T07:00:00+01:00") -> bytes:
+    return (f"<!DOCTYPE html><html><head><meta property='og:title' content='Il giorno in diretta'>"
+            f"<meta property='article:published_time' content='{date}'></head>"
+            f"<body>{body}</body></html>").encode()
+
+
+def test_a_flat_ticker_of_time_labels_each_followed_by_paragraphs():
+    """<p class="ora">ore 12.31</p> then the post's paragraphs, all siblings."""
+    body = "".join(f"<p class='ora'>ore {h}.{m:02d}</p><p>Notizia numero {n}, con il suo testo.</p>"
+                   f"<p>Un secondo paragrafo della notizia {n}.</p>"
+                   for n, (h, m) in enumerate([(18, 40), (15, 5), (11, 20), (9, 0)]))
+    doc = html.parse(_page(f"<div class='diretta'>{body}</div>"), DocRef("x.html"))
+    assert [e.time for e in doc.entries] == ["2022-03-08T18:40:00+01:00", "2022-03-08T15:05:00+01:00",
+                                             "2022-03-08T11:20:00+01:00", "2022-03-08T09:00:00+01:00"]
+    assert doc.entries[1].paragraphs == ("Notizia numero 1, con il suo testo.",
+                                         "Un secondo paragrafo della notizia 1.")
+
+
+def test_a_ticker_as_a_list_with_am_pm_clocks():
+    items = "".join(f"<li><b>{c}</b> {t}</li>" for c, t in [
+        ("7:05 pm", "Polls close across the state in an hour."), ("4:40 pm", "Turnout is said to be high."),
+        ("11:15 am", "Queues formed early at the town hall."),
+        ("9:00 am", "Polling stations opened on time.")])
+    doc = html.parse(_page(f"<main><ul class='updates'>{items}</ul></main>", "2022-11-08T08:00:00-05:00"),
+                     DocRef("x.html"))
+    assert [e.time for e in doc.entries] == ["2022-11-08T19:05:00-05:00", "2022-11-08T16:40:00-05:00",
+                                             "2022-11-08T11:15:00-05:00", "2022-11-08T09:00:00-05:00"]
+    assert doc.entries[0].paragraphs == ("Polls close across the state in an hour.",)
+
+
+def test_a_ticker_on_a_page_without_a_date_keeps_its_clocks_in_the_headlines():
+    posts = [("14.10", "Drei"), ("12.00", "Zwei"), ("10.30", "Eins")]
+    body = "".join(f"<h3>{c} Uhr: {t}</h3><p>Text zu {t}.</p>" for c, t in posts)
+    page = f"<html><head><title>Ticker</title></head><body>{body}</body></html>".encode()
+    doc = html.parse(page, DocRef("x.html"))
+    assert doc.kind == "liveblog"
+    assert [e.headline for e in doc.entries] == ["14:10 Drei", "12:00 Zwei", "10:30 Eins"]
+    assert all(e.time is None for e in doc.entries)

@@ -14,9 +14,10 @@ from datetime import date, timedelta
 
 from reader.formats.blocks import block_texts, clean
 
-# a clock time leading a text: 12.31 Uhr, 19:30, 7:05 pm, 14h05, 9.45 u
-CLOCK = re.compile(r"^\s*(?P<h>[01]?\d|2[0-3])\s*[.:hH]\s*(?P<m>[0-5]\d)(?!\d)"
-                   r"(?:\s*(?:uhr|u\.?|h)\b\.?)?(?:\s*(?P<ampm>[ap]\.?\s?m\.?))?(?![.:]?\d)", re.IGNORECASE)
+# a clock time leading a text: 12.31 Uhr, 19:30, 7:05 pm, 14h05, 9.45 uur, ore 12.31
+CLOCK = re.compile(r"^\s*(?:(?:ore|godz\.?|om|um|at|à)\s+)?"
+                   r"(?P<h>[01]?\d|2[0-3])\s*[.:hH]\s*(?P<m>[0-5]\d)(?!\d)(?:\s*(?:uhr|uur|u\.?|h)\b\.?)?"
+                   r"(?:\s*(?P<ampm>[ap]\.?\s?m\.?))?(?![.:]?\d)", re.IGNORECASE)
 # a match minute leading a text: 45', 90+2', 12e minute
 MINUTE = re.compile(r"^\s*(?P<min>\d{1,3}(?:\s*\+\s*\d{1,2})?)\s*(?:['’′]|e\b|ème\b|min\b\.?)", re.IGNORECASE)
 _SEPARATOR = re.compile(r"^\s*[:\-–—|·•]\s*")
@@ -60,10 +61,10 @@ def leading(text: str) -> tuple[tuple[int, int] | None, str | None, str]:
             hour += 12
         elif ampm == "am" and hour == 12:
             hour = 0
-        return (hour, minute), None, _SEPARATOR.sub("", text[match.end():])
+        return (hour, minute), None, _SEPARATOR.sub("", text[match.end():]).strip()
     match = MINUTE.match(text)
     if match and text[match.end():].strip()[:1] not in "0123456789":
-        return None, re.sub(r"\s+", "", match["min"]) + "'", _SEPARATOR.sub("", text[match.end():])
+        return None, re.sub(r"\s+", "", match["min"]) + "'", _SEPARATOR.sub("", text[match.end():]).strip()
     return None, None, text
 
 

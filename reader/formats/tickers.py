@@ -68,7 +68,7 @@ def find_posts(scope, in_liveblog: bool = False) -> list[list]:
         kids = [c for c in parent if isinstance(c.tag, str)]
         if len(kids) < MIN_POSTS:
             continue
-        sections = _heading_sections(kids)
+        sections = _marker_sections(kids)
         for candidate, led in (*_same_shape(kids, in_liveblog), (sections, len(sections))):
             if len(candidate) < MIN_POSTS:
                 continue
@@ -109,15 +109,20 @@ def _same_shape(kids: list, in_liveblog: bool) -> list[tuple[list[list], int]]:
     return found
 
 
-def _heading_sections(kids: list) -> list[list]:
-    """Headings of one level that start with a clock, each with the siblings up to the next."""
-    by_tag: dict[str, list[int]] = defaultdict(list)
+MARKER_LENGTH = 100  # a time label, or a heading that starts with a clock, is shorter than this
+
+
+def _marker_sections(kids: list) -> list[list]:
+    """Short siblings of one shape that start with a clock (a heading "12.31 Uhr: …", a label
+    <p class="time">19:30</p>), each with the siblings that follow it up to the next one."""
+    by_shape: dict[tuple[str, str], list[int]] = defaultdict(list)
     for n, kid in enumerate(kids):
-        if kid.tag in posts.HEADINGS and posts.CLOCK.match(kid.text_content()):
-            by_tag[kid.tag].append(n)
-    if not by_tag:
+        text = kid.text_content()
+        if len(text) <= MARKER_LENGTH and posts.CLOCK.match(text):
+            by_shape[_shape(kid)].append(n)
+    if not by_shape:
         return []
-    starts = max(by_tag.values(), key=len)
+    starts = max(by_shape.values(), key=len)
     if len(starts) < MIN_POSTS:
         return []
     level = kids[starts[0]].tag
@@ -126,8 +131,8 @@ def _heading_sections(kids: list) -> list[list]:
         end = starts[n + 1] if n + 1 < len(starts) else len(kids)
         section = [kids[start]]
         for kid in kids[start + 1:end]:
-            if kid.tag in posts.HEADINGS and kid.tag <= level:  # a heading above or at its level
-                break
+            if level in posts.HEADINGS and kid.tag in posts.HEADINGS and kid.tag <= level:
+                break  # a heading above or at the markers' level ends the section
             section.append(kid)
         sections.append(section)
     return sections
