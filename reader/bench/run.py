@@ -240,6 +240,8 @@ def table(r: dict) -> str:
                      f"({f['extracted_mb']:.1f} MB of text)", ""))
         rows.append(("formats: a 1 MB saved page (JSON-LD) parsed",
                      f"{f['page_1mb_ms']:.0f} ms ({f['page_bytes'] / 1e6:.1f} MB)", ""))
+        rows.append(("formats: a 1 MB ticker page (no structured data) parsed",
+                     f"{f['ticker_1mb_ms']:.0f} ms ({f['ticker_bytes'] / 1e6:.1f} MB)", ""))
     for entries, g in r.get("growth", {}).items():
         rows.append((f"growth: {entries:,} entries, worst class",
                      f"p50 {g['worst_class_p50_ms']:.1f} / p95 {g['worst_class_p95_ms']:.1f} ms "
