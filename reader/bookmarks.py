@@ -1,19 +1,12 @@
-"""The reader's own data: bookmarks and the dates they set; SQLite in the data dir, WAL, versioned."""
+"""Bookmarks and the dates the reader set, in the data dir (SQLite: reader/sqlite_store.py)."""
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import sqlite3
-import time
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
-from pathlib import Path
 
 from reader.model import Bookmark, DocRef
-
-BUSY_TIMEOUT = 5.0
+from reader.sqlite_store import Migration, SqliteStore, StoreError, now, stored_ref
 
 
 def _documents_as_refs(con: sqlite3.Connection) -> None:
@@ -28,7 +21,7 @@ def _documents_as_refs(con: sqlite3.Connection) -> None:
 
 # Each step takes the schema from version i to i + 1 (SQL, or a function given the connection
 # inside the step's transaction); never edit a step once released.
-MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
+MIGRATIONS: list[Migration] = [
     """
     CREATE TABLE bookmarks (
         entry_id TEXT NOT NULL,
@@ -58,12 +51,8 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
 ]
 
 
-class BookmarkError(Exception):
+class BookmarkError(StoreError):
     """A bookmark operation that cannot be done; the message says why."""
-
-
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def clean_tags(tags) -> tuple[str, ...]:
@@ -77,89 +66,19 @@ def clean_tags(tags) -> tuple[str, ...]:
     return tuple(out)
 
 
-class BookmarkStore:
-    """Bookmarks of one archive, kept in a SQLite file shared by every archive."""
+class BookmarkStore(SqliteStore):
+    """Bookmarks of one archive (and the dates the reader set), kept in a SQLite file shared by
+    every archive."""
 
-    def __init__(self, path: Path, archive: str):
-        self.path = Path(path)
-        self.archive = archive
-        self.recovered: str | None = None  # set when a damaged database was moved aside
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._open_or_recover()
-
-    # -- connection and schema ---------------------------------------------------
-
-    @contextlib.contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, isolation_level=None)
-        try:
-            con.execute("PRAGMA journal_mode=WAL")
-            con.execute("PRAGMA synchronous=FULL")
-            yield con
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise BookmarkError("the bookmarks are busy (another program is writing them); "
-                                    "try again in a moment") from None
-            raise
-        finally:
-            con.close()
-
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._connect() as con:
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                yield con
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-            con.execute("COMMIT")
-
-    def _open_or_recover(self) -> None:
-        try:
-            self._migrate()
-        except sqlite3.DatabaseError as exc:
-            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-                raise BookmarkError("the bookmarks are busy; try again in a moment") from None
-            aside = self.path.with_name(f"{self.path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
-            for suffix in ("", "-wal", "-shm"):
-                src = Path(str(self.path) + suffix)
-                if src.exists():
-                    os.replace(src, Path(str(aside) + suffix))
-            self.recovered = (f"The bookmarks database was damaged ({exc}). It was kept as "
-                              f"{aside.name} and a new one was started.")
-            self._migrate()
-
-    def _migrate(self) -> None:
-        with self._connect() as con:
-            result = con.execute("PRAGMA quick_check").fetchone()
-            if result and result[0] != "ok":
-                raise sqlite3.DatabaseError(f"integrity check failed: {result[0]}")
-            version = con.execute("PRAGMA user_version").fetchone()[0]
-            if version > len(MIGRATIONS):
-                raise BookmarkError("the bookmarks were written by a newer Liveblog Reader")
-            for step in range(version, len(MIGRATIONS)):
-                # one transaction per step: a failure leaves it open and closing rolls it back
-                migration = MIGRATIONS[step]
-                if callable(migration):
-                    con.execute("BEGIN IMMEDIATE")
-                    migration(con)
-                    con.execute(f"PRAGMA user_version = {step + 1}")
-                    con.execute("COMMIT")
-                else:
-                    con.executescript(f"BEGIN IMMEDIATE; {migration}; "
-                                      f"PRAGMA user_version = {step + 1}; COMMIT;")
-
-    def schema_version(self) -> int:
-        """Return the database's PRAGMA user_version."""
-        with self._connect() as con:
-            return con.execute("PRAGMA user_version").fetchone()[0]
+    MIGRATIONS = MIGRATIONS
+    WHAT = "bookmarks"
+    ERROR = BookmarkError
 
     # -- reading ---------------------------------------------------------------------
 
     def _row(self, row) -> Bookmark:
         entry_id, created, note, tags, document, title, headline, text, date, archive = row
-        return Bookmark(entry_id, created, note, tuple(json.loads(tags)), _ref(document), title,
+        return Bookmark(entry_id, created, note, tuple(json.loads(tags)), stored_ref(document), title,
                         headline, text, date, archive=archive)
 
     _COLUMNS = "entry_id, created, note, tags, document, title, headline, text, date, archive"
@@ -204,26 +123,11 @@ class BookmarkStore:
         with self._connect() as con:
             rows = con.execute("SELECT document, COUNT(*) FROM bookmarks WHERE archive=? "
                                "GROUP BY document", (self.archive,))
-            return {_ref(document): n for document, n in rows.fetchall()}
+            return {stored_ref(document): n for document, n in rows.fetchall()}
 
     def tags(self, everywhere: bool = False) -> list[str]:
         """Return every tag in use (in this archive, or everywhere), sorted."""
         return sorted({t for b in self.list(everywhere=everywhere) for t in b.tags}, key=str.casefold)
-
-    def version(self) -> tuple:
-        """Return something that changes whenever any program commits a change to the bookmarks.
-
-        A commit in WAL mode appends to the -wal file (and a checkpoint rewrites the database):
-        their sizes and times are enough to notice one, without opening the database.
-        """
-        out = []
-        for suffix in ("", "-wal"):
-            try:
-                st = os.stat(str(self.path) + suffix)
-                out.append((st.st_size, st.st_mtime_ns))
-            except OSError:
-                out.append(None)
-        return tuple(out)
 
     # -- writing ---------------------------------------------------------------------
 
@@ -245,7 +149,7 @@ class BookmarkStore:
                 con.execute(
                     "INSERT INTO bookmarks (entry_id, archive, created, note, tags, document, title, "
                     "headline, text, date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (entry_id, self.archive, _now(), note or "", json.dumps(clean_tags(tags)),
+                    (entry_id, self.archive, now(), note or "", json.dumps(clean_tags(tags)),
                      document, title, headline, text, date))
         return self.get(entry_id)
 
@@ -276,7 +180,7 @@ class BookmarkStore:
         """Return the dates the reader set on this archive's documents."""
         with self._connect() as con:
             rows = con.execute("SELECT document, date FROM dates WHERE archive=?", (self.archive,))
-            return {_ref(document): date for document, date in rows.fetchall()}
+            return {stored_ref(document): date for document, date in rows.fetchall()}
 
     def set_date(self, ref: DocRef, date: str | None) -> bool:
         """Set a document's date (None: clear it); return False when there was none to clear."""
@@ -287,13 +191,6 @@ class BookmarkStore:
                                    (self.archive, document)).rowcount > 0
             con.execute("INSERT INTO dates (archive, document, date, set_at) VALUES (?, ?, ?, ?) "
                         "ON CONFLICT (archive, document) DO UPDATE SET date=excluded.date, "
-                        "set_at=excluded.set_at", (self.archive, document, date, _now()))
+                        "set_at=excluded.set_at", (self.archive, document, date, now()))
             return True
 
-
-def _ref(document: str) -> DocRef:
-    """Return the DocRef a document column holds (its token)."""
-    try:
-        return DocRef.from_token(document)
-    except (ValueError, TypeError):  # (not written by this program: taken as a file's name)
-        return DocRef(document)
