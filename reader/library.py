@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from reader import archive, dates, errorlog, export, files, parsed, timelines
+from reader import archive, catchup, dates, errorlog, export, files, parsed, timelines
 from reader.bookmarks import BookmarkError, BookmarkStore
+from reader.catchup import CatchUp
 from reader.model import (
     Bookmark,
     DocRef,
@@ -22,6 +23,7 @@ from reader.model import (
     Timeline,
 )
 from reader.search import IndexReport, ProgressFn, SearchIndex, Variants, match_spans, set_dates_of
+from reader.seen import SeenStore
 
 __all__ = ["DocumentInfo", "Library", "archive_key", "snapshot_text"]  # DocumentInfo: for front ends
 
@@ -40,6 +42,7 @@ class Library:
       archives/<key>/parsed/         web archives' documents, kept once parsed (reader/parsed.py)
       archives/<key>/archive-path    which archive folder this is
       bookmarks.sqlite3              bookmarks, for every archive
+      reading.sqlite3                what the reader has seen, for every archive
       errors.log                     tracebacks of internal errors met reading files
 
     Searching never repairs the index: a search on a damaged index raises IndexDamaged and the
@@ -58,12 +61,15 @@ class Library:
         self.variants = Variants.load(*variant_files)
         self._bookmarks = BookmarkStore(self.data_dir / "bookmarks.sqlite3",
                                         str(self.archive_dir.resolve()))
+        self._seen = SeenStore(self.data_dir / "reading.sqlite3", str(self.archive_dir.resolve()))
+        self._caught_up: tuple[tuple, CatchUp] | None = None  # (what it was worked out from, it)
 
     def notices(self) -> list[str]:
         """Return what the reader should be told about opening this library (else nothing)."""
         found = list(self.variants.problems)
-        if self._bookmarks.recovered:
-            found.append(self._bookmarks.recovered)
+        for store in (self._bookmarks, self._seen):
+            if store.recovered:
+                found.append(store.recovered)
         return found
 
     # -- the archive -------------------------------------------------------
@@ -202,8 +208,9 @@ class Library:
         when they are shown); a search whose cancelled() turns true raises SearchCancelled;
         timeline=True (or "day", "week", "month") adds the hits over time (result.timeline).
         """
+        new = self.catch_up().new_eids if _asks_new(text, filters) else None
         return self._index.query(text, self.variants, limit, sort, filters, snippets, cancelled,
-                                 timeline)
+                                 timeline, new)
 
     def timeline(self, text: str, by: str | None = None, filters: Filters | None = None) -> SearchResult:
         """Return a query's answer with its hits over time, by day, week or month (None: chosen
@@ -225,7 +232,52 @@ class Library:
 
     def matching_entries(self, text: str, document: DocRef) -> set[str]:
         """Return the ids of a document's entries that match a query (for marks in a thread)."""
-        return self._index.matching_ids(text, self.variants, document)
+        new = self.catch_up().new_eids if _asks_new(text, None) else None
+        return self._index.matching_ids(text, self.variants, document, new)
+
+    # -- reading state ----------------------------------------------------------
+
+    def catch_up(self) -> CatchUp:
+        """Return what is new since the reader last read: per opened document, its new (and
+        edited) entries; worked out again only when the index or the reading state changed."""
+        table = self._index.entry_table()
+        key = (id(table), self._seen.version())
+        if self._caught_up is None or self._caught_up[0] != key:
+            self._caught_up = (key, catchup.catch_up(table, self._seen.state()))
+        return self._caught_up[1]
+
+    def reading_version(self) -> tuple:
+        """Return a value that changes whenever any program changes the reading state."""
+        return self._seen.version()
+
+    def mark_opened(self, ref: DocRef) -> None:
+        """Note that the reader opened a document: from now on, entries it gains count as new."""
+        self._seen.mark_opened(ref)
+
+    def mark_seen(self, ref: DocRef, entries: Iterable[Entry]) -> None:
+        """Note that the reader has seen these entries of a document (with their text now)."""
+        self._seen.mark_seen(ref, [(e.id, e.fingerprint) for e in entries])
+
+    def mark_read(self, ref: DocRef) -> int:
+        """Mark every entry of a document as seen; return how many were not."""
+        doc = self.document(ref)
+        before = self.catch_up().reading(ref)
+        self.mark_seen(ref, doc.entries)
+        return len(doc.entries) - before.seen
+
+    def new_entries(self) -> list[tuple[DocumentInfo, list[Hit], set[str]]]:
+        """Return the new entries of the archive: per document with any (newest read first), its
+        summary, its new entries as hits (newest first) and which of them were edited since."""
+        caught = self.catch_up()
+        infos = {i.ref: i for i in self.document_infos() or []}
+        out = []
+        for ref, listed in caught.new.items():
+            hits = sorted(self._index.hits_of([i for i, _edited in listed]),
+                          key=lambda h: (h.time or h.date or "", -h.position), reverse=True)
+            info = infos.get(ref) or DocumentInfo(ref, str(ref), "liveblog", None, False, len(hits))
+            out.append((info, hits, {i for i, edited in listed if edited}))
+        out.sort(key=lambda item: max((h.time or h.date or "" for h in item[1]), default=""), reverse=True)
+        return out
 
     @staticmethod
     def match_spans(text: str, result: SearchResult) -> list[tuple[int, int]]:
@@ -330,3 +382,8 @@ class Library:
 def snapshot_text(entry: Entry) -> str:
     """Return the text kept with a bookmark: paragraphs, then captions."""
     return "\n\n".join((*entry.paragraphs, *(f"[{c.label}] {c.text}" for c in entry.captions)))
+
+
+def _asks_new(text: str, filters: Filters | None) -> bool:
+    """Return True when a query wants the new entries only (is:new, or the filter)."""
+    return "is:new" in text.lower() or bool(filters and filters.new_only)

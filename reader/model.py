@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 
@@ -74,6 +75,12 @@ class Entry:
     @property
     def caption_text(self) -> str:
         return "\n".join(c.text for c in self.captions)
+
+    @property
+    def fingerprint(self) -> int:
+        """Return a number for the entry's text as it is now (60 bits of its SHA-1): an entry seen
+        with another fingerprint was edited since."""
+        return int(hashlib.sha1(self.plain_text().encode("utf-8", "surrogatepass")).hexdigest()[:15], 16)
 
     def plain_text(self) -> str:
         """Return headline, paragraphs and captions as readable text."""
@@ -168,11 +175,13 @@ class Hit:
 @dataclass(frozen=True)
 class Filters:
     """What narrows a search besides its text, applied to whatever the text asks (never added to
-    it): entries dated within a range (a year, month or day, either end open), one document."""
+    it): entries dated within a range (a year, month or day, either end open), one document,
+    the new entries only."""
 
     after: str | None = None  # "YYYY", "YYYY-MM" or "YYYY-MM-DD": entries of then or later
     before: str | None = None  # entries of then or earlier
     document: DocRef | None = None
+    new_only: bool = False  # only entries new since the reader last read (as is:new)
 
     @property
     def dated(self) -> bool:

@@ -1,10 +1,11 @@
-"""kill -9 at chosen points of builds, syncs and bookmark writes, over and over: nothing is lost."""
+"""kill -9 at chosen points of builds, syncs and writes of the reader's data: nothing is lost."""
 
 from __future__ import annotations
 
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,7 @@ from reader import defaults
 from reader.bench.generate import generate
 from reader.bookmarks import BookmarkStore
 from reader.library import Library
+from reader.seen import SeenStore
 from tests import oracle
 from tests.conftest import BUNDLED
 from tests.kill_points import ROOT, kill_at
@@ -48,14 +50,16 @@ def test_killed_builds_and_syncs_always_recover(tmp_path, files, points):
         assert lib.search("Kiev OR Kyiv", limit=1).total > 0
 
 
-BOOKMARK = """
+WRITER = """
 import contextlib, sys, time
 from pathlib import Path
 from reader.bookmarks import BookmarkStore
 from reader.model import DocRef
-store = BookmarkStore(Path(sys.argv[1]), "/archive")
-stop_at, inside = int(sys.argv[2]), sys.argv[3] == "inside"
-transaction = BookmarkStore._transaction
+from reader.seen import SeenStore
+kind, stop_at, inside = sys.argv[2], int(sys.argv[3]), sys.argv[4] == "inside"
+Store = BookmarkStore if kind == "bookmarks" else SeenStore
+store = Store(Path(sys.argv[1]), "/archive")
+transaction = Store._transaction
 
 @contextlib.contextmanager
 def pausing(self):
@@ -65,21 +69,30 @@ def pausing(self):
             print("in transaction", flush=True)
             time.sleep(3600)
 
-BookmarkStore._transaction = pausing
+Store._transaction = pausing
 for n in range(stop_at + 1):
-    store.add(f"id{n}", DocRef("d.txt"), "Titel", "Kop", "Tekst " * 50, note=f"notitie {n}")
+    if kind == "bookmarks":
+        store.add(f"id{n}", DocRef("d.txt"), "Titel", "Kop", "Tekst " * 50, note=f"notitie {n}")
+    else:  # an entry seen, as the window marks them: one transaction each
+        store.mark_seen(DocRef(f"blog{n % 3}.txt"), [(f"id{n}", n)])
     print(n, flush=True)
 time.sleep(3600)
 """
 
 
+def _ids(path: Path, kind: str):
+    store = BookmarkStore(path, "/archive") if kind == "bookmarks" else SeenStore(path, "/archive")
+    return store, (store.ids() if kind == "bookmarks" else set(store.state().seen))
+
+
 @pytest.mark.slow
+@pytest.mark.parametrize("kind", ["bookmarks", "reading state"])
 @pytest.mark.parametrize("inside", [False, True], ids=["between-writes", "inside-a-write"])
-def test_killed_bookmark_writes_lose_nothing_committed(tmp_path, inside):
-    path = tmp_path / "bookmarks.sqlite3"
+def test_killed_writes_of_the_readers_data_lose_nothing_committed(tmp_path, kind, inside):
+    path = tmp_path / "store.sqlite3"
     written: set[str] = set()
     for round_, stop_at in enumerate((3, 40, 7, 120)):
-        proc = subprocess.Popen([sys.executable, "-c", BOOKMARK, str(path), str(stop_at),
+        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(path), kind, str(stop_at),
                                  "inside" if inside else "after"], stdout=subprocess.PIPE, text=True,
                                 cwd=ROOT)
         lines = []
@@ -91,9 +104,10 @@ def test_killed_bookmark_writes_lose_nothing_committed(tmp_path, inside):
         proc.stdout.close()
         committed = {f"id{n}" for n in lines} | ({f"id{stop_at}"} if not inside else set())
         written |= committed
-        store = BookmarkStore(path, "/archive")
+        store, ids = _ids(path, kind)
         assert store.recovered is None, round_
-        ids = store.ids()
         assert written <= ids
+        if inside:  # the write that was cut off is not half there: it is not there at all
+            assert f"id{stop_at}" not in ids or f"id{stop_at}" in written
         if inside:  # the write that was cut off is not half there: it is not there at all
             assert f"id{stop_at}" not in ids or f"id{stop_at}" in written

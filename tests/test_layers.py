@@ -64,7 +64,7 @@ def test_dependencies_point_one_way():
 def test_front_ends_use_library_only():
     """The window and the command line never reach behind Library to its index or bookmark store."""
     for rel, text in _sources():
-        if rel.startswith(("reader/ui/", "reader/cli.py")):
+        if rel.startswith(("reader/ui/", "reader/cli/")):
             assert not re.search(r"\b(library|lib)\._?(index|bookmarks)\b", text), rel
             assert not re.search(r"\._(index|bookmarks)\b", text), rel
             assert "searcher(" not in text, rel

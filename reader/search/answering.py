@@ -29,11 +29,12 @@ class Answer:
 
 
 def answer(searcher, prepared: Prepared, q: wq.Query, flt: wq.Query | None, limit: int,
-           sort: str) -> Answer:
-    """Answer a query, narrowed to what the filter query matches (it does not score): from the
-    postings arrays when they can, else with whoosh's matchers."""
-    return _fast_answer(prepared, q, flt, limit, sort) or _whoosh_answer(
-        searcher, prepared, q, flt, limit, sort)
+           sort: str, allowed: np.ndarray | None = None) -> Answer:
+    """Answer a query, narrowed to what the filter query matches (it does not score) and, when
+    given, to the entries whose numbers (the eid column) are `allowed`: from the postings arrays
+    when they can, else with whoosh's matchers."""
+    return _fast_answer(prepared, q, flt, limit, sort, allowed) or _whoosh_answer(
+        searcher, prepared, q, flt, limit, sort, allowed)
 
 
 def by_day(prepared: Prepared, docnums: np.ndarray) -> dict[int, tuple[int, int]]:
@@ -47,13 +48,13 @@ def by_day(prepared: Prepared, docnums: np.ndarray) -> dict[int, tuple[int, int]
 
 
 def _fast_answer(prepared: Prepared, q: wq.Query, flt: wq.Query | None, limit: int,
-                 sort: str) -> Answer | None:
+                 sort: str, allowed: np.ndarray | None) -> Answer | None:
     """Answer from the postings arrays (None when they cannot)."""
     arrays = prepared.arrays
     if arrays is None:
         return None
     try:
-        mask, found = arrays.answer(q, flt, limit, sort)
+        mask, found = arrays.answer(q, flt, limit, sort, allowed)
     except fast.Unsupported:
         return None
     except (IndexError, ValueError) as exc:  # arrays that do not fit the segment: use whoosh
@@ -64,10 +65,12 @@ def _fast_answer(prepared: Prepared, q: wq.Query, flt: wq.Query | None, limit: i
 
 
 def _whoosh_answer(searcher, prepared: Prepared, q: wq.Query, flt: wq.Query | None, limit: int,
-                   sort: str) -> Answer:
+                   sort: str, allowed: np.ndarray | None) -> Answer:
     """Answer with whoosh's matchers (the reference path)."""
     # the set of every match gives the exact total and the variant counts
     matched_docs = doc_ids(searcher, wq.And([q, flt]) if flt is not None else q)
+    if allowed is not None:
+        matched_docs &= set(np.flatnonzero(np.isin(prepared.column("eid"), allowed)).tolist())
     if sort == "date":  # newest first: the smallest keys among the matches, no scoring
         chron = prepared.chron
         found = [(d, 0.0) for d in heapq.nsmallest(max(1, limit), matched_docs, key=chron.__getitem__)]
@@ -75,7 +78,8 @@ def _whoosh_answer(searcher, prepared: Prepared, q: wq.Query, flt: wq.Query | No
         # every match scored: whoosh 2.7.4's top-N collector misses matches at the start of a
         # segment other than the first (tests/test_fast.py found one), so no limit is given
         results = searcher.search(q, limit=None, filter=flt)
-        ranked = sorted(((hit.score, hit.docnum) for hit in results), key=lambda p: (-p[0], p[1]))
+        ranked = sorted(((hit.score, hit.docnum) for hit in results if hit.docnum in matched_docs),
+                        key=lambda p: (-p[0], p[1]))
         found = [(docnum, score) for score, docnum in ranked[:max(1, limit)]]
 
     def within(fieldname: str, text: str) -> int:

@@ -29,7 +29,7 @@ from reader.search.segment_arrays import (
 )
 
 K1, B = 1.2, 0.75  # whoosh's BM25F defaults, which the schema's fields use
-COLUMNS = ("chron", "day", "key")
+COLUMNS = ("chron", "day", "key", "eid", "fingerprint")
 
 
 class Unsupported(Exception):
@@ -106,6 +106,10 @@ class IndexArrays:
             return
         if isinstance(q, wq.Term):
             self._term(q.fieldname, q.text, mask, score, q.boost)
+        elif isinstance(q, wq.Every):  # every document, each scored as whoosh's Every does: 1
+            fresh = ~mask
+            mask[:] = True
+            score[fresh] += q.boost
         elif isinstance(q, wq.Or):
             for child in q.subqueries:
                 self._add(child, mask, score)
@@ -207,15 +211,17 @@ class IndexArrays:
 
     # -- answering ------------------------------------------------------------------------
 
-    def answer(self, q: wq.Query, flt: wq.Query | None, limit: int, sort: str
-               ) -> tuple[np.ndarray, list[tuple[int, float]]]:
-        """Return (the mask of live matches that flt lets through, the top `limit` (docnum, score)
-        pairs); flt narrows, it does not score."""
+    def answer(self, q: wq.Query, flt: wq.Query | None, limit: int, sort: str,
+               allowed: np.ndarray | None = None) -> tuple[np.ndarray, list[tuple[int, float]]]:
+        """Return (the mask of live matches that flt and `allowed` (entry numbers) let through,
+        the top `limit` (docnum, score) pairs); they narrow, they do not score."""
         mask, score = self.matches(q)
         mask &= self.live
         if flt is not None:
             only, _ = self.matches(flt)
             mask &= only
+        if allowed is not None:
+            mask &= np.isin(self.columns["eid"], allowed)
         idx = np.flatnonzero(mask)
         limit = max(1, limit)
         if sort == "date":

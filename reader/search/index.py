@@ -25,7 +25,8 @@ from typing import TypeVar
 from whoosh import index as whoosh_index
 
 from reader.model import DocRef, Filters, Hit, SearchResult
-from reader.search import compat, fast, querying, segment_arrays, updating
+from reader.search import compat, entries, fast, querying, segment_arrays, updating
+from reader.search.entries import EntryTable
 from reader.search.manifest import MANIFEST, IndexDamaged, Manifest
 from reader.search.prepared import Prepared
 from reader.search.updating import IndexBusy, IndexReport, ProgressFn
@@ -247,11 +248,13 @@ class SearchIndex:
 
     def query(self, text: str, variants, limit: int = 20, sort: str = "relevance",
               filters: Filters | None = None, snippets: int | None = None,
-              cancelled: Callable[[], bool] | None = None, timeline: bool | str = False) -> SearchResult:
+              cancelled: Callable[[], bool] | None = None, timeline: bool | str = False,
+              new=None) -> SearchResult:
         """Answer a query; raise IndexDamaged if the index cannot be read.
 
         Only the first `snippets` hits get snippets (None: all); SearchCancelled if cancelled()
-        turns true before the hits are built; timeline: the matches over time too.
+        turns true before the hits are built; timeline: the matches over time too; new: the entry
+        numbers is:new lets through (catchup.CatchUp.new_eids).
         """
 
         def ask(reader: _Reader | None) -> SearchResult:
@@ -259,7 +262,7 @@ class SearchIndex:
                 return SearchResult(text, 0, (), message="The index is not built yet.", partial=True)
             try:
                 result = querying.run(reader.searcher, text, variants, reader.prepared, limit, sort,
-                                      filters, snippets, cancelled, timeline)
+                                      filters, snippets, cancelled, timeline, new)
             except RecursionError:
                 return SearchResult(text, 0, (), message="The query is too complex; simplify it.")
             return replace(result, partial=True) if reader.identity.directory == self.partial else result
@@ -278,10 +281,10 @@ class SearchIndex:
 
         return self._read(fill)
 
-    def matching_ids(self, text: str, variants, document: DocRef) -> set[str]:
+    def matching_ids(self, text: str, variants, document: DocRef, new=None) -> set[str]:
         """Return the ids of a document's entries that match a query."""
         return self._read(lambda r: querying.matching_ids(r.searcher, text, variants, r.prepared,
-                                                          document) if r else set())
+                                                          document, new) if r else set())
 
     def arrays_in_use(self) -> bool:
         """Return True when queries are answered from the postings arrays (else by whoosh's matchers)."""
@@ -297,6 +300,29 @@ class SearchIndex:
         def find(reader: _Reader | None) -> DocRef | None:
             fields = reader.searcher.document(id=entry_id) if reader else None
             return DocRef.from_token(fields["doc"]) if fields else None
+
+        return self._read(find)
+
+    def entry_table(self) -> EntryTable:
+        """Return every live entry as arrays (its document, id, fingerprint), worked out once per
+        index generation."""
+
+        def table(reader: _Reader | None) -> EntryTable:
+            if reader is None:
+                return entries.entry_table_of_nothing()
+            if reader.prepared.entries is None:
+                reader.prepared.entries = entries.entry_table(reader.searcher, reader.prepared)
+            return reader.prepared.entries
+
+        return self._read(table)
+
+    def hits_of(self, entry_ids: list[str]) -> list[Hit]:
+        """Return the entries of these ids as hits (their snippets their opening), in that order;
+        ids the index does not hold are left out."""
+
+        def find(reader: _Reader | None) -> list[Hit]:
+            stored = [reader.searcher.document(id=e) for e in entry_ids] if reader else []
+            return [querying.make_hit(s, 0.0, ()) for s in stored if s]
 
         return self._read(find)
 

@@ -29,6 +29,7 @@ class Prepared:
         self._keymap: dict[str, list[str]] | None = None
         self._chron: list[int] | None = None
         self._columns: dict[str, np.ndarray] = {}
+        self.entries = None  # the searcher's EntryTable (search/entries.py), made when first asked
 
     @property
     def arrays(self) -> fast.IndexArrays | None:

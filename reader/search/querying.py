@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 from whoosh import query as wq
 
 from reader import dates, timelines
@@ -214,6 +215,8 @@ def _compiled(searcher, text: str, variants: Variants, prepared: Prepared, filte
     parsed = syntax.parse(text)
     ctx = _Context(searcher, searcher.reader(), variants, prepared, notes=list(parsed.notes))
     q = _compile(parsed.node, ctx) if parsed.node is not None else None
+    if parsed.node is None and parsed.flags:  # is:new alone: every entry, narrowed to the new
+        q = wq.Every()
     flt = _filter(filters, ctx) if filters is not None else None
     if flt is wq.NullQuery:  # nothing is dated so: nothing can match
         q = None
@@ -236,23 +239,36 @@ def _filter(filters: Filters, ctx: _Context) -> wq.Query | None:
     return (parts[0] if len(parts) == 1 else wq.And(parts)) if parts else None
 
 
-def matching_ids(searcher, text: str, variants: Variants, prepared: Prepared, document: DocRef) -> set[str]:
-    """Return the entry ids of one document that match a query."""
-    _parsed, _ctx, q, flt = _compiled(searcher, text, variants, prepared, Filters(document=document))
+def matching_ids(searcher, text: str, variants: Variants, prepared: Prepared, document: DocRef,
+                 new: np.ndarray | None = None) -> set[str]:
+    """Return the entry ids of one document that match a query (new: the ids, as numbers, of
+    the entries is:new lets through)."""
+    parsed, _ctx, q, flt = _compiled(searcher, text, variants, prepared, Filters(document=document))
     if q is None:
         return set()
-    docs = answering.answer(searcher, prepared, q, flt, 1, "date").docnums()
+    allowed = _allowed(parsed, None, new)
+    docs = answering.answer(searcher, prepared, q, flt, 1, "date", allowed).docnums()
     return {searcher.stored_fields(int(d))["id"] for d in docs}
+
+
+def _allowed(parsed: syntax.Parsed, filters: Filters | None, new: np.ndarray | None) -> np.ndarray | None:
+    """Return the entry numbers a query may find (is:new, or filters.new_only: the new ones), or
+    None for any."""
+    if "new" in parsed.flags or (filters is not None and filters.new_only):
+        return new if new is not None else np.zeros(0, dtype=np.int64)
+    return None
 
 
 def run(searcher, text: str, variants: Variants, prepared: Prepared, limit: int = 20,
         sort: str = "relevance", filters: Filters | None = None, snippets: int | None = None,
-        cancelled: Callable[[], bool] | None = None, timeline: bool | str = False) -> SearchResult:
+        cancelled: Callable[[], bool] | None = None, timeline: bool | str = False,
+        new: np.ndarray | None = None) -> SearchResult:
     """Answer a query, narrowed by its filters; every whoosh object stays inside this call.
 
     Only the first `snippets` hits get a snippet (None: all). If cancelled() is true once the
     matches are known, SearchCancelled is raised instead of building the hits. timeline=True
-    (or a unit: day, week, month) adds the matches over time.
+    (or a unit: day, week, month) adds the matches over time. new: the numbers (schema's
+    entry_number) of the entries is:new lets through.
     """
     parsed, ctx, q, flt = _compiled(searcher, text, variants, prepared, filters)
     if q is None:
@@ -260,7 +276,7 @@ def run(searcher, text: str, variants: Variants, prepared: Prepared, limit: int 
         if not message and not ctx.stem and not ctx.exact and text.strip():
             message = "Nothing to search for."
         return SearchResult(text, 0, (), message=message, terms=_terms(ctx))
-    found = answering.answer(searcher, prepared, q, flt, limit, sort)
+    found = answering.answer(searcher, prepared, q, flt, limit, sort, _allowed(parsed, filters, new))
     if cancelled is not None and cancelled():
         raise SearchCancelled(text)
     terms = _terms(ctx)

@@ -18,7 +18,7 @@ from reader import dates
 from reader.model import Document, Entry
 from reader.search.analysis import ANALYSIS_VERSION, exact_analyzer, stem_analyzer
 
-SCHEMA_VERSION = 7 + 100 * ANALYSIS_VERSION
+SCHEMA_VERSION = 8 + 100 * ANALYSIS_VERSION
 
 
 class PackedPositions(Positions):
@@ -113,7 +113,15 @@ def make_schema() -> Schema:
         # the day an entry belongs to as YYYYMMDD (YYYYMM00 for a month, 0 undated): timelines
         day=COLUMN(NumericColumn("i")),
         key=COLUMN(NumericColumn("B")),  # 1 for a key event
+        # what the reading state needs: the entry's id as a number, and its text's (Entry.fingerprint)
+        eid=COLUMN(NumericColumn("q")),
+        fingerprint=COLUMN(NumericColumn("q")),
     )
+
+
+def entry_number(entry_id: str) -> int:
+    """Return an entry id (12 hexadecimal digits) as the number the index keeps of it."""
+    return int(entry_id, 16)
 
 
 def chron_key(date: str | None, position: int) -> int:
@@ -164,7 +172,8 @@ def entry_fields(doc: Document, with_title: bool = True) -> list[dict]:
             headline=e.headline or "", content=content, body=e.body, captions=captions, exact=content,
             date=_date_terms(day), doc_date=doc.date or "", position=e.position,
             entry=entry_meta(e, doc), chron=chron_key(e.time or doc.date, e.position),
-            day=dates.day_number(day), key=int(e.key_event),
+            day=dates.day_number(day), key=int(e.key_event), eid=entry_number(e.id),
+            fingerprint=e.fingerprint,
         ))
     return rows
 

@@ -173,6 +173,10 @@ class SegmentArrays:
         """Return the rows of the terms that start with prefix."""
         return self._vocab[field].prefix(prefix.encode("utf-8"))
 
+    def rows(self, field: str) -> int:
+        """Return how many terms a field's vocabulary has."""
+        return len(self._vocab[field])
+
     def word(self, field: str, row: int) -> str:
         return self._vocab[field][row].decode("utf-8")
 

@@ -1,8 +1,9 @@
 """The query language: a forgiving parser from what a user types to a small query tree.
 
-Words (all must match), "phrases", OR, -word / NOT, prefix*, word~ (fuzzy) and the fields
-headline:, title:, body:, captions:, date:. It never raises: whatever it had to ignore
-or change is described in `notes`.
+Words (all must match), "phrases", OR, -word / NOT, prefix*, word~ (fuzzy), the fields
+headline:, title:, body:, captions:, date:, and is:new (a flag of the whole query: only entries
+new since the reader last read). It never raises: whatever it had to ignore or change is
+described in `notes`.
 """
 
 from __future__ import annotations
@@ -50,10 +51,14 @@ class Or:
 Node = Word | Phrase | Not | And | Or
 
 
+FLAGS = {"new"}  # is:new
+
+
 @dataclass
 class Parsed:
     node: Node | None
     notes: list[str] = field(default_factory=list)
+    flags: set[str] = field(default_factory=set)  # is:… flags: they narrow the whole query
 
 
 _TOKEN = re.compile(r'\s+|[()]|"[^"]*"?|[^\s()"]+')
@@ -77,6 +82,7 @@ class _Parser:
         self.tokens = tokens
         self.i = 0
         self.notes = notes
+        self.flags: set[str] = set()
         self.atoms = 0
         self.truncated = False
 
@@ -129,6 +135,9 @@ class _Parser:
             negate, tok = True, self.take()
         elif tok.startswith("-") and len(tok) > 1:
             negate, tok = True, tok[1:]
+        if negate and tok.lower().startswith("is:"):
+            self.notes.append(f"'{tok}' cannot be left out; ignored it.")
+            return None
         elif tok.startswith("+") and len(tok) > 1:
             tok = tok[1:]
         elif tok in ("-", "+"):
@@ -149,6 +158,13 @@ class _Parser:
                 self.notes.append("Closed an unmatched '('.")
             return node
         if tok == ")":
+            return None
+        if tok.lower().startswith("is:"):
+            flag = tok[3:].lower()
+            if flag in FLAGS:
+                self.flags.add(flag)
+            else:
+                self.notes.append(f"'{tok}' is not a flag (is:new is); ignored it.")
             return None
         if self.atoms >= MAX_ATOMS:
             if not self.truncated:
@@ -213,7 +229,7 @@ def parse(text: str) -> Parsed:
     if node is not None and _only_negative(node):
         notes.append("Add a word to look for: a query of only excluded words finds nothing.")
         node = None
-    return Parsed(node, list(dict.fromkeys(notes)))
+    return Parsed(node, list(dict.fromkeys(notes)), parser.flags)
 
 
 def _only_negative(node: Node) -> bool:

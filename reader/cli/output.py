@@ -6,7 +6,8 @@ import json
 import sys
 
 from reader import timelines, wording
-from reader.model import LEAD, DocRef, Document, DocumentInfo, Entry, SearchResult, Timeline
+from reader.catchup import Reading
+from reader.model import LEAD, DocRef, Document, DocumentInfo, Entry, Hit, SearchResult, Timeline
 from reader.search import mark
 
 
@@ -75,11 +76,35 @@ def print_result(result: SearchResult) -> None:
         print(f"    {mark(hit.snippet, hit.spans, before, after)}")
 
 
-def document_info_json(info: DocumentInfo) -> dict:
+def document_info_json(info: DocumentInfo, reading: Reading) -> dict:
     """Return the JSON shape of a document in the `documents` list."""
     return {**ref_json(info.ref), "title": info.title, "kind": info.kind, "date": info.date,
             "date_source": info.date_source, "date_note": info.date_note, "entries": info.entries,
-            "source_url": info.source_url}
+            "source_url": info.source_url, "opened": reading.opened, "seen": reading.seen,
+            "new": reading.new}
+
+
+def new_json(info: DocumentInfo, hits: list[Hit], edited: set[str]) -> dict:
+    """Return the JSON shape of one document's new entries (`new --json`)."""
+    return {"document": str(info.ref), "file": info.ref.file, "key": info.ref.key or None,
+            "title": info.title,
+            "entries": [{"id": h.id, "headline": h.headline, "time": h.time, "edited": h.id in edited}
+                        for h in hits]}
+
+
+def print_new(found: list[tuple[DocumentInfo, list[Hit], set[str]]]) -> None:
+    """Print the new entries, grouped by document."""
+    if not found:
+        print("nothing new since you last read")
+        return
+    total = sum(len(hits) for _info, hits, _edited in found)
+    print(f"{wording.count(total, 'new entry', 'new entries')} in {wording.count(len(found), 'document')}")
+    for info, hits, edited in found:
+        print(f"\n{info.title}  [{info.ref}]")
+        for hit in hits:
+            when = wording.when(hit.time) if hit.time else hit.date or "no date"
+            mark = " · edited since you read it" if hit.id in edited else ""
+            print(f"  {hit.id}  {when}  {hit.headline or LEAD}{mark}")
 
 
 def timeline_json(result: SearchResult) -> dict:

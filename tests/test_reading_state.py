@@ -1,0 +1,158 @@
+"""Catching up: what is new since the reader last read, kept in the data dir, shown by the command
+line; on real files: a liveblog that gains entries, a web archive that gains a capture."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from reader import defaults
+from reader.library import Library
+from reader.model import DocRef, Filters
+from reader.seen import SeenStore
+from tests.conftest import BUNDLED, LIVEBLOG, LIVEBLOG_DOC
+from tests.test_cli import run
+from tests.webfixtures import BLOG_URL, CAPTURES, write_captures
+
+
+def _grow(path: Path, headline: str) -> None:
+    """Add an entry at the top of a liveblog in the text layout (newest first)."""
+    text = path.read_text(encoding="utf-8")
+    head, rest = text.split("liveblog gesloten\n\n", 1)
+    path.write_text(f"{head}liveblog gesloten\n\n{headline}\n\nEen nieuwe alinea over {headline.lower()} "
+                    f"die lang genoeg is om een alinea te zijn en met een punt eindigt.\n\n{rest}",
+                    encoding="utf-8")
+
+
+def test_a_new_archive_has_nothing_new_and_no_document_is_opened(library):
+    caught = library.catch_up()
+    assert caught.total == 0 and not any(r.opened for r in caught.documents.values())
+    assert library.search("is:new").total == 0
+
+
+def test_read_part_of_a_liveblog_then_it_grows_then_read_the_rest(library, archive_copy):
+    doc = library.document(LIVEBLOG_DOC)
+    library.mark_seen(LIVEBLOG_DOC, doc.entries[:10])
+    reading = library.catch_up().reading(LIVEBLOG_DOC)
+    assert (reading.opened, reading.seen, reading.new, reading.edited) == (True, 10, 28, 0)
+    assert reading.last_read is not None
+    unread = {e.id for e in doc.entries[10:]}
+    assert {h.id for h in library.search("is:new", limit=100).hits} == unread
+    kiev = library.search("Kiev", limit=100)
+    assert {h.id for h in library.search("Kiev is:new", limit=100).hits} == {h.id for h in kiev.hits} & unread
+    assert library.search("Kiev", limit=100, filters=Filters(new_only=True)).total == len(
+        {h.id for h in kiev.hits} & unread)
+    library.mark_read(LIVEBLOG_DOC)
+    assert library.catch_up().total == 0
+    _grow(archive_copy / LIVEBLOG, "Nieuw bericht uit Kiev")
+    _grow(archive_copy / LIVEBLOG, "Nog een bericht uit Charkov")
+    library.update_index()
+    [(info, hits, edited)] = library.new_entries()
+    assert info.ref == LIVEBLOG_DOC and not edited
+    assert [h.headline for h in hits] == ["Nog een bericht uit Charkov", "Nieuw bericht uit Kiev"]
+    other = DocRef("002_147de22630910095.txt")  # never opened: what it holds is not "new"
+    assert library.catch_up().reading(other).new == 0 and not library.catch_up().reading(other).opened
+    library.mark_seen(LIVEBLOG_DOC, library.document(LIVEBLOG_DOC).entries[:1])
+    assert [h.headline for h in library.new_entries()[0][1]] == ["Nieuw bericht uit Kiev"]
+    library.mark_read(LIVEBLOG_DOC)
+    assert library.new_entries() == [] and library.search("is:new").total == 0
+
+
+def test_a_new_capture_shows_its_new_and_its_edited_update(tmp_path):
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    write_captures(folder / "blog.warc.gz", CAPTURES[:2])
+    lib = Library(folder, tmp_path / "data")
+    lib.update_index()
+    blog = DocRef("blog.warc.gz", BLOG_URL)
+    lib.mark_read(blog)
+    write_captures(folder / "blog.warc.gz", CAPTURES)  # a third capture: u3 added, u2 edited
+    lib.update_index()
+    [(info, hits, edited)] = lib.new_entries()
+    assert [h.headline for h in hits] == ["Corridor bij Marioepol", "Explosies in Kiev"]
+    assert {h.headline for h in hits if h.id in edited} == {"Explosies in Kiev"}
+    reading = lib.catch_up().reading(blog)
+    assert (reading.new, reading.edited, reading.seen) == (2, 1, 1)
+    lib.mark_read(blog)
+    assert lib.new_entries() == []
+
+
+def test_what_was_read_survives_rebuilds_edits_and_a_move_to_another_folder(library, archive_copy):
+    library.mark_read(LIVEBLOG_DOC)
+    library.update_index(rebuild=True)
+    assert library.catch_up().total == 0 and library.catch_up().reading(LIVEBLOG_DOC).opened
+    (archive_copy / "verplaatst").mkdir()
+    shutil.move(archive_copy / LIVEBLOG, archive_copy / "verplaatst" / LIVEBLOG)
+    library.update_index()
+    moved = DocRef(f"verplaatst/{LIVEBLOG}")
+    reading = library.catch_up().reading(moved)
+    assert reading.opened and reading.new == 0 and reading.seen == 38  # (its entry ids changed)
+    _grow(archive_copy / "verplaatst" / LIVEBLOG, "Na de verhuizing")
+    library.update_index()
+    assert [h.headline for h in library.new_entries()[0][1]] == ["Na de verhuizing"]
+
+
+def test_the_reading_state_is_shared_by_processes(library, data_dir):
+    again = Library(library.archive_dir, data_dir, defaults.variant_files(data_dir))
+    before = again.reading_version()
+    library.mark_seen(LIVEBLOG_DOC, library.document(LIVEBLOG_DOC).entries[:5])
+    assert again.reading_version() != before and again.catch_up().reading(LIVEBLOG_DOC).seen == 5
+
+
+def test_a_damaged_reading_state_is_kept_aside_and_a_new_one_started(archive_copy, data_dir):
+    data_dir.mkdir(parents=True)
+    (data_dir / "reading.sqlite3").write_bytes(b"not a database at all " * 100)
+    lib = Library(archive_copy, data_dir)
+    [notice] = lib.notices()
+    assert notice.startswith("The reading state database was damaged")
+    assert "kept as reading.sqlite3.damaged-" in notice
+    assert len(list(data_dir.glob("reading.sqlite3.damaged-*"))) == 1
+    lib.update_index()
+    lib.mark_read(LIVEBLOG_DOC)
+    assert lib.catch_up().reading(LIVEBLOG_DOC).seen == 38
+
+
+def test_the_store_is_versioned_and_written_ahead(tmp_path):
+    store = SeenStore(tmp_path / "r.sqlite3", "/archive")
+    assert store.schema_version() == 1
+    con = sqlite3.connect(tmp_path / "r.sqlite3")
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    con.close()
+
+
+def test_the_command_line_shows_what_is_new_and_marks_read(tmp_path):
+    folder = tmp_path / "archive"
+    shutil.copytree(BUNDLED, folder)
+    data = tmp_path / "data"
+
+    def cli(*args):
+        return run("--archive", str(folder), *args, data_dir=data)
+
+    listed = json.loads(cli("documents", "--json").stdout)
+    assert all((d["opened"], d["seen"], d["new"]) == (False, 0, 0) for d in listed)
+    assert cli("new").stdout.strip() == "nothing new since you last read"
+    assert json.loads(cli("new", "--json").stdout) == []
+    assert "marked 000_d2297999e083d57d.txt read (38 entries not read before)" in cli("read", LIVEBLOG).stdout
+    _grow(folder / LIVEBLOG, "Een nieuw bericht")
+    [found] = json.loads(cli("new", "--json").stdout)
+    assert (found["document"], found["file"], found["key"]) == (LIVEBLOG, LIVEBLOG, None)
+    assert [(e["headline"], e["edited"]) for e in found["entries"]] == [("Een nieuw bericht", False)]
+    blog = next(d for d in json.loads(cli("documents", "--json").stdout) if d["file"] == LIVEBLOG)
+    assert (blog["opened"], blog["seen"], blog["new"]) == (True, 38, 1)
+    assert json.loads(cli("search", "is:new", "--json").stdout)["total"] == 1
+    assert "(1 new)" in cli("documents").stdout
+    assert "1 entry not read before" in cli("read", LIVEBLOG).stdout
+    assert json.loads(cli("new", "--json").stdout) == []
+    refused = run("--archive", str(folder), "read", "nope.txt", data_dir=data, check=False)
+    assert refused.returncode == 2 and "no document nope.txt" in refused.stderr
+
+
+@pytest.mark.parametrize("query, note", [("kiev is:unread", "'is:unread' is not a flag"),
+                                         ("kiev -is:new", "'is:new' cannot be left out")])
+def test_flags_the_query_language_does_not_know_are_named(bundled_library, query, note):
+    result = bundled_library.search(query)
+    assert result.total == bundled_library.search("kiev").total and note in result.message
