@@ -1,9 +1,10 @@
 """Catching up: of the documents the reader opened, which entries are new, or edited since read.
 
-An entry counts as seen when its id was seen with the same text (its fingerprint), or, for a
-file moved to another folder (its entry ids change with its path), when an entry of the same
-file name had this text. A document never opened has nothing new: an archive of 2,000 liveblogs
-does not open as 100,000 unread entries.
+An entry is new when its document was opened before and the entry was neither there then nor
+read since, or its text (its fingerprint) changed since (edited). An entry is matched by its id,
+or, for a file moved to another folder (its entry ids change with its path), by its file name
+and text. A document never opened has nothing new: an archive of 2,000 liveblogs does not open
+as 100,000 unread entries, and opening a long liveblog does not make its old entries new.
 """
 
 from __future__ import annotations
@@ -22,10 +23,20 @@ class Reading:
     """What the reader has seen of one document."""
 
     opened: bool = False
-    seen: int = 0  # entries seen with the text they have now
-    new: int = 0  # entries not seen, or edited since (these counted in `edited` too)
+    seen: int = 0  # entries read, with the text they have now
+    new: int = 0  # entries it gained since it was opened, or edited since (counted in `edited` too)
     edited: int = 0
     last_read: str | None = None  # when the reader last saw an entry of it (UTC)
+
+
+@dataclass(frozen=True)
+class News:
+    """What is new in one document, for its thread: the new entries, those edited since read."""
+
+    opened: bool = False  # opened before: entries not seen are new (else none is)
+    new: frozenset[str] = frozenset()  # ids (edited ones among them)
+    edited: frozenset[str] = frozenset()
+    last_read: str | None = None
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,13 @@ class CatchUp:
         """Return what the reader has seen of a document (nothing, for one never opened)."""
         return self.documents.get(ref, Reading())
 
+    def news(self, ref: DocRef) -> News:
+        """Return what is new in a document."""
+        reading = self.reading(ref)
+        listed = self.new.get(ref, [])
+        return News(reading.opened, frozenset(i for i, _edited in listed),
+                    frozenset(i for i, edited in listed if edited), reading.last_read)
+
     @property
     def total(self) -> int:
         return len(self.new_eids)
@@ -50,10 +68,12 @@ def catch_up(table: EntryTable, state: ReadingState) -> CatchUp:
     state is `state`."""
     if not len(table.eid):
         return CatchUp()
-    seen_ids = np.fromiter((int(i, 16) for i in state.seen), dtype=np.int64, count=len(state.seen))
-    seen_texts = np.fromiter((t for t, _when in state.seen.values()), dtype=np.int64, count=len(state.seen))
+    count = len(state.seen)
+    seen_ids = np.fromiter((int(i, 16) for i in state.seen), dtype=np.int64, count=count)
+    seen_texts = np.fromiter((t for t, _when, _read in state.seen.values()), dtype=np.int64, count=count)
+    read = np.fromiter((r for _t, _when, r in state.seen.values()), dtype=bool, count=count)
     order = np.argsort(seen_ids)
-    seen_ids, seen_texts = seen_ids[order], seen_texts[order]
+    seen_ids, seen_texts, read = seen_ids[order], seen_texts[order], read[order]
     at = np.minimum(np.searchsorted(seen_ids, table.eid), max(len(seen_ids) - 1, 0))
     by_id = (seen_ids[at] == table.eid) if len(seen_ids) else np.zeros(len(table.eid), dtype=bool)
     edited = by_id & (seen_texts[at] != table.fingerprint) if len(seen_ids) else by_id
@@ -61,13 +81,14 @@ def catch_up(table: EntryTable, state: ReadingState) -> CatchUp:
     opened = np.array([ref in state.opened or names[n] in state.opened_names
                        for n, ref in enumerate(table.documents)], dtype=bool)
     in_opened = opened[table.owner]
-    same = by_id & ~edited
+    same = by_id & ~edited  # known (or read) with the text it has now
+    was_read = same & read[at] if len(seen_ids) else same
     for row in np.flatnonzero(in_opened & ~by_id):  # a moved file's entries: by name and text
         if (names[table.owner[row]], int(table.fingerprint[row])) in state.seen_texts:
-            same[row] = True
+            same[row] = was_read[row] = True
     new = in_opened & ~same
     count = len(table.documents)
-    seen_n = np.bincount(table.owner, weights=same, minlength=count)
+    seen_n = np.bincount(table.owner, weights=was_read, minlength=count)
     new_n = np.bincount(table.owner, weights=new, minlength=count)
     edited_n = np.bincount(table.owner, weights=new & edited, minlength=count)
     documents = {ref: Reading(bool(opened[n]), int(seen_n[n]), int(new_n[n]), int(edited_n[n]),

@@ -250,12 +250,19 @@ class Library:
         """Return a value that changes whenever any program changes the reading state."""
         return self._seen.version()
 
-    def mark_opened(self, ref: DocRef) -> None:
-        """Note that the reader opened a document: from now on, entries it gains count as new."""
-        self._seen.mark_opened(ref)
+    def mark_opened(self, ref: DocRef, entries: Iterable[Entry] | None = None) -> None:
+        """Note that the reader opened a document (holding these entries; None: as the index
+        has it): the first time, what it holds is known, and what it gains later is new."""
+        if entries is None:
+            entries = self.document(ref).entries
+        self._seen.mark_opened(ref, [(e.id, e.fingerprint) for e in entries])
 
     def mark_seen(self, ref: DocRef, entries: Iterable[Entry]) -> None:
-        """Note that the reader has seen these entries of a document (with their text now)."""
+        """Note that the reader has seen these entries of a document (with their text now); a
+        document not opened before is opened first (what it holds is known, see mark_opened)."""
+        entries = list(entries)
+        if not self.catch_up().reading(ref).opened:
+            self.mark_opened(ref)
         self._seen.mark_seen(ref, [(e.id, e.fingerprint) for e in entries])
 
     def mark_read(self, ref: DocRef) -> int:

@@ -1,5 +1,9 @@
-"""What the reader has seen: per archive and document, the entries read and what their text was
-then; kept in the data dir beside the bookmarks (SQLite: reader/sqlite_store.py)."""
+"""What the reader has seen: per archive and document, the entries known and read and what their
+text was then; kept in the data dir beside the bookmarks (SQLite: reader/sqlite_store.py).
+
+When the reader first opens a document, what it holds then is noted as known (not read): what
+it gains later is new. An entry shown long enough, or a document marked read, is read.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ MIGRATIONS: list[Migration] = [
         name     TEXT NOT NULL,
         text     INTEGER NOT NULL,
         seen     TEXT NOT NULL,
+        read     INTEGER NOT NULL DEFAULT 1,
         PRIMARY KEY (archive, entry_id)
     );
     CREATE INDEX seen_by_name ON seen (archive, name, text);
@@ -48,7 +53,8 @@ class ReadingState:
 
     opened: frozenset[DocRef] = frozenset()  # documents the reader has opened
     opened_names: frozenset[str] = frozenset()  # and their names (name_of), to follow a move
-    seen: dict[str, tuple[int, str]] = field(default_factory=dict)  # entry id -> (its text, when)
+    # entry id -> (its text then, when, read): known since its document was opened, or read
+    seen: dict[str, tuple[int, str, bool]] = field(default_factory=dict)
     seen_texts: frozenset[tuple[str, int]] = frozenset()  # (name, text): an entry of a moved file
     last_read: dict[DocRef, str] = field(default_factory=dict)  # when each document was last read
 
@@ -60,11 +66,16 @@ class SeenStore(SqliteStore):
     WHAT = "reading state"
     ERROR = ReadingError
 
-    def mark_opened(self, ref: DocRef) -> None:
-        """Note that the reader opened a document (its later entries count as new)."""
+    def mark_opened(self, ref: DocRef, entries: Iterable[tuple[str, int]]) -> None:
+        """Note that the reader opened a document holding these entries ((id, fingerprint)
+        pairs): the first time, they are noted as known, so that what it gains later is new."""
+        when, token, name = now(), ref.token(), name_of(ref)
         with self._transaction() as con:
-            con.execute("INSERT OR IGNORE INTO opened VALUES (?, ?, ?, ?)",
-                        (self.archive, ref.token(), name_of(ref), now()))
+            first = con.execute("INSERT OR IGNORE INTO opened VALUES (?, ?, ?, ?)",
+                                (self.archive, token, name, when)).rowcount
+            if first:
+                con.executemany("INSERT OR IGNORE INTO seen VALUES (?, ?, ?, ?, ?, ?, 0)",
+                                [(self.archive, i, token, name, text, when) for i, text in entries])
 
     def mark_seen(self, ref: DocRef, entries: Iterable[tuple[str, int]]) -> None:
         """Note entries of a document as seen, with their text now ((id, Entry.fingerprint) pairs),
@@ -73,22 +84,22 @@ class SeenStore(SqliteStore):
         rows = [(self.archive, entry_id, token, name, text, when) for entry_id, text in entries]
         with self._transaction() as con:
             con.execute("INSERT OR IGNORE INTO opened VALUES (?, ?, ?, ?)", (self.archive, token, name, when))
-            con.executemany("INSERT INTO seen VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (archive, entry_id) "
+            con.executemany("INSERT INTO seen VALUES (?, ?, ?, ?, ?, ?, 1) ON CONFLICT (archive, entry_id) "
                             "DO UPDATE SET document=excluded.document, name=excluded.name, "
-                            "text=excluded.text, seen=excluded.seen", rows)
+                            "text=excluded.text, seen=excluded.seen, read=1", rows)
 
     def state(self) -> ReadingState:
         """Return everything the reader has seen of this archive."""
         with self._connect() as con:
             opened = con.execute("SELECT document, name FROM opened WHERE archive=?",
                                  (self.archive,)).fetchall()
-            seen = con.execute("SELECT entry_id, document, name, text, seen FROM seen WHERE archive=?",
+            seen = con.execute("SELECT entry_id, document, name, text, seen, read FROM seen WHERE archive=?",
                                (self.archive,)).fetchall()
         last: dict[str, str] = {}
         by_id: dict[str, tuple[int, str]] = {}
         texts = set()
-        for entry_id, document, name, text, when in seen:
-            by_id[entry_id] = (text, when)
+        for entry_id, document, name, text, when, read in seen:
+            by_id[entry_id] = (text, when, bool(read))
             texts.add((name, text))
             if when > last.get(document, ""):
                 last[document] = when

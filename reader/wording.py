@@ -62,3 +62,12 @@ def captures(dates: tuple[str, ...]) -> str:
     if first.startswith(day + " ") and ":" in clock:
         return f"{len(dates)} captures, {first}–{clock} UTC"
     return f"{len(dates)} captures, {first} to {last} UTC"
+
+
+def local_when(utc: str) -> str:
+    """Return a moment the program noted (ISO 8601, UTC) in the reader's own clock: "2 Dec 2026 21:14"."""
+    try:
+        moment = datetime.fromisoformat(utc.strip().replace("Z", "+00:00")).astimezone()
+    except ValueError:
+        return utc
+    return f"{moment.day} {moment:%b %Y %H:%M}"

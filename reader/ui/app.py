@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from reader import defaults
 from reader.library import Library
 from reader.ui.bookmarking import Bookmarks
+from reader.ui.catching_up import CatchingUp
 from reader.ui.controller import Controller
 from reader.ui.display import display_problem
 from reader.ui.main_window import MainWindow
@@ -46,8 +47,9 @@ def build_window(archive_dir: Path | None, data_dir: Path) -> MainWindow:
     tasks = TaskRunner()
     controller = Controller(library, tasks, lambda folder: make_library(folder, data_dir))
     bookmarks = Bookmarks(library, tasks)
-    window = MainWindow(controller, bookmarks, tasks, settings, defaults.RESOURCES / "icons")
-    for child in (tasks, controller, bookmarks):
+    catching = CatchingUp(library, tasks)
+    window = MainWindow(controller, bookmarks, catching, tasks, settings, defaults.RESOURCES / "icons")
+    for child in (tasks, controller, bookmarks, catching):
         child.setParent(window)
     window.setWindowIcon(window.window_icon())
     return window

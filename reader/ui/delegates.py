@@ -40,7 +40,7 @@ class DocumentDelegate(RichDelegate):
     def cache_key(self, doc) -> object:
         if isinstance(doc, MonthHeader):
             return doc
-        return (doc, self._model.bookmark_counts.get(doc.ref, 0))
+        return (doc, self._model.bookmark_counts.get(doc.ref, 0), self._model.new_counts.get(doc.ref, 0))
 
     def framed(self, index: QModelIndex) -> bool:
         return not isinstance(self.item(index), MonthHeader)
@@ -73,8 +73,12 @@ class DocumentDelegate(RichDelegate):
             bits.append(f"★ {marks}")
         if doc.key_events:
             bits.append(f"<span style='color:{ACCENT}'>◆ {doc.key_events}</span>")
+        new = self._model.new_counts.get(doc.ref, 0)
+        if new:  # bold, like an unread feed
+            bits.insert(0, f"<b style='color:{NEW}'>● {html.escape(wording.count(new, 'new', 'new'))}</b>")
         meta = " · ".join(bits)
-        return (f"<div style='font-weight:600'>{html.escape(self._elided(doc.title))}</div>"
+        weight = 800 if new else 600
+        return (f"<div style='font-weight:{weight}'>{html.escape(self._elided(doc.title))}</div>"
                 f"<div style='color:{muted(palette)}; font-size:small'>{meta}</div>")
 
     def _elided(self, title: str) -> str:
@@ -107,6 +111,7 @@ class HitDelegate(RichDelegate):
 
 
 ACCENT = "#c0392b"  # key events and pinned entries
+NEW = "#1f7a4d"  # what is new since the reader last read
 
 
 def entry_line(entry: Entry) -> str:
@@ -135,10 +140,12 @@ class EntryDelegate(RichDelegate):
         return STAR
 
     def cache_key(self, entry: Entry) -> object:
-        return (entry, self.terms_version)
+        return (entry, self.terms_version, self._model.news_of(entry.id))
 
     def blocks(self, entry: Entry) -> list[tuple[str, float, int]]:
-        out = [(entry_line(entry), SMALL, 2)] if entry_line(entry) else []
+        state, divider = self._model.news_of(entry.id)
+        out = [(divider, SMALL, 8)] if divider else []
+        out += [(entry_line(entry) or state or "", SMALL, 2)] if entry_line(entry) or state else []
         out += [(entry.headline, LARGE, 6)] if entry.headline else []
         out += [(p, 1.0, 8) for p in entry.paragraphs]
         out += [(f"{c.label}  {c.text}", SMALL, 6) for c in entry.captions]
@@ -154,13 +161,17 @@ class EntryDelegate(RichDelegate):
 
         parts = []
         grey = muted(palette)
-        line = entry_line(entry)
-        if entry.key_event or entry.pinned:
-            flag = " · ".join(f for f, on in (("◆ KEY EVENT", entry.key_event), ("▲ PINNED", entry.pinned))
-                              if on)
-            line = f"<b style='color:{ACCENT}'>{flag}</b>" + (f" · {html.escape(line)}" if line else "")
-        elif line:
-            line = html.escape(line)
+        state, divider = self._model.news_of(entry.id)
+        if divider:
+            parts.append(f"<p style='margin:0 0 8px 0; font-size:small; font-weight:700; color:{NEW}'>"
+                         f"━━━ {html.escape(divider)} ━━━</p>")
+        line = html.escape(entry_line(entry))
+        flags = [f for f, on in (("◆ KEY EVENT", entry.key_event), ("▲ PINNED", entry.pinned)) if on]
+        if flags:
+            line = f"<b style='color:{ACCENT}'>{' · '.join(flags)}</b>" + (f" · {line}" if line else "")
+        if state:
+            news = "● NEW" if state == "new" else "✎ EDITED SINCE YOU READ IT"
+            line = f"<b style='color:{NEW}'>{news}</b>" + (f" · {line}" if line else "")
         if line:
             parts.append(f"<p style='margin:0 0 3px 0; font-size:small; color:{grey}'>{line}</p>")
         if entry.headline:

@@ -100,6 +100,14 @@ def ask_date(parent: QWidget, doc: Document) -> str | None:
     return text.strip() if ok else None
 
 
+def confirm_rebuild(parent: QWidget) -> bool:
+    """Ask whether to build the index again from every file; return True for yes."""
+    answer = QMessageBox.question(
+        parent, "Rebuild Index", "Build the search index again from every file of the archive?\n\n"
+        "Searching works on what is indexed so far while it runs; bookmarks and what you read are kept.")
+    return answer == QMessageBox.StandardButton.Yes
+
+
 def show_about(parent: QWidget, archive_dir: Path, data_dir: Path) -> None:
     """Name the program, its promise, and the folders in use."""
     from reader import __version__

@@ -15,7 +15,7 @@ from reader.text import fold
 from reader.ui import plain_text
 from reader.ui.models import BookmarkedRole, ItemRole, _Index, _ListModel
 
-ORDERS = ("newest", "oldest", "title")
+ORDERS = ("newest", "oldest", "title", "new")
 UNDATED = "undated"
 
 
@@ -36,12 +36,15 @@ class MonthHeader:
         return f"{date.fromisoformat(self.month + '-01'):%B %Y}"
 
 
-def document_key(doc: DocumentInfo, order: str) -> tuple:
-    """Return the sort key of a document: by date (undated last) then title, or by title."""
+def document_key(doc: DocumentInfo, order: str, new: int = 0) -> tuple:
+    """Return the sort key of a document: by date (undated last) then title, by title, or by
+    how many new entries it has (most first, then newest)."""
     day = dates.day_number(doc.date)
     title = fold(doc.title)
     if order == "title":
         return (title, -day, doc.ref)
+    if order == "new":
+        return (new == 0, -new, -day, title, doc.ref)
     return (day == 0, -day if order == "newest" else day, title, doc.ref)
 
 
@@ -66,7 +69,8 @@ class DocumentListModel(_ListModel):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.bookmark_counts: dict[str, int] = {}
+        self.bookmark_counts: dict[DocRef, int] = {}
+        self.new_counts: dict[DocRef, int] = {}  # new entries since the reader last read
         self.order = "newest"
         self.needle = ""
         self.date_range: tuple[str, str] | None = None
@@ -75,7 +79,7 @@ class DocumentListModel(_ListModel):
         self._keys: list[tuple] = []  # sort keys of the shown rows
 
     def grouped(self) -> bool:
-        return self.order != "title"
+        return self.order in ("newest", "oldest")
 
     def set_items(self, items: Sequence[DocumentInfo]) -> None:
         """Replace the whole list (it is filtered and sorted here)."""
@@ -101,7 +105,7 @@ class DocumentListModel(_ListModel):
                     self.dataChanged.emit(self.index(header), self.index(header))
                 if month in self.folded:
                     continue
-            self._insert(document_key(doc, self.order), doc)
+            self._insert(document_key(doc, self.order, self.new_counts.get(doc.ref, 0)), doc)
 
     def _insert(self, key: tuple, item) -> None:
         row = bisect.bisect(self._keys, key)
@@ -141,7 +145,7 @@ class DocumentListModel(_ListModel):
         self._refill()
 
     def set_order(self, order: str) -> None:
-        """Order by "newest", "oldest" (undated last, then by title) or "title"."""
+        """Order by "newest", "oldest" (undated last, then by title), "title" or "new"."""
         self.order = order
         self._refill()
 
@@ -161,8 +165,8 @@ class DocumentListModel(_ListModel):
         return True
 
     def _refill(self) -> None:
-        shown = sorted(((document_key(d, self.order), d) for d in self._all if self._accepts(d)),
-                       key=lambda pair: pair[0])
+        shown = sorted(((document_key(d, self.order, self.new_counts.get(d.ref, 0)), d)
+                        for d in self._all if self._accepts(d)), key=lambda pair: pair[0])
         if self.grouped():
             counts: dict[str, int] = {}
             for _key, doc in shown:
@@ -174,10 +178,26 @@ class DocumentListModel(_ListModel):
         self._keys = [k for k, _ in shown]
         super().set_items([d for _, d in shown])
 
-    def set_bookmark_counts(self, counts: dict[str, int]) -> None:
+    def set_bookmark_counts(self, counts: dict[DocRef, int]) -> None:
         """Set how many bookmarks each document has."""
         self.bookmark_counts = dict(counts)
         self._changed_all()
+
+    def set_new_counts(self, counts: dict[DocRef, int]) -> None:
+        """Set how many new entries each document has (re-sorted when ordered by them)."""
+        counts = {ref: n for ref, n in counts.items() if n}
+        if counts == self.new_counts:
+            return
+        self.new_counts = counts
+        if self.order == "new":
+            self._refill()
+        else:
+            self._changed_all()
+
+    def documents_in_order(self) -> list[DocumentInfo]:
+        """Return every document the filter lets through, in the list's order (folded ones too)."""
+        return sorted((d for d in self._all if self._accepts(d)),
+                      key=lambda d: document_key(d, self.order, self.new_counts.get(d.ref, 0)))
 
     def listed(self) -> list[DocumentInfo]:
         """Return the documents in the list's rows, in order (headings left out)."""

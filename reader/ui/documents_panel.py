@@ -13,7 +13,7 @@ from reader.ui.layout import card_list, lay_out_panel, wire_choosing
 from reader.ui.models import ItemRole
 from reader.ui.timeline import TimelineStrip
 
-ORDER_NAMES = ("Newest first", "Oldest first", "Title A–Z")
+ORDER_NAMES = ("Newest first", "Oldest first", "Title A–Z", "With new entries first")
 
 
 class DocumentsPanel(QWidget):
@@ -126,11 +126,18 @@ class DocumentsPanel(QWidget):
         self.view.viewport().update()
         self.view.scrollTo(index)
 
-    def set_bookmark_counts(self, counts: dict[str, int]) -> None:
+    def set_bookmark_counts(self, counts: dict[DocRef, int]) -> None:
         """Show how many bookmarks each document has."""
         self.model.set_bookmark_counts(counts)
         self.view.itemDelegate().clear_cache()
         self.view.doItemsLayout()
+
+    def set_new_counts(self, counts: dict[DocRef, int]) -> None:
+        """Show how many new entries each document has (the current one stays current)."""
+        current = self.current()
+        self.model.set_new_counts(counts)
+        if current is not None and self.current() != current:
+            self.select(current)
 
     def order_index(self) -> int:
         return self.order.currentIndex()

@@ -27,16 +27,19 @@ from reader.model import Bookmark, DocRef, Document, DocumentInfo, Entry, Filter
 from reader.ui import dialogs, menus, plain_text, window_state
 from reader.ui.bookmarking import Bookmarks, BookmarkState
 from reader.ui.bookmarks_panel import BookmarksPanel
+from reader.ui.catching_up import CatchingUp
 from reader.ui.controller import Controller
 from reader.ui.documents_panel import DocumentsPanel
 from reader.ui.entry_actions import EntryActions
 from reader.ui.menus import DOCUMENTS, RESULTS
+from reader.ui.news_actions import NewsActions
 from reader.ui.reading_pane import ReadingPane
 from reader.ui.results_panel import ResultsPanel
 from reader.ui.search_bar import SearchBar
 from reader.ui.status_bar import IndexStatus
 from reader.ui.tasks import TaskRunner
 from reader.ui.theme import apply_theme
+from reader.ui.whats_new_panel import WhatsNewPanel
 
 KEEP = object()  # open_document(ref, KEEP): at the entry the reader is at when it is shown
 
@@ -44,7 +47,7 @@ KEEP = object()  # open_document(ref, KEEP): at the entry the reader is at when 
 class MainWindow(QMainWindow):
     """Liveblog Reader's window over the controller's Library."""
 
-    def __init__(self, controller: Controller, bookmarks: Bookmarks, tasks: TaskRunner,
+    def __init__(self, controller: Controller, bookmarks: Bookmarks, catching: CatchingUp, tasks: TaskRunner,
                  settings: QSettings, icons: Path | None = None):
         super().__init__()
         self.controller, self.bookmarks, self.tasks, self.settings = controller, bookmarks, tasks, settings
@@ -59,6 +62,8 @@ class MainWindow(QMainWindow):
         self.entries = EntryActions(self, self.pane, self.results, self.marks_panel, bookmarks, tasks,
                                     settings)
         self.entries.status.connect(self.show_status)
+        self.news = NewsActions(self, catching)
+        self.news.status.connect(self.show_status)
         self.theme_actions = menus.build(self)
         self._connect()
         self._restore()
@@ -79,6 +84,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.documents, "Documents")
         self.tabs.addTab(self.results, "Results")
         self.tabs.addTab(self.marks_panel, "Bookmarks")
+        self.whats_new = WhatsNewPanel()
+        self.tabs.addTab(self.whats_new, "What's New")
         self.pane = ReadingPane()
         self.splitter = QSplitter()
         self.splitter.addWidget(self.tabs)
@@ -153,6 +160,7 @@ class MainWindow(QMainWindow):
         """List the documents, bring the index up to date and load the bookmarks."""
         self.controller.start()
         self.refresh_bookmarks()
+        self.news.catching.refresh()
 
     def choose_archive(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Open Archive Folder", str(self.library.archive_dir))
@@ -227,7 +235,8 @@ class MainWindow(QMainWindow):
             self.pane.show_placeholder(f"This file cannot be read: {doc}")
             return
         if self.pane.document != doc:  # a sync that did not touch it leaves the reader's place
-            self.pane.show_document(doc, entry_id)
+            self.pane.show_document(doc, entry_id, self.news.news(ref))
+            self.news.opened(doc)
             if self.result is not None:
                 self.controller.request_marks(self.result.query, ref)
         elif entry_id:
@@ -299,17 +308,13 @@ class MainWindow(QMainWindow):
 
     def confirm_rebuild(self) -> None:
         """Ask, then rebuild the index from the archive's files (progress and outcome in the status bar)."""
-        answer = QMessageBox.question(
-            self, "Rebuild Index",
-            "Build the search index again from every file of the archive?\n\n"
-            "Searching works on what is indexed so far while it runs; bookmarks are kept.")
-        if answer == QMessageBox.StandardButton.Yes:
+        if dialogs.confirm_rebuild(self):
             self.show_status("Rebuilding the index…")
             self.controller.rebuild()
 
     def show_tab(self, index: int) -> None:
         self.tabs.setCurrentIndex(index)
-        (self.documents.view, self.results.view, self.marks_panel.view)[index].setFocus()
+        self.tabs.currentWidget().view.setFocus()
 
     def show_shortcuts(self) -> None:
         dialogs.show_shortcuts(self, self._menu_actions())

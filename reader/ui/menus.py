@@ -10,7 +10,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from reader.ui import dialogs
 from reader.ui.theme import THEMES
 
-DOCUMENTS, RESULTS, BOOKMARKS = range(3)
+DOCUMENTS, RESULTS, BOOKMARKS, WHATS_NEW = range(4)
 
 
 def _action(window, menu, text: str, slot, shortcut=None, context=None) -> QAction:
@@ -57,6 +57,9 @@ def build(w) -> QActionGroup:
         view.addActions([bookmark, note, copy_selected, export])
 
     document = bar.addMenu("&Document")
+    _action(w, document, "&Next New Entry", w.news.next_new, "N")
+    _action(w, document, "Mark as &Read", w.news.mark_read, "Shift+A")
+    document.addSeparator()
     _action(w, document, "Set &Date…", w.ask_document_date)
     _action(w, document, "&Clear the Date I Set", w.clear_document_date)
 
@@ -64,6 +67,7 @@ def build(w) -> QActionGroup:
     _action(w, view, "&Documents", partial(w.show_tab, DOCUMENTS), "Ctrl+1")
     _action(w, view, "&Results", partial(w.show_tab, RESULTS), "Ctrl+2")
     _action(w, view, "&Bookmarks", partial(w.show_tab, BOOKMARKS), "Ctrl+3")
+    _action(w, view, "&What's New", partial(w.show_tab, WHATS_NEW), "Ctrl+4")
     view.addSeparator()
     _action(w, view, "Next Match", partial(pane.step_match, True), QKeySequence.StandardKey.FindNext)
     _action(w, view, "Previous Match", partial(pane.step_match, False),

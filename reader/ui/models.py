@@ -84,6 +84,19 @@ class EntryListModel(_ListModel):
         super().__init__(parent)
         self.marked: frozenset[str] = frozenset()  # ids of the entries that match the query
         self.bookmarked: set[str] = set()
+        self.new: frozenset[str] = frozenset()  # new since the reader last read (edited ones too)
+        self.edited: frozenset[str] = frozenset()
+        self.divider: tuple[str, str] | None = None  # (entry id, text): "New since you last read"
+
+    def set_news(self, new: frozenset[str], edited: frozenset[str], divider: tuple[str, str] | None) -> None:
+        """Set which entries are new or edited since read, and where the divider goes."""
+        self.new, self.edited, self.divider = new, edited, divider
+        self._changed_all()
+
+    def news_of(self, entry_id: str) -> tuple[str | None, str | None]:
+        """Return ("new" | "edited" | None, the divider's text above it or None)."""
+        state = "edited" if entry_id in self.edited else "new" if entry_id in self.new else None
+        return state, self.divider[1] if self.divider and self.divider[0] == entry_id else None
 
     def set_marks(self, marked: Iterable[str]) -> None:
         """Set which entries match the query."""

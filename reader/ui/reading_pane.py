@@ -18,10 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from reader import wording
+from reader.catchup import News
 from reader.model import Document, Entry
 from reader.ui import plain_text
 from reader.ui.delegates import EntryDelegate
 from reader.ui.models import EntryListModel, ItemRole
+from reader.ui.seen_tracker import SeenTracker
 
 ZOOM_STEPS = (0.8, 0.9, 1.0, 1.1, 1.25, 1.4, 1.6, 1.8, 2.0)
 
@@ -53,10 +55,12 @@ class ReadingPane(QWidget):
 
     bookmark_toggled = Signal(object)  # Entry
     order_changed = Signal(bool)  # newest first
+    entries_seen = Signal(object, object)  # DocRef, list[Entry]: in view long enough to be read
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.document: Document | None = None
+        self.news = News()  # what is new in the document shown, as it was when it was opened
         self.newest_first = True
         self.zoom = 1.0
         self.base_point_size = QGuiApplication.font().pointSizeF() or 10.0
@@ -87,6 +91,8 @@ class ReadingPane(QWidget):
         self.view.setUniformItemSizes(False)
         self.view.setWordWrap(True)
         self.view.verticalScrollBar().setSingleStep(24)
+        self.tracker = SeenTracker(self.view, parent=self)
+        self.tracker.seen.connect(self._seen)
 
         top = QHBoxLayout()
         top.addWidget(self.header, 1)
@@ -104,14 +110,16 @@ class ReadingPane(QWidget):
     def show_placeholder(self, text: str) -> None:
         """Show a message instead of a document."""
         self.document = None
+        self.tracker.stop()
         self.header.setWordWrap(True)
         self.header.setToolTip("")
         self.header.setText(f"<p style='font-size:large'>{html.escape(text)}</p>")
         self._update_order_button()
         self.model.set_items(())
 
-    def show_document(self, doc: Document, entry_id: str | None = None) -> None:
-        """Show a document as a thread; scroll to and select entry_id if given.
+    def show_document(self, doc: Document, entry_id: str | None = None, news: News | None = None) -> None:
+        """Show a document as a thread; scroll to and select entry_id if given, else to what is
+        new since the reader last read (news), where a divider says so.
 
         The marks of matching entries belong to the document shown before: they are cleared
         until set_marks brings this one's.
@@ -119,6 +127,7 @@ class ReadingPane(QWidget):
         if self.document is None or self.document.ref != doc.ref:
             self.model.set_marks(())
         self.document = doc
+        self.news = news or News()
         kind = "Liveblog" if doc.kind == "liveblog" else "Article"
         when = doc.date or "date unknown"
         if doc.date and doc.date_source in ("path", "capture", "text"):
@@ -142,11 +151,44 @@ class ReadingPane(QWidget):
         self.header.setToolTip(plain_text.tooltip(doc.title + note))
         self._update_order_button()
         self._fill()
+        divider = self.model.divider
         if entry_id:
             self.go_to(entry_id)
+        elif divider:
+            self.go_to(divider[0])
         elif self.model.rowCount():
             self.view.setCurrentIndex(self.model.index(0))
             self.view.scrollToTop()
+        self.tracker.follow({e.id for e in doc.entries})  # (each card is noted read once, when read)
+
+    def add_news(self, news: News) -> None:
+        """Mark what became new while the document is shown (what was marked stays marked)."""
+        if self.document is None or (news.new <= self.news.new and news.edited <= self.news.edited):
+            return
+        self.news = News(True, self.news.new | news.new, self.news.edited | news.edited,
+                         self.news.last_read or news.last_read)
+        self._refill_keeping_place()
+
+    def forget_news(self) -> None:
+        """Take away the marks of what was new (the document was marked read)."""
+        self.news = News(opened=True)
+        self._refill_keeping_place()
+        self.tracker.stop()
+
+    def _seen(self, entries: list) -> None:
+        if self.document is not None:
+            self.entries_seen.emit(self.document.ref, entries)
+
+    def next_new(self) -> bool:
+        """Move to the next new entry after the current one (in display order); False if none."""
+        current = self.view.currentIndex().row()
+        row = next((r for r, e in enumerate(self.model.items) if r > current and e.id in self.news.new), -1)
+        return row >= 0 and self.go_to(self.model.items[row].id)
+
+    def first_new(self) -> bool:
+        """Move to the first new entry (in display order); False if none."""
+        row = next((r for r, e in enumerate(self.model.items) if e.id in self.news.new), -1)
+        return row >= 0 and self.go_to(self.model.items[row].id)
 
     def _show_header(self) -> None:
         """Show the document's title on one line (elided to the pane's width) over its details."""
@@ -176,6 +218,10 @@ class ReadingPane(QWidget):
         if self.key_only.isChecked() and not self.key_only.isHidden():
             entries = [e for e in entries if e.key_event]
         self.model.set_items(tuple(entries))
+        news = self.news
+        first = next((e.id for e in entries if e.id in news.new), None) if news.opened else None
+        since = f"New since you last read ({wording.local_when(news.last_read)})" if news.last_read else "New"
+        self.model.set_news(news.new, news.edited, (first, since) if first else None)
 
     def _refill_keeping_place(self) -> None:
         current = self.current_entry()
