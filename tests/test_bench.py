@@ -22,5 +22,8 @@ def test_bench_generate_and_run(tmp_path, capsys):
         assert data["queries"][cls]["repeated"]["n"] == 5 * len(QUERIES[cls])
     typed = data["window"]["type_to_paint"]
     assert typed["n"] > 0 and 0 < typed["p50_ms"] <= typed["p95_ms"]
+    reading = data["reading"]
+    assert reading["new_entries"] == min(data["files"], 20) and reading["entries_known"] > 0
     printed = capsys.readouterr().out
     assert "| query: fuzzy |" in printed and "typing → results painted" in printed
+    assert "catching up: `new`" in printed

@@ -18,6 +18,7 @@ from reader import archive, defaults
 from reader.bench.formats import bench_formats
 from reader.bench.generate import generate
 from reader.bench.queries import all_classes, bench_fts5, bench_queries, percentiles
+from reader.bench.reading import bench_reading
 from reader.search.workers import worker_count
 
 SIZES = {"full": (2000, 50), "small": (200, 50), "tiny": (20, 50)}
@@ -167,6 +168,8 @@ def run(size: str, runs: int, out: Path) -> dict:
         r["fts5"] = bench_fts5(folder, repeats=5)
         r["growth"] = bench_growth(work, folder, files * entries, GROWTH[size], runs)
         r["formats"] = bench_formats(work, files=min(files, 200), entries=entries, runs=runs)
+        r["reading"] = bench_reading(folder, work / "data-0", work, runs,
+                                     lambda data: _child(WINDOW, str(folder), str(data)))  # (grows files)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -242,6 +245,15 @@ def table(r: dict) -> str:
                      f"{f['page_1mb_ms']:.0f} ms ({f['page_bytes'] / 1e6:.1f} MB)", ""))
         rows.append(("formats: a 1 MB ticker page (no structured data) parsed",
                      f"{f['ticker_1mb_ms']:.0f} ms ({f['ticker_bytes'] / 1e6:.1f} MB)", ""))
+    if "reading" in r:
+        g = r["reading"]
+        rows.append((f"catching up: window listed, with / without a reading state "
+                     f"({g['entries_known']:,} entries of {g['documents']:,} documents read)",
+                     f"{g['window_listed_s']:.2f} / {g['window_listed_without_s']:.2f} s", ""))
+        rows.append(("catching up: window's new counts worked out, with / without",
+                     f"{g['window_caught_up_s']:.2f} / {g['window_caught_up_without_s']:.2f} s", ""))
+        rows.append((f"catching up: `new` ({g['new_entries']} new entries), of it the catch-up",
+                     f"{g['new_ms']:.0f} ms, {g['catch_up_ms']:.0f} ms", ""))
     for entries, g in r.get("growth", {}).items():
         rows.append((f"growth: {entries:,} entries, worst class",
                      f"p50 {g['worst_class_p50_ms']:.1f} / p95 {g['worst_class_p95_ms']:.1f} ms "

@@ -61,6 +61,7 @@ def shoot(target: Path) -> list[Path]:
         window.close()
         window.controller.shutdown()
         saved.append(_timed(Path(data), target / "screenshot-timed.png"))
+        saved.append(_catching_up(Path(data), target / "screenshot-new.png"))
         saved.append(_timeline(Path(data), target / "screenshot-timeline.png"))
         dark = _open(Path(data))
         dark.set_theme("dark")  # View → Theme → Dark
@@ -104,6 +105,42 @@ def _timed(data: Path, path: Path) -> Path:
     window.resize(1360, 860)
     window.show()
     window.start()
+    _settle(window)
+    window.pane.view.setFocus()
+    shot = _save(window, path)
+    window.close()
+    window.controller.shutdown()
+    return shot
+
+
+NEW_POSTS = [  # written after the reader last read: the thread's divider goes above them
+    ("Luchtalarm in het westen", "In Lviv en omgeving klonk vanavond opnieuw luchtalarm; inwoners "
+     "werden gevraagd om te schuilen."),
+    ("Nieuwe evacuatiepoging", "Een nieuwe poging om burgers uit het belegerde gebied te halen begint "
+     "morgenochtend, zegt de vicepremier."),
+]
+
+
+def _catching_up(data: Path, path: Path) -> Path:
+    """The bundled liveblog read, then grown by two entries: the list's count and the divider."""
+    import shutil
+
+    folder = data / "catching-up"
+    shutil.copytree(defaults.BUNDLED_ARCHIVE, folder)
+    window = build_window(folder, data / "catching-up-data")
+    window.resize(1360, 860)
+    window.show()
+    window.start()
+    _settle(window)
+    window.library.mark_read(LIVEBLOG)
+    blog = folder / LIVEBLOG.file
+    head, rest = blog.read_text(encoding="utf-8").split("liveblog gesloten\n\n", 1)
+    posts = "".join(f"{title}\n\n{text}\n\n" for title, text in reversed(NEW_POSTS))
+    blog.write_text(f"{head}liveblog gesloten\n\n{posts}{rest}", encoding="utf-8")
+    window.controller.sync()
+    _settle(window, 1500)
+    window.pane.show_placeholder("")
+    window.open_document(LIVEBLOG)
     _settle(window)
     window.pane.view.setFocus()
     shot = _save(window, path)

@@ -45,6 +45,9 @@ def main() -> None:
         os._exit(0)
     _wait(lambda: not window.controller.updating())
     extra = {}
+    _wait(lambda: bool(window.news.catching.current.documents))  # what is new: worked out once
+    extra["caught_up_seconds"] = time.perf_counter() - T0
+    extra["new_entries"] = window.news.catching.current.total
     if sys.argv[3:4] == ["typing"]:
         extra = {"type_to_paint_ms": _type_to_paint(window, sys.argv[4:])}
     print(json.dumps({"seconds": shown, "idle_rss_mb": _rss_mb(), "documents": listed(),
