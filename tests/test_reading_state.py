@@ -31,7 +31,9 @@ def _grow(path: Path, headline: str) -> None:
 def test_a_new_archive_has_nothing_new_and_no_document_is_opened(library):
     caught = library.catch_up()
     assert caught.total == 0 and not any(r.opened for r in caught.documents.values())
-    assert library.search("is:new").total == 0
+    for text in ("is:new", "IS:NEW", "Is:New"):  # the flag in any case, and the answer says why
+        result = library.search(text)
+        assert (result.total, result.message) == (0, "Nothing is new since you last read."), text
 
 
 def test_read_part_of_a_liveblog_then_it_grows_then_read_what_it_gained(library, archive_copy):
@@ -51,6 +53,8 @@ def test_read_part_of_a_liveblog_then_it_grows_then_read_what_it_gained(library,
     assert {h.id for h in library.search("is:new", limit=100).hits} == {h.id for h in hits}
     assert [h.headline for h in library.search("Kiev is:new", limit=100).hits] == ["Nieuw bericht uit Kiev"]
     assert library.search("Charkov", filters=Filters(new_only=True)).total == 1
+    none_new = library.search("Marioepol is:new")
+    assert none_new.message == "None of the entries new since you last read matches."
     other = DocRef("002_147de22630910095.txt")  # never opened: what it holds is not "new"
     assert library.catch_up().reading(other).new == 0 and not library.catch_up().reading(other).opened
     library.mark_seen(LIVEBLOG_DOC, library.document(LIVEBLOG_DOC).entries[:1])

@@ -276,7 +276,11 @@ def run(searcher, text: str, variants: Variants, prepared: Prepared, limit: int 
         if not message and not ctx.stem and not ctx.exact and text.strip():
             message = "Nothing to search for."
         return SearchResult(text, 0, (), message=message, terms=_terms(ctx))
-    found = answering.answer(searcher, prepared, q, flt, limit, sort, _allowed(parsed, filters, new))
+    allowed = _allowed(parsed, filters, new)
+    found = answering.answer(searcher, prepared, q, flt, limit, sort, allowed)
+    if allowed is not None and found.total == 0:  # asked for the new entries: say why none
+        ctx.notes.append("Nothing is new since you last read." if not len(allowed)
+                         else "None of the entries new since you last read matches.")
     if cancelled is not None and cancelled():
         raise SearchCancelled(text)
     terms = _terms(ctx)
