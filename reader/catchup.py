@@ -68,12 +68,7 @@ def catch_up(table: EntryTable, state: ReadingState) -> CatchUp:
     state is `state`."""
     if not len(table.eid):
         return CatchUp()
-    count = len(state.seen)
-    seen_ids = np.fromiter((int(i, 16) for i in state.seen), dtype=np.int64, count=count)
-    seen_texts = np.fromiter((t for t, _when, _read in state.seen.values()), dtype=np.int64, count=count)
-    read = np.fromiter((r for _t, _when, r in state.seen.values()), dtype=bool, count=count)
-    order = np.argsort(seen_ids)
-    seen_ids, seen_texts, read = seen_ids[order], seen_texts[order], read[order]
+    seen_ids, seen_texts, read = state.ids, state.texts, state.read  # (ids ascending)
     at = np.minimum(np.searchsorted(seen_ids, table.eid), max(len(seen_ids) - 1, 0))
     by_id = (seen_ids[at] == table.eid) if len(seen_ids) else np.zeros(len(table.eid), dtype=bool)
     edited = by_id & (seen_texts[at] != table.fingerprint) if len(seen_ids) else by_id
@@ -83,8 +78,10 @@ def catch_up(table: EntryTable, state: ReadingState) -> CatchUp:
     in_opened = opened[table.owner]
     same = by_id & ~edited  # known (or read) with the text it has now
     was_read = same & read[at] if len(seen_ids) else same
-    for row in np.flatnonzero(in_opened & ~by_id):  # a moved file's entries: by name and text
-        if (names[table.owner[row]], int(table.fingerprint[row])) in state.seen_texts:
+    unknown = np.flatnonzero(in_opened & ~by_id)
+    moved = state.moved({names[n] for n in np.unique(table.owner[unknown])}) if len(unknown) else frozenset()
+    for row in unknown:  # a moved file's entries: by name and text
+        if (names[table.owner[row]], int(table.fingerprint[row])) in moved:
             same[row] = was_read[row] = True
     new = in_opened & ~same
     count = len(table.documents)

@@ -72,9 +72,9 @@ def pausing(self):
 Store._transaction = pausing
 for n in range(stop_at + 1):
     if kind == "bookmarks":
-        store.add(f"id{n}", DocRef("d.txt"), "Titel", "Kop", "Tekst " * 50, note=f"notitie {n}")
+        store.add(f"{n:012x}", DocRef("d.txt"), "Titel", "Kop", "Tekst " * 50, note=f"notitie {n}")
     else:  # an entry seen, as the window marks them: one transaction each
-        store.mark_seen(DocRef(f"blog{n % 3}.txt"), [(f"id{n}", n)])
+        store.mark_seen(DocRef(f"blog{n % 3}.txt"), [(f"{n:012x}", n)])
     print(n, flush=True)
 time.sleep(3600)
 """
@@ -82,7 +82,7 @@ time.sleep(3600)
 
 def _ids(path: Path, kind: str):
     store = BookmarkStore(path, "/archive") if kind == "bookmarks" else SeenStore(path, "/archive")
-    return store, (store.ids() if kind == "bookmarks" else set(store.state().seen))
+    return store, (store.ids() if kind == "bookmarks" else store.state().entry_ids())
 
 
 @pytest.mark.slow
@@ -102,12 +102,12 @@ def test_killed_writes_of_the_readers_data_lose_nothing_committed(tmp_path, kind
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         proc.stdout.close()
-        committed = {f"id{n}" for n in lines} | ({f"id{stop_at}"} if not inside else set())
+        committed = {f"{int(n):012x}" for n in lines} | ({f"{stop_at:012x}"} if not inside else set())
         written |= committed
         store, ids = _ids(path, kind)
         assert store.recovered is None, round_
         assert written <= ids
         if inside:  # the write that was cut off is not half there: it is not there at all
-            assert f"id{stop_at}" not in ids or f"id{stop_at}" in written
+            assert f"{stop_at:012x}" not in ids or f"{stop_at:012x}" in written
         if inside:  # the write that was cut off is not half there: it is not there at all
-            assert f"id{stop_at}" not in ids or f"id{stop_at}" in written
+            assert f"{stop_at:012x}" not in ids or f"{stop_at:012x}" in written

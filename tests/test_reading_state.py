@@ -13,7 +13,7 @@ import pytest
 from reader import defaults
 from reader.library import Library
 from reader.model import DocRef, Filters
-from reader.seen import SeenStore
+from reader.seen import MIGRATIONS, SeenStore
 from tests.conftest import BUNDLED, LIVEBLOG, LIVEBLOG_DOC
 from tests.test_cli import run
 from tests.webfixtures import BLOG_URL, CAPTURES, write_captures
@@ -119,10 +119,30 @@ def test_a_damaged_reading_state_is_kept_aside_and_a_new_one_started(archive_cop
 
 def test_the_store_is_versioned_and_written_ahead(tmp_path):
     store = SeenStore(tmp_path / "r.sqlite3", "/archive")
-    assert store.schema_version() == 1
+    assert store.schema_version() == 2
     con = sqlite3.connect(tmp_path / "r.sqlite3")
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     con.close()
+
+
+def test_a_version_1_reading_state_keeps_what_was_read_and_when(tmp_path):
+    """Written by the release before last_seen: upgraded in place, nothing lost."""
+    path = tmp_path / "r.sqlite3"
+    con = sqlite3.connect(path)
+    con.executescript(MIGRATIONS[0] + "PRAGMA user_version = 1;")
+    token = LIVEBLOG_DOC.token()
+    con.execute("INSERT INTO opened VALUES ('/archive', ?, 'n', '2022-04-19T08:00:00Z')", (token,))
+    con.executemany("INSERT INTO seen VALUES ('/archive', ?, ?, 'n', ?, ?, ?)",
+                    [("00000000000a", token, 5, "2022-04-19T08:00:00Z", 0),
+                     ("00000000000b", token, 6, "2022-04-19T09:30:00Z", 1)])
+    con.commit()
+    con.close()
+    store = SeenStore(path, "/archive")
+    state = store.state()
+    assert store.schema_version() == 2 and state.entry_ids() == {"00000000000a", "00000000000b"}
+    assert state.last_read == {LIVEBLOG_DOC: "2022-04-19T09:30:00Z"} and state.read.tolist() == [False, True]
+    store.mark_seen(LIVEBLOG_DOC, [("00000000000c", 7)])
+    assert store.state().last_read[LIVEBLOG_DOC] > "2022-04-19T09:30:00Z"
 
 
 def test_the_command_line_shows_what_is_new_and_marks_read(tmp_path):
