@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
 from pathlib import Path
 
-from reader import archive, catchup, dates, errorlog, export, files, parsed, timelines
-from reader.bookmarks import BookmarkError, BookmarkStore
+from reader import archive, catchup, dates, errorlog, parsed, timelines
+from reader.bookmarks import BookmarkStore
 from reader.catchup import CatchUp
 from reader.model import (
-    Bookmark,
+    Copy,
     DocRef,
     Document,
     DocumentInfo,
@@ -24,6 +23,7 @@ from reader.model import (
 )
 from reader.search import IndexReport, ProgressFn, SearchIndex, Variants, match_spans, set_dates_of
 from reader.seen import SeenStore
+from reader.shelf import Shelf, snapshot_text
 
 __all__ = ["DocumentInfo", "Library", "archive_key", "snapshot_text"]  # DocumentInfo: for front ends
 
@@ -34,7 +34,7 @@ def archive_key(archive_dir: Path) -> str:
     return hashlib.sha1(resolved.encode("utf-8")).hexdigest()[:16]
 
 
-class Library:
+class Library(Shelf):
     """An archive folder with its index (and bookmarks) kept in a data dir.
 
     data_dir/
@@ -207,14 +207,17 @@ class Library:
         snippets=N builds snippets for the first N hits only (with_snippets adds the others'
         when they are shown); a search whose cancelled() turns true raises SearchCancelled;
         timeline=True (or "day", "week", "month") adds the hits over time (result.timeline).
+        Copies of one story in several documents are one hit (hit.copies names the others;
+        result.stories counts them); Filters(all_copies=True) makes every copy a hit of its own.
         """
         new = self.catch_up().new_eids if _asks_new(text, filters) else None
         return self._index.query(text, self.variants, limit, sort, filters, snippets, cancelled,
-                                 timeline, new)
+                                 timeline, new, not (filters and filters.all_copies))
 
     def timeline(self, text: str, by: str | None = None, filters: Filters | None = None) -> SearchResult:
         """Return a query's answer with its hits over time, by day, week or month (None: chosen
-        from the range); result.timeline's counts add up to result.total."""
+        from the range); result.timeline's counts add up to result.stories (each story once, on
+        the day it first appeared), or result.total with Filters(all_copies=True)."""
         return self.search(text, limit=1, filters=filters, snippets=0, timeline=by or True)
 
     def document_timeline(self, by: str | None = "month") -> Timeline:
@@ -234,6 +237,11 @@ class Library:
         """Return the ids of a document's entries that match a query (for marks in a thread)."""
         new = self.catch_up().new_eids if _asks_new(text, None) else None
         return self._index.matching_ids(text, self.variants, document, new)
+
+    def copies_of(self, entry_ids: list[str]) -> dict[str, tuple[Copy, ...]]:
+        """Return, for those of these entries that have copies in other documents, the copies
+        (earliest first; Copy.first marks where the story first appeared, if not here)."""
+        return self._index.copies_of(entry_ids)
 
     # -- reading state ----------------------------------------------------------
 
@@ -292,103 +300,6 @@ class Library:
         stem = [t for kind, t in result.terms if kind == "stem"]
         exact = [t for kind, t in result.terms if kind == "exact"]
         return match_spans(text, stem, exact)
-
-    # -- bookmarks -----------------------------------------------------------
-
-    def bookmark(self, entry_id: str, note: str | None = None, tags: Iterable[str] = ()) -> Bookmark:
-        """Bookmark an entry with a snapshot of its text; raise BookmarkError if it is unknown."""
-        found = self.entry(entry_id)
-        if found is None:
-            existing = self._bookmarks.get(entry_id)
-            if existing is None:
-                raise BookmarkError(f"no entry with id {entry_id}")
-            tags = tuple(tags)
-            return self._bookmarks.update(entry_id, note=note,
-                                          tags=(*existing.tags, *tags) if tags else None)
-        doc, entry = found
-        return self._bookmarks.add(entry.id, doc.ref, doc.title, entry.headline,
-                                   snapshot_text(entry), doc.date, note, tags)
-
-    def unbookmark(self, entry_id: str) -> bool:
-        """Remove a bookmark; return False if there was none."""
-        return self._bookmarks.remove(entry_id)
-
-    def annotate(self, entry_id: str, note: str | None = None, tags: Iterable[str] | None = None,
-                 ) -> Bookmark:
-        """Set a bookmark's note and/or replace its tags (bookmarking the entry first if needed)."""
-        if self._bookmarks.get(entry_id) is None:
-            self.bookmark(entry_id)
-        return self._bookmarks.update(entry_id, note=note, tags=tags)
-
-    def get_bookmark(self, entry_id: str) -> Bookmark | None:
-        """Return one bookmark, or None."""
-        return self._bookmarks.get(entry_id)
-
-    def bookmark_list(self, tag: str | None = None, text: str | None = None,
-                      everywhere: bool = False) -> list[Bookmark]:
-        """Return bookmarks newest first (this archive's, or everywhere=True: every archive's).
-
-        This archive's are marked whether their entry is still in it; another archive's are
-        taken as they were saved (its index is not opened).
-        """
-        marks = self._bookmarks.list(tag, text, everywhere)
-        here = str(self.archive_dir.resolve())
-        ours = [b.entry_id for b in marks if b.archive == here]
-        if not ours or self._index.directory() is None:
-            return marks
-        present = self._index.present(ours)
-        return [replace(b, in_archive=b.entry_id in present) if b.archive == here else b for b in marks]
-
-    def is_here(self, mark: Bookmark) -> bool:
-        """Return True when a bookmark belongs to this archive."""
-        return mark.archive == str(self.archive_dir.resolve())
-
-    def bookmark_tags(self, everywhere: bool = False) -> list[str]:
-        """Return every tag in use (this archive's, or every archive's), sorted."""
-        return self._bookmarks.tags(everywhere)
-
-    def bookmarks_version(self) -> tuple:
-        """Return a value that changes whenever any program changes the bookmarks."""
-        return self._bookmarks.version()
-
-    def bookmark_counts(self) -> dict[DocRef, int]:
-        """Return how many bookmarks each document has."""
-        return self._bookmarks.counts_by_document()
-
-    # -- export ----------------------------------------------------------------
-
-    def export_items(self, entry_ids: list[str]) -> list[export.ExportItem]:
-        """Return export items for entry ids, from the archive or, failing that, bookmark snapshots."""
-        marks = {b.entry_id: b for b in self._bookmarks.list()}
-        items = []
-        for entry_id in entry_ids:
-            found = self.entry(entry_id)
-            if found is not None:
-                items.append(export.from_entry(*found, marks.get(entry_id)))
-            elif entry_id in marks:
-                items.append(export.from_bookmark(replace(marks[entry_id], in_archive=False)))
-            else:
-                raise BookmarkError(f"no entry with id {entry_id}")
-        return items
-
-    def bookmark_items(self, marks: list[Bookmark]) -> list[export.ExportItem]:
-        """Return export items for bookmarks: the live entry when it exists, else the snapshot."""
-        items = []
-        for mark in marks:
-            found = self.entry(mark.entry_id) if mark.in_archive else None
-            items.append(export.from_entry(*found, mark) if found else export.from_bookmark(
-                replace(mark, in_archive=False)))
-        return items
-
-    @staticmethod
-    def write_export(path: Path, text: str, overwrite: bool = False) -> None:
-        """Write an export atomically; raise files.WriteError with a clear reason."""
-        files.write_text(path, text, overwrite)
-
-
-def snapshot_text(entry: Entry) -> str:
-    """Return the text kept with a bookmark: paragraphs, then captions."""
-    return "\n\n".join((*entry.paragraphs, *(f"[{c.label}] {c.text}" for c in entry.captions)))
 
 
 def _asks_new(text: str, filters: Filters | None) -> bool:

@@ -150,6 +150,17 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class Copy:
+    """Another document's copy of an entry (a near-identical text; reader/search/copies.py)."""
+
+    id: str
+    document: DocRef
+    title: str
+    date: str | None  # the copy's own time, else its document's date
+    first: bool = False  # the earliest of its group: where the story first appeared
+
+
+@dataclass(frozen=True)
 class Hit:
     """One search result, converted from the index before the searcher closes."""
 
@@ -170,18 +181,20 @@ class Hit:
     author: str | None = None
     source_url: str | None = None  # the page its document was saved from
     date_source: str | None = None  # where `date` came from: file | set | capture | path | text
+    copies: tuple[Copy, ...] = ()  # its copies in other documents (folded into this hit), earliest first
 
 
 @dataclass(frozen=True)
 class Filters:
     """What narrows a search besides its text, applied to whatever the text asks (never added to
     it): entries dated within a range (a year, month or day, either end open), one document,
-    the new entries only."""
+    the new entries only; and whether every copy of a story is a hit of its own."""
 
     after: str | None = None  # "YYYY", "YYYY-MM" or "YYYY-MM-DD": entries of then or later
     before: str | None = None  # entries of then or earlier
     document: DocRef | None = None
     new_only: bool = False  # only entries new since the reader last read (as is:new)
+    all_copies: bool = False  # every copy a hit (else one hit per story, carrying its copies)
 
     @property
     def dated(self) -> bool:
@@ -224,6 +237,8 @@ class SearchResult:
     terms: tuple[tuple[str, str], ...] = ()
     partial: bool = False  # the index was still being built when this answered
     timeline: Timeline | None = None  # the hits over time, when asked for
+    stories: int | None = None  # distinct stories among the matches (copies counted once)
+    folded: bool = False  # hits are one per story (each with its copies); else one per entry
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from reader.bench.generate import generate
+from reader.model import Filters
 from tests.conftest import BUNDLED
 from tests.kill_points import children, kill_at, running, wait_for
 from tests.test_index import new_library
@@ -57,8 +58,11 @@ def test_chunked_build_in_worker_processes_matches_a_serial_build(tmp_path, monk
     # deleted entries the two agree
     for query in ("Kiev", "Kiev leger", "Kiev -leger", "Kiev OR zeppelin", '"Russische troepen"',
                   "oekr*", "date:2022-03 Kiev", "title:Kiev"):
-        result = chunked.search(query, limit=10_000)
+        result = chunked.search(query, limit=10_000, filters=Filters(all_copies=True))
         assert result.total == len(result.hits) > 0, query
+        folded = chunked.search(query, limit=10_000)  # one hit per story: each entry once in all
+        assert folded.stories == len(folded.hits) <= folded.total == result.total, query
+        assert sum(1 + len(h.copies) for h in folded.hits) >= folded.total, query
 
 
 @pytest.mark.parametrize("point", ["mid-chunk", "adopting"])

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from reader import archive
 
+COPIED = 0.06  # entries carried over from an earlier liveblog (half of them with a word changed)
 SPELLINGS = [("Kiev", "Kyiv"), ("Marioepol", "Mariupol"), ("Charkov", "Kharkiv"),
              ("Loegansk", "Luhansk"), ("Poetin", "Putin"), ("Zelensky", "Zelenski")]
 
@@ -26,9 +27,11 @@ def vocabulary(source: Path) -> list[str]:
 class Generator:
     """Recombine archive words into liveblog files, the same for the same seed."""
 
-    def __init__(self, words: list[str], seed: int = 1):
+    def __init__(self, words: list[str], seed: int = 1, copied: float = COPIED):
         self.words = words
+        self.copied = copied
         self.rng = random.Random(seed)
+        self.recent: list[str] = []  # the last entries written, that a later liveblog may carry over
 
     def sentence(self, low: int, high: int) -> str:
         n = self.rng.randint(low, high)
@@ -56,19 +59,42 @@ class Generator:
                                    for _ in range(self.rng.randint(2, 4))))
         return "\n\n".join(parts)
 
+    def carried_or_new(self) -> str:
+        """Return a new entry, or now and then one carried over from an earlier liveblog (never
+        from the one being written: a liveblog does not repeat its own entries)."""
+        if self.copied and self.recent and self.rng.random() < self.copied:
+            text = self.rng.choice(self.recent)
+            if self.rng.random() < 0.5:  # a word of its body changed (its layout kept)
+                parts = text.split("\n\n")
+                at = self.rng.randrange(1, len(parts))
+                words = parts[at].split(" ")
+                i = self.rng.randrange(len(words))
+                if "\n" not in words[i] and words[i].isalpha():
+                    words[i] = self.rng.choice(self.words)
+                parts[at] = " ".join(words)
+                text = "\n\n".join(parts)
+            return text
+        text = self.entry()
+        self.written.append(text)
+        return text
+
     def liveblog(self, date: dt.date, entries: int) -> str:
         header = [f" date {date.isoformat()} ", "liveblog", "NOS NieuwsAangepast", "",
                   f"{self.headline()} • {self.headline()}", ""]
         if self.rng.random() < 0.8:
             header += ["liveblog gesloten", ""]
-        body = "\n\n".join(self.entry() for _ in range(entries))
+        self.written: list[str] = []
+        body = "\n\n".join(self.carried_or_new() for _ in range(entries))
+        self.recent = [*self.recent, *self.written][-500:]
         return "\n".join(header) + "\n" + body + "\n"
 
 
-def generate(target: Path, files: int, entries: int, source: Path, seed: int = 1) -> int:
-    """Write `files` liveblogs of `entries` entries each under target; return bytes written."""
+def generate(target: Path, files: int, entries: int, source: Path, seed: int = 1,
+             copied: float = COPIED) -> int:
+    """Write `files` liveblogs of `entries` entries each under target, a `copied` share of the
+    entries carried over from earlier ones; return bytes written."""
     target.mkdir(parents=True, exist_ok=True)
-    gen = Generator(vocabulary(source), seed)
+    gen = Generator(vocabulary(source), seed, copied)
     start = dt.date(2022, 2, 24)
     total = 0
     for i in range(files):

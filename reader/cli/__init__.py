@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--limit", type=_positive, default=10)
     s.add_argument("--sort", choices=("relevance", "date"), default="relevance")
     s.add_argument("--document", metavar="PATH", help="only this document (archive-relative path)")
+    s.add_argument("--all-copies", action="store_true",
+                   help="list every copy of a story as a hit (by default copies are one hit)")
     _date_options(s)
     s.add_argument("--json", action="store_true")
     s = sub.add_parser("documents", help="list the documents with their dates and where the dates come from")
@@ -52,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--clear", action="store_true", help="remove the date you set")
     s = sub.add_parser("timeline", help="a query's hits per day, week or month")
     s.add_argument("query")
+    s.add_argument("--all-copies", action="store_true", help="count every copy of a story (by default "
+                   "a story is counted once, when it first appeared)")
     s.add_argument("--by", choices=("day", "week", "month"))
     _date_options(s)
     s.add_argument("--json", action="store_true")

@@ -7,7 +7,7 @@ import sys
 
 from reader import timelines, wording
 from reader.catchup import Reading
-from reader.model import LEAD, DocRef, Document, DocumentInfo, Entry, Hit, SearchResult, Timeline
+from reader.model import LEAD, Copy, DocRef, Document, DocumentInfo, Entry, Hit, SearchResult, Timeline
 from reader.search import mark
 
 
@@ -31,15 +31,24 @@ def document_json(doc: Document) -> dict:
 def result_json(result: SearchResult) -> dict:
     """Return the JSON shape of a search result."""
     return {
-        "query": result.query, "total": result.total, "variants": result.variants,
+        "query": result.query, "total": result.total,
+        "stories": result.stories if result.stories is not None else result.total,
+        "folded": result.folded, "variants": result.variants,
         "message": result.message, "suggestion": result.suggestion,
         "hits": [{"id": h.id, "document": str(h.document), "file": h.document.file,
                   "key": h.document.key or None, "title": h.title, "headline": h.headline,
                   "date": h.date, "date_source": h.date_source, "time": h.time,
                   "key_event": h.key_event, "pinned": h.pinned,
                   "source_url": h.source_url, "score": h.score, "snippet": mark(h.snippet, h.spans),
-                  "position": h.position} for h in result.hits],
+                  "position": h.position, "copies": copies_json(h.copies)} for h in result.hits],
     }
+
+
+def copies_json(copies: tuple[Copy, ...]) -> list[dict]:
+    """Return the JSON shape of an entry's copies in other documents (earliest first)."""
+    return [{"id": c.id, "document": str(c.document), "file": c.document.file,
+             "key": c.document.key or None, "title": c.title, "date": c.date, "first": c.first}
+            for c in copies]
 
 
 def ref_json(ref: DocRef) -> dict:
@@ -61,8 +70,11 @@ def print_result(result: SearchResult) -> None:
     before, after = ("\033[1;33m", "\033[0m") if tty else ("«", "»")
     if result.message:
         print(f"note: {result.message}")
-    shown = f" (showing {len(result.hits)})" if len(result.hits) < result.total else ""
-    print(f"{wording.count(result.total, 'hit')} for {result.query!r}{shown}")
+    shown = f" (showing {len(result.hits)})" if len(result.hits) < (
+        result.stories if result.folded else result.total) else ""
+    stories = (f", {wording.count(result.stories, 'story', 'stories')}"
+               if result.stories is not None and result.stories != result.total else "")
+    print(f"{wording.count(result.total, 'hit')}{stories} for {result.query!r}{shown}")
     for typed, others in result.variants.items():
         also = ", ".join(f"{name} ({n})" for name, n in others.items())
         print(f"{typed}: also matched {also}")
@@ -74,6 +86,10 @@ def print_result(result: SearchResult) -> None:
         print(f"    {hit.title} · {wording.when(hit.time) if hit.time else hit.date or 'no date'}{key}"
               f" · id {hit.id}")
         print(f"    {mark(hit.snippet, hit.spans, before, after)}")
+        if hit.copies:
+            where = ", ".join(f"{c.title or c.document} ({c.date or 'no date'})" for c in hit.copies[:3])
+            more = f" and {len(hit.copies) - 3} more" if len(hit.copies) > 3 else ""
+            print(f"    also in {wording.count(len(hit.copies), 'other document')}: {where}{more}")
 
 
 def document_info_json(info: DocumentInfo, reading: Reading) -> dict:
@@ -110,7 +126,9 @@ def print_new(found: list[tuple[DocumentInfo, list[Hit], set[str]]]) -> None:
 def timeline_json(result: SearchResult) -> dict:
     """Return the JSON shape of a query's timeline: its buckets and undated count."""
     line: Timeline = result.timeline
-    return {"query": result.query, "total": result.total, "by": line.unit, "undated": line.undated,
+    return {"query": result.query, "total": result.total,
+            "stories": result.stories if result.stories is not None else result.total,
+            "folded": result.folded, "by": line.unit, "undated": line.undated,
             "buckets": [{"start": b.start, "end": timelines.end_of(b, line.unit), "count": b.count,
                          "key_events": b.key_events} for b in line.buckets]}
 
@@ -118,7 +136,9 @@ def timeline_json(result: SearchResult) -> dict:
 def print_timeline(result: SearchResult) -> None:
     """Print a query's hits per bucket as a bar chart in text."""
     line: Timeline = result.timeline
-    print(f"{wording.count(result.total, 'hit')} for {result.query!r}, by {line.unit}")
+    stories = (f", {wording.count(result.stories, 'story', 'stories')} (each counted once, when it "
+               "first appeared)" if result.folded and result.stories != result.total else "")
+    print(f"{wording.count(result.total, 'hit')}{stories} for {result.query!r}, by {line.unit}")
     top = max((b.count for b in line.buckets), default=0) or 1
     for bucket in line.buckets:
         bar = "█" * round(30 * bucket.count / top)

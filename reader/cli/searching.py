@@ -17,6 +17,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     ensure_index(library)
     if args.document is not None:
         filters = replace(filters, document=document_named(library, args.document))
+    filters = replace(filters, all_copies=args.all_copies)
     result = library.search(text, limit=args.limit, sort=args.sort, filters=filters)
     if args.json:
         output.print_json(output.result_json(result))
@@ -37,7 +38,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         output.print_json({**output.entry_json(entry), "document": str(doc.ref), "file": doc.ref.file,
                            "key": doc.ref.key or None, "title": doc.title, "date": doc.date,
-                           "source_url": doc.source_url})
+                           "source_url": doc.source_url,
+                           "copies": output.copies_json(library.copies_of([entry.id]).get(entry.id, ()))})
     else:
         when = wording.when(entry.time) if entry.time else (doc.date or "no date")
         marks = "".join((" · key event" if entry.key_event else "", " · pinned" if entry.pinned else "",
@@ -45,6 +47,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         by = f"  ·  {entry.author}" if entry.author else ""
         print(f"{doc.title}  ·  {when}{marks}{by}  ·  {doc.source_url or doc.ref}\n")
         print("\n\n".join([entry.plain_text(), *(f"Earlier version: {t}" for t in entry.earlier)]))
+        for c in library.copies_of([entry.id]).get(entry.id, ()):
+            first = " (where it first appeared)" if c.first else ""
+            print(f"\nAlso in {c.title or c.document} ({c.date or 'no date'}){first}: id {c.id}")
     return 0
 
 
@@ -53,7 +58,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     text = query_text(args.query)
     filters = date_filters(args)
     ensure_index(library)
-    result = library.timeline(text, by=args.by, filters=filters)
+    result = library.timeline(text, by=args.by, filters=replace(filters, all_copies=args.all_copies))
     if args.json:
         output.print_json(output.timeline_json(result))
     else:

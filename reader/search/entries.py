@@ -24,6 +24,7 @@ class EntryTable:
     owner: np.ndarray  # int32: index into documents
     eid: np.ndarray  # int64
     fingerprint: np.ndarray  # int64
+    docnum: np.ndarray  # int64: its whoosh document number (of the searcher it was read from)
 
     def ids(self, where: np.ndarray | None = None) -> list[str]:
         """Return the entry ids (of the rows `where` is true), as the documents give them."""
@@ -55,10 +56,11 @@ def entry_table(searcher, prepared: Prepared) -> EntryTable:
                 owner[ids + offset] = n
     live &= owner >= 0
     return EntryTable(tuple(DocRef.from_token(t) for t in tokens), owner[live],
-                      prepared.column("eid")[live], prepared.column("fingerprint")[live])
+                      prepared.column("eid")[live], prepared.column("fingerprint")[live],
+                      np.flatnonzero(live))
 
 
 def entry_table_of_nothing() -> EntryTable:
     """Return the table of an index that holds no entries (or is not there yet)."""
     empty = np.zeros(0, dtype=np.int64)
-    return EntryTable((), np.zeros(0, dtype=np.int32), empty, empty)
+    return EntryTable((), np.zeros(0, dtype=np.int32), empty, empty, empty)

@@ -10,6 +10,7 @@ fallback (tests/test_fast.py compares the two).
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ from reader.search.segment_arrays import (
     file_name,
     length_table,
 )
+from reader.search.shingles import BANDS
 
 K1, B = 1.2, 0.75  # whoosh's BM25F defaults, which the schema's fields use
 COLUMNS = ("chron", "day", "key", "eid", "fingerprint")
@@ -63,6 +65,7 @@ class IndexArrays:
             self.close()
             raise
         self.size = sum(p.doc_count for p in self.parts)
+        self._offsets = [p.offset for p in self.parts]
         self.live = np.ones(self.size, dtype=bool)
         for sub, offset in searcher.leaf_searchers():
             if sub.reader().segment() is not None:
@@ -86,6 +89,23 @@ class IndexArrays:
         for part in self.parts:
             part.arrays.close()
         self.parts = []
+
+    def copy_bands(self, docnums: np.ndarray) -> np.ndarray:
+        """Return the MinHash bands (reader/search/shingles.py) of documents, one row each."""
+        out = np.zeros((len(docnums), BANDS), dtype=np.uint32)
+        for part in self.parts:
+            inside = (docnums >= part.offset) & (docnums < part.offset + part.doc_count)
+            if inside.any():
+                table = part.arrays.arrays["copies.bands"].reshape(part.doc_count, BANDS)
+                out[inside] = table[docnums[inside] - part.offset]
+        return out
+
+    def shingle_set(self, docnum: int) -> np.ndarray:
+        """Return a document's shingles (ascending)."""
+        part = self.parts[bisect.bisect_right(self._offsets, docnum) - 1]
+        bounds = part.arrays.arrays["copies.sstart"]
+        local = docnum - part.offset
+        return part.arrays.arrays["copies.shingles"][bounds[local]:bounds[local + 1]]
 
     def translit_words(self, key: str) -> set[str]:
         """Return the unstemmed words of the index with this transliteration key."""

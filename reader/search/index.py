@@ -24,8 +24,9 @@ from typing import TypeVar
 
 from whoosh import index as whoosh_index
 
-from reader.model import DocRef, Filters, Hit, SearchResult
-from reader.search import compat, entries, fast, querying, segment_arrays, updating
+from reader.model import Copy, DocRef, Filters, Hit, SearchResult
+from reader.search import compat, copies, entries, fast, folding, querying, segment_arrays, updating
+from reader.search.copies import CopyGroups
 from reader.search.entries import EntryTable
 from reader.search.manifest import MANIFEST, IndexDamaged, Manifest
 from reader.search.prepared import Prepared
@@ -249,12 +250,12 @@ class SearchIndex:
     def query(self, text: str, variants, limit: int = 20, sort: str = "relevance",
               filters: Filters | None = None, snippets: int | None = None,
               cancelled: Callable[[], bool] | None = None, timeline: bool | str = False,
-              new=None) -> SearchResult:
+              new=None, fold_copies: bool = True) -> SearchResult:
         """Answer a query; raise IndexDamaged if the index cannot be read.
 
         Only the first `snippets` hits get snippets (None: all); SearchCancelled if cancelled()
         turns true before the hits are built; timeline: the matches over time too; new: the entry
-        numbers is:new lets through (catchup.CatchUp.new_eids).
+        numbers is:new lets through (catchup.CatchUp.new_eids); fold_copies: one hit per story.
         """
 
         def ask(reader: _Reader | None) -> SearchResult:
@@ -262,7 +263,8 @@ class SearchIndex:
                 return SearchResult(text, 0, (), message="The index is not built yet.", partial=True)
             try:
                 result = querying.run(reader.searcher, text, variants, reader.prepared, limit, sort,
-                                      filters, snippets, cancelled, timeline, new)
+                                      filters, snippets, cancelled, timeline, new, _groups(reader),
+                                      fold_copies)
             except RecursionError:
                 return SearchResult(text, 0, (), message="The query is too complex; simplify it.")
             return replace(result, partial=True) if reader.identity.directory == self.partial else result
@@ -316,6 +318,30 @@ class SearchIndex:
 
         return self._read(table)
 
+    def copy_groups(self) -> CopyGroups:
+        """Return which live entries are copies of each other, brought up to date (and kept in
+        the index folder) once per index generation."""
+
+        return self._read(lambda r: _groups(r) if r else CopyGroups())
+
+    def copies_of(self, entry_ids: list[str]) -> dict[str, tuple[Copy, ...]]:
+        """Return the copies in other documents of those entries that have any, earliest first."""
+
+        def find(reader: _Reader | None) -> dict[str, tuple[Copy, ...]]:
+            groups = _groups(reader) if reader else CopyGroups()
+            if not groups.members:
+                return {}
+            out = {}
+            for entry_id in entry_ids:
+                docnum = reader.searcher.document_number(id=entry_id)
+                found = folding.copies_of(reader.searcher.stored_fields, groups, docnum,
+                                          reader.prepared.column("chron")) if docnum is not None else ()
+                if found:
+                    out[entry_id] = found
+            return out
+
+        return self._read(find)
+
     def hits_of(self, entry_ids: list[str]) -> list[Hit]:
         """Return the entries of these ids as hits (their snippets their opening), in that order;
         ids the index does not hold are left out."""
@@ -335,3 +361,19 @@ class SearchIndex:
             return {e for e in entry_ids if reader.searcher.document_number(id=e) is not None}
 
         return self._read(find)
+
+
+def _groups(reader: _Reader) -> CopyGroups:
+    """Return the copy groups of a reader's index, worked out once per searcher (from its
+    postings arrays when it has them, else the kept pairs)."""
+    prepared = reader.prepared
+    if prepared.copies is not None:
+        return prepared.copies
+    if prepared.entries is None:
+        prepared.entries = entries.entry_table(reader.searcher, prepared)
+    arrays = prepared.arrays
+    size = reader.searcher.doc_count_all()
+    prepared.copies = copies.groups(reader.identity.directory, prepared.entries, size,
+                                    arrays.copy_bands if arrays else None,
+                                    arrays.shingle_set if arrays else None)
+    return prepared.copies

@@ -17,6 +17,7 @@ from reader.search.schema import SCHEMA_VERSION
 
 MANIFEST = "reader-manifest.json"
 ARRAYS_SUFFIX = ".arrays"  # the postings arrays beside each segment (segment_arrays.py)
+DERIVED = ("copies.state",)  # derived data beside the index (copies.py), checked on its own
 _INFO_FIELDS = [f.name for f in dataclasses.fields(DocumentInfo) if f.name != "ref"]
 
 
@@ -128,13 +129,15 @@ class Manifest:
 
 
 def index_files(directory: Path) -> dict[str, int]:
-    """Return the size of every index file in a folder (not the manifest, not lock files).
+    """Return the size of every index file in a folder (not the manifest, lock files or the
+    derived files that are no part of whoosh's index).
 
     A file a concurrent commit deletes while the folder is listed is left out.
     """
     found = {}
     for entry in os.scandir(directory):
-        if entry.name.startswith(MANIFEST) or "LOCK" in entry.name:
+        if (entry.name.startswith(MANIFEST) or "LOCK" in entry.name or entry.name in DERIVED
+                or entry.name.endswith(".tmp")):
             continue
         try:
             if entry.is_file():

@@ -30,6 +30,7 @@ class Prepared:
         self._chron: list[int] | None = None
         self._columns: dict[str, np.ndarray] = {}
         self.entries = None  # the searcher's EntryTable (search/entries.py), made when first asked
+        self.copies = None  # its CopyGroups (search/copies.py), made when first asked
 
     @property
     def arrays(self) -> fast.IndexArrays | None:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from whoosh import query as wq
 
 from reader import dates, timelines
 from reader.model import CAPTION_LABEL, DocRef, Filters, Hit, SearchResult
-from reader.search import answering, syntax
+from reader.search import answering, folding, syntax
 from reader.search.analysis import Variants, exact_terms, fold, stem_terms
+from reader.search.copies import CopyGroups
 from reader.search.highlight import match_spans, snippet
 from reader.search.prepared import Prepared
 
@@ -262,13 +263,15 @@ def _allowed(parsed: syntax.Parsed, filters: Filters | None, new: np.ndarray | N
 def run(searcher, text: str, variants: Variants, prepared: Prepared, limit: int = 20,
         sort: str = "relevance", filters: Filters | None = None, snippets: int | None = None,
         cancelled: Callable[[], bool] | None = None, timeline: bool | str = False,
-        new: np.ndarray | None = None) -> SearchResult:
+        new: np.ndarray | None = None, groups: CopyGroups | None = None, fold_copies: bool = True
+        ) -> SearchResult:
     """Answer a query, narrowed by its filters; every whoosh object stays inside this call.
 
     Only the first `snippets` hits get a snippet (None: all). If cancelled() is true once the
     matches are known, SearchCancelled is raised instead of building the hits. timeline=True
     (or a unit: day, week, month) adds the matches over time. new: the numbers (schema's
-    entry_number) of the entries is:new lets through.
+    entry_number) of the entries is:new lets through. groups: which entries are copies (the
+    result counts stories); with fold_copies, one hit per story, carrying its copies.
     """
     parsed, ctx, q, flt = _compiled(searcher, text, variants, prepared, filters)
     if q is None:
@@ -277,7 +280,16 @@ def run(searcher, text: str, variants: Variants, prepared: Prepared, limit: int 
             message = "Nothing to search for."
         return SearchResult(text, 0, (), message=message, terms=_terms(ctx))
     allowed = _allowed(parsed, filters, new)
-    found = answering.answer(searcher, prepared, q, flt, limit, sort, allowed)
+    folds = fold_copies and groups is not None and bool(groups.members)
+    asked = limit * 2 + 10 if folds else limit  # room for the copies folded away
+    found = answering.answer(searcher, prepared, q, flt, asked, sort, allowed)
+    ranked = found.found
+    if folds:
+        ranked = folding.fold(found.found, groups)
+        if len(ranked) < limit and len(found.found) >= asked:  # more copies than room: all
+            found = answering.answer(searcher, prepared, q, flt, found.total, sort, allowed)
+            ranked = folding.fold(found.found, groups)
+        ranked = ranked[:max(1, limit)]
     if allowed is not None and found.total == 0:  # asked for the new entries: say why none
         ctx.notes.append("Nothing is new since you last read." if not len(allowed)
                          else "None of the entries new since you last read matches.")
@@ -285,17 +297,25 @@ def run(searcher, text: str, variants: Variants, prepared: Prepared, limit: int 
         raise SearchCancelled(text)
     terms = _terms(ctx)
     hits = [make_hit(searcher.stored_fields(docnum), score, terms, snippets is None or n < snippets)
-            for n, (docnum, score) in enumerate(found.found)]
+            for n, (docnum, score) in enumerate(ranked)]
+    if folds:
+        chron = prepared.column("chron")
+        hits = [replace(h, copies=folding.copies_of(searcher.stored_fields, groups, docnum, chron))
+                for h, (docnum, _score) in zip(hits, ranked, strict=True)]
+    docnums = found.docnums() if groups is not None and groups.members else None
     matched = _variant_counts(found.within, ctx, variants) if ctx.spellings else {}
     suggestion = _suggest(searcher, text, parsed.node) if found.total < 3 else None
     when = None
     if timeline:
-        when = timelines.build(answering.by_day(prepared, found.docnums()),
+        counted = found.docnums() if not folds else folding.first_appearances(
+            groups, docnums, prepared.column("chron"))  # each story once, when it first appeared
+        when = timelines.build(answering.by_day(prepared, counted),
                                timeline if timeline in timelines.UNITS else None)
     return SearchResult(
         text, found.total, tuple(hits), variants=matched,
         message=" ".join(dict.fromkeys(ctx.notes)) or None, suggestion=suggestion, terms=terms,
-        timeline=when,
+        timeline=when, stories=found.total if docnums is None else folding.stories(groups, docnums),
+        folded=folds,
     )
 
 

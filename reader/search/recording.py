@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from reader.search import shingles
 from reader.search.analysis import translit_key
 from reader.search.segment_arrays import (
     FIELDS,
@@ -110,6 +111,7 @@ class Recorder:
         out: dict[str, np.ndarray] = {}
         for rec in self.fields.values():
             out.update(_field_arrays(rec, doc_count))
+        out.update(shingles.segment_shingles(out, doc_count))  # what copies.py compares
         return out
 
     def write(self, path: Path, doc_count: int) -> None:

@@ -29,6 +29,7 @@ MAGIC = b"LRARRAYS1\n"
 SCORED = ("content", "headline", "exact")  # fields whose per-document lengths BM25 needs
 FIELDS = (*SCORED, "doc", "date")
 POSITIONAL = ("content", "headline")  # fields with phrases: positions are kept
+COPIES = ("copies.sstart", "copies.shingles", "copies.bands")  # reader/search/shingles.py
 MIN_TRANSLIT = 5
 
 
@@ -86,7 +87,7 @@ def write(path: Path, doc_count: int, arrays: dict[str, np.ndarray]) -> None:
     header = json.dumps({"doc_count": doc_count, "crc32": crc, "data_bytes": offset,
                          "arrays": layout}).encode("utf-8")
     header += b" " * ((-(len(MAGIC) + 8 + len(header))) % 8)
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # (two processes may write one)
     with open(tmp, "wb") as fh:
         fh.write(MAGIC + len(header).to_bytes(8, "little") + header)
         for chunk in chunks:
@@ -94,6 +95,29 @@ def write(path: Path, doc_count: int, arrays: dict[str, np.ndarray]) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
+
+
+def read(path: Path) -> tuple[int, dict[str, np.ndarray]]:
+    """Read a file write() wrote, whole and checked against its checksum: (doc_count, arrays);
+    raise ArraysDamaged when it is missing, cut off, garbled or does not match."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ArraysDamaged(f"{path.name}: {exc}") from None
+    start = len(MAGIC) + 8
+    if data[:len(MAGIC)] != MAGIC:
+        raise ArraysDamaged(f"{path.name} is not an arrays file of this version")
+    size = int.from_bytes(data[len(MAGIC):start], "little")
+    try:
+        header = json.loads(data[start:start + size])
+        base, layout = start + size, header["arrays"]
+        if len(data) != base + int(header["data_bytes"]) or zlib.crc32(data[base:]) != header["crc32"]:
+            raise ArraysDamaged(f"{path.name} is cut off or does not match its checksum")
+        arrays = {key: np.frombuffer(data, dtype=np.dtype(dt), count=count, offset=base + offset)
+                  for key, (dt, offset, count) in layout.items()}
+        return int(header["doc_count"]), arrays
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ArraysDamaged(f"{path.name} has a garbled header ({exc})") from None
 
 
 class SegmentArrays:
@@ -139,6 +163,7 @@ class SegmentArrays:
             self.arrays[key] = np.frombuffer(buf, dtype=dt, count=count, offset=self.base + offset)
         missing = [f"{f}.{part}" for f in FIELDS for part in ("vocab", "voff", "pstart", "docs")
                    if f"{f}.{part}" not in self.arrays]
+        missing += [k for k in COPIES if k not in self.arrays]  # (files written before copies)
         if missing:
             raise ArraysDamaged(f"{name} lacks {', '.join(missing)}")
         self._vocab = {f: _Vocab(self.arrays[f"{f}.vocab"], self.arrays[f"{f}.voff"]) for f in FIELDS}

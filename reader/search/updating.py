@@ -16,7 +16,7 @@ from whoosh.index import LockError
 
 from reader import archive, parsed
 from reader.model import DocRef, Problem
-from reader.search import building, recording, workers
+from reader.search import building, copies, recording, workers
 from reader.search.manifest import FileRecord, IndexDamaged, Manifest, ProblemRecord, set_dates_of
 from reader.search.schema import entry_fields, make_schema
 
@@ -139,6 +139,7 @@ def update(index, rebuild: bool = False, progress: ProgressFn | None = None,
             if report.arrays_repaired:
                 manifest.write(target)
                 index.changed()
+            copies.refresh(ix, target)  # (else the first search after it would)
         finally:
             ix.close()
         if target == index.partial:
