@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette
 from PySide6.QtWidgets import QListView, QStyleOptionViewItem
 
 from reader import wording
-from reader.model import LEAD, Bookmark, DocumentInfo, Entry, Hit
+from reader.model import LEAD, Bookmark, Copy, DocumentInfo, Entry, Hit
 from reader.ui.document_model import MonthHeader
 from reader.ui.models import BookmarkedRole, ItemRole, MarkedRole
 from reader.ui.rich_text import (
@@ -90,24 +90,61 @@ class DocumentDelegate(RichDelegate):
 
 
 class HitDelegate(RichDelegate):
-    """A search hit: headline, document and date, snippet with the matches highlighted."""
+    """A search hit: headline, document and date, snippet with the matches highlighted, and
+    "also in N other documents" (a link that lists the copies under it, a row each)."""
+
+    copies_toggled = Signal(int)  # the row whose copies to list or stop listing
+
+    def cache_key(self, hit: Hit) -> object:
+        return (hit, self._model.expanded(hit.id), self._model.is_copy(hit.id))
 
     def blocks(self, hit: Hit) -> list[tuple[str, float, int]]:
+        if self._model.is_copy(hit.id):
+            return [(f"↳ the same story in {hit.title} · {hit.date}", SMALL, 0)]
         snippet = hit.snippet if hit.snippet_ready else "x" * 200  # about what it will take
         return [(hit.headline or "", 1.05, 0), (f"{hit.title} · {hit.date}", SMALL, 0),
-                (snippet, 1.0, 3)]
+                (snippet, 1.0, 3), *([("also in other documents", SMALL, 3)] if hit.copies else [])]
 
     def html(self, index: QModelIndex, palette: QPalette) -> str:
         hit: Hit = self.item(index)
+        grey = muted(palette)
+        if self._model.is_copy(hit.id):
+            copy: Copy = self._model.copies[hit.id]
+            first = " · <b>first appeared here</b>" if copy.first else ""
+            return (f"<div style='font-size:small; color:{grey}; margin-left:16px'>↳ the same story in "
+                    f"<b>{html.escape(copy.title or str(copy.document))}</b> · "
+                    f"{html.escape(when(copy.date))}{first}</div>")
         color = highlight_color(palette)
         head = mark_html(hit.headline, hit.headline_spans, color) if hit.headline else LEAD
         meta = html.escape(f"{hit.title} · {wording.when(hit.time) if hit.time else hit.date or 'no date'}")
         if hit.key_event:
             meta = f"<b style='color:{ACCENT}'>◆</b> {meta}"
         body = mark_html(hit.snippet, hit.spans, color) if hit.snippet_ready else "…"
-        return (f"<div style='font-weight:600'>{head}</div>"
-                f"<div style='color:{muted(palette)}; font-size:small'>{meta}</div>"
-                f"<div style='margin-top:3px'>{body}</div>")
+        out = (f"<div style='font-weight:600'>{head}</div>"
+               f"<div style='color:{grey}; font-size:small'>{meta}</div>"
+               f"<div style='margin-top:3px'>{body}</div>")
+        if hit.copies:
+            sign = "▾" if self._model.expanded(hit.id) else "▸"
+            first = next((c for c in hit.copies if c.first), None)
+            origin = f" · first appeared in {html.escape(first.title)}" if first else ""
+            out += (f"<div style='margin-top:3px; font-size:small; color:{grey}'><a href='copies'>"
+                    f"{sign} also in {wording.count(len(hit.copies), 'other document')}</a>{origin}</div>")
+        return out
+
+    def editorEvent(self, event: QEvent, model, option: QStyleOptionViewItem,
+                    index: QModelIndex) -> bool:
+        if (event.type() == QEvent.Type.MouseButtonRelease
+                and self.anchor_at(option, index, event.position()) == "copies"):
+            self.copies_toggled.emit(index.row())
+            return True
+        return super().editorEvent(event, model, option, index)
+
+
+def when(date: str | None) -> str:
+    """Return an entry's time or a document's date as a reader reads it."""
+    if not date:
+        return "no date"
+    return wording.when(date) if "T" in date else date
 
 
 ACCENT = "#c0392b"  # key events and pinned entries
@@ -130,6 +167,7 @@ class EntryDelegate(RichDelegate):
     """An entry card: headline, paragraphs, captions set apart, a bookmark star."""
 
     star_clicked = Signal(object)  # Entry
+    copy_clicked = Signal(object)  # Copy: open that document at that entry
 
     def __init__(self, view: QListView):
         super().__init__(view)
@@ -140,7 +178,8 @@ class EntryDelegate(RichDelegate):
         return STAR
 
     def cache_key(self, entry: Entry) -> object:
-        return (entry, self.terms_version, self._model.news_of(entry.id))
+        return (entry, self.terms_version, self._model.news_of(entry.id),
+                self._model.copies.get(entry.id), entry.id in self._model.first_here)
 
     def blocks(self, entry: Entry) -> list[tuple[str, float, int]]:
         state, divider = self._model.news_of(entry.id)
@@ -150,6 +189,8 @@ class EntryDelegate(RichDelegate):
         out += [(p, 1.0, 8) for p in entry.paragraphs]
         out += [(f"{c.label}  {c.text}", SMALL, 6) for c in entry.captions]
         out += [(f"Earlier: {t}", SMALL, 4) for t in entry.earlier]
+        out += [("Also in: " + " · ".join(c.title for c in self._model.copies[entry.id]), SMALL, 4)] \
+            if entry.id in self._model.copies else []
         return out
 
     def html(self, index: QModelIndex, palette: QPalette) -> str:
@@ -187,6 +228,14 @@ class EntryDelegate(RichDelegate):
         for text in entry.earlier:
             parts.append(f"<p style='margin:4px 0 0 0; font-size:small; color:{grey}'>"
                          f"<b>Earlier version:</b> <s>{fmt(text)}</s></p>")
+        copies = self._model.copies.get(entry.id)
+        if copies:
+            links = " · ".join(f"<a href='copy:{n}'>{html.escape(c.title or str(c.document))}</a> "
+                               f"({html.escape(when(c.date))}{', first appeared there' if c.first else ''})"
+                               for n, c in enumerate(copies))
+            here = " · <b>first appeared here</b>" if entry.id in self._model.first_here else ""
+            parts.append(f"<p style='margin:4px 0 0 0; font-size:small; color:{grey}'>"
+                         f"Also in {links}{here}</p>")
         return "".join(parts) or "<p><i>(empty)</i></p>"
 
     def paint_extra(self, painter: QPainter, card: QRect, index: QModelIndex,
@@ -213,6 +262,10 @@ class EntryDelegate(RichDelegate):
             card = option.rect.adjusted(MARGIN, MARGIN // 2, -MARGIN, -MARGIN // 2)
             if self.star_rect(card).contains(QPointF(event.position()).toPoint()):
                 self.star_clicked.emit(index.data(ItemRole))
+                return True
+            anchor = self.anchor_at(option, index, event.position())
+            if anchor.startswith("copy:"):
+                self.copy_clicked.emit(self._model.copies[self.item(index).id][int(anchor[5:])])
                 return True
         return super().editorEvent(event, model, option, index)
 

@@ -23,12 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from reader.library import Library
-from reader.model import Bookmark, DocRef, Document, DocumentInfo, Entry, Filters, Hit, Problem, SearchResult
+from reader.model import Bookmark, DocRef, Document, DocumentInfo, Entry, Hit, Problem, SearchResult
 from reader.ui import dialogs, menus, plain_text, window_state
 from reader.ui.bookmarking import Bookmarks, BookmarkState
 from reader.ui.bookmarks_panel import BookmarksPanel
 from reader.ui.catching_up import CatchingUp
 from reader.ui.controller import Controller
+from reader.ui.copy_links import CopyLinks
 from reader.ui.documents_panel import DocumentsPanel
 from reader.ui.entry_actions import EntryActions
 from reader.ui.menus import DOCUMENTS, RESULTS
@@ -64,6 +65,8 @@ class MainWindow(QMainWindow):
         self.entries.status.connect(self.show_status)
         self.news = NewsActions(self, catching)
         self.news.status.connect(self.show_status)
+        self.copies = CopyLinks(self, tasks)
+        self.copies.status.connect(self.show_status)
         self.theme_actions = menus.build(self)
         self._connect()
         self._restore()
@@ -332,10 +335,9 @@ class MainWindow(QMainWindow):
         """Ask the controller for an answer (the newest question wins); show=True: on the Results tab."""
         shown = self.pane.document
         document = shown.ref if shown is not None and self.results.this_doc.isChecked() else None
-        after, before = self.results.date_range or (None, None)
         if show:
             self.tabs.setCurrentIndex(RESULTS)
-        self.controller.search(text, self.results.sort_order(), Filters(after, before, document))
+        self.controller.search(text, self.results.sort_order(), self.results.filters(document))
 
     def _rerun_search(self, *_args) -> None:
         """Ask the query again (the index or the options changed); the reader's tab stays."""

@@ -59,6 +59,7 @@ def build(w) -> QActionGroup:
     document = bar.addMenu("&Document")
     _action(w, document, "&Next New Entry", w.news.next_new, "N")
     _action(w, document, "Mark as &Read", w.news.mark_read, "Shift+A")
+    _action(w, document, "Go to a &Copy Elsewhere", w.copies.next_copy, "C")
     document.addSeparator()
     _action(w, document, "Set &Date…", w.ask_document_date)
     _action(w, document, "&Clear the Date I Set", w.clear_document_date)

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
-from reader.model import Bookmark, Entry, Hit
+from reader.model import Bookmark, Copy, Entry, Hit
 from reader.ui import plain_text
 
 ItemRole = Qt.ItemDataRole.UserRole + 1
@@ -35,6 +35,14 @@ class _ListModel(QAbstractListModel):
         """Return the dataclass of a row, or None."""
         return self.items[row] if 0 <= row < len(self.items) else None
 
+    def is_copy(self, entry_id: str) -> bool:
+        """Return True for a row that stands for a copy of the hit above it (results only)."""
+        return False
+
+    def expanded(self, entry_id: str) -> bool:
+        """Return True when a hit's copies are listed under it (results only)."""
+        return False
+
     def _valid(self, index: _Index) -> bool:
         return index.isValid() and 0 <= index.row() < len(self.items)
 
@@ -44,7 +52,57 @@ class _ListModel(QAbstractListModel):
 
 
 class HitListModel(_ListModel):
-    """Search results."""
+    """Search results; a hit's copies in other documents can be listed under it, a row each."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.copy_of: dict[str, str] = {}  # a copy row's entry id -> the id of the hit it is under
+        self.copies: dict[str, Copy] = {}  # a copy row's entry id -> the copy
+
+    def set_items(self, items: Sequence) -> None:
+        self.copy_of, self.copies = {}, {}
+        super().set_items(items)
+
+    def is_copy(self, entry_id: str) -> bool:
+        return entry_id in self.copy_of
+
+    def expanded(self, entry_id: str) -> bool:
+        """Return True when a hit's copies are listed under it."""
+        return entry_id in self.copy_of.values()
+
+    def toggle_copies(self, row: int, show: bool | None = None) -> int:
+        """List a hit's copies under it, or stop (show: None toggles); a copy row stands for the
+        hit it is under. Return the hit's row."""
+        hit = self.item(row)
+        if hit is None:
+            return row
+        if hit.id in self.copy_of:
+            row = self.row_of(self.copy_of[hit.id])
+            hit = self.items[row]
+        shown = self.expanded(hit.id)
+        if show is None:
+            show = not shown
+        if show and not shown and hit.copies:
+            rows = [copy_hit(c) for c in hit.copies]
+            self.beginInsertRows(QModelIndex(), row + 1, row + len(rows))
+            self.items = (*self.items[:row + 1], *rows, *self.items[row + 1:])
+            self.copy_of.update({c.id: hit.id for c in hit.copies})
+            self.copies.update({c.id: c for c in hit.copies})
+            self.endInsertRows()
+        elif not show and shown:
+            count = len(hit.copies)
+            self.beginRemoveRows(QModelIndex(), row + 1, row + count)
+            self.items = (*self.items[:row + 1], *self.items[row + 1 + count:])
+            for c in hit.copies:
+                self.copy_of.pop(c.id, None)
+                self.copies.pop(c.id, None)
+            self.endRemoveRows()
+        self.dataChanged.emit(self.index(row), self.index(row))
+        return row
+
+    def row_of(self, entry_id: str) -> int:
+        """Return the row of an entry id, or -1."""
+        return next((i for i, h in enumerate(self.items) if h.id == entry_id), -1)
 
     def update_hits(self, hits: Iterable[Hit]) -> None:
         """Replace hits (same ids) by newer versions of them, e.g. with their snippets."""
@@ -77,11 +135,18 @@ class HitListModel(_ListModel):
         return None
 
 
+def copy_hit(copy: Copy) -> Hit:
+    """Return a copy as a row of the results (it opens that document at that entry)."""
+    return Hit(copy.id, copy.document, copy.title, None, copy.date, 0, 0.0, "")
+
+
 class EntryListModel(_ListModel):
     """The entries of the document in the reading pane, in display order."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.copies: dict[str, tuple[Copy, ...]] = {}  # an entry's copies in other documents
+        self.first_here: frozenset[str] = frozenset()  # entries of copies that appeared here first
         self.marked: frozenset[str] = frozenset()  # ids of the entries that match the query
         self.bookmarked: set[str] = set()
         self.new: frozenset[str] = frozenset()  # new since the reader last read (edited ones too)
@@ -97,6 +162,13 @@ class EntryListModel(_ListModel):
         """Return ("new" | "edited" | None, the divider's text above it or None)."""
         state = "edited" if entry_id in self.edited else "new" if entry_id in self.new else None
         return state, self.divider[1] if self.divider and self.divider[0] == entry_id else None
+
+    def set_copies(self, copies: dict[str, tuple[Copy, ...]], first_here: frozenset[str] = frozenset()
+                   ) -> None:
+        """Set the entries' copies in other documents (by entry id; those without have none),
+        and which of those entries are where their story first appeared."""
+        self.copies, self.first_here = dict(copies), first_here
+        self._changed_all()
 
     def set_marks(self, marked: Iterable[str]) -> None:
         """Set which entries match the query."""

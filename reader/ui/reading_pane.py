@@ -56,6 +56,8 @@ class ReadingPane(QWidget):
     bookmark_toggled = Signal(object)  # Entry
     order_changed = Signal(bool)  # newest first
     entries_seen = Signal(object, object)  # DocRef, list[Entry]: in view long enough to be read
+    document_shown = Signal(object)  # Document: a document (or a new reading of it) is shown
+    copy_chosen = Signal(object)  # Copy: an "also in" link was followed
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -84,6 +86,7 @@ class ReadingPane(QWidget):
         self.view.setModel(self.model)
         self.delegate = EntryDelegate(self.view)
         self.delegate.star_clicked.connect(self.bookmark_toggled)
+        self.delegate.copy_clicked.connect(self.copy_chosen)
         self.view.setItemDelegate(self.delegate)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
@@ -126,6 +129,7 @@ class ReadingPane(QWidget):
         """
         if self.document is None or self.document.ref != doc.ref:
             self.model.set_marks(())
+            self.model.set_copies({})
         self.document = doc
         self.news = news or News()
         kind = "Liveblog" if doc.kind == "liveblog" else "Article"
@@ -160,6 +164,7 @@ class ReadingPane(QWidget):
             self.view.setCurrentIndex(self.model.index(0))
             self.view.scrollToTop()
         self.tracker.follow({e.id for e in doc.entries})  # (each card is noted read once, when read)
+        self.document_shown.emit(doc)
 
     def add_news(self, news: News) -> None:
         """Mark what became new while the document is shown (what was marked stays marked)."""

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QComboBox, QLabel, QToolButton, QWidget
 
-from reader.model import Hit, SearchResult
+from reader import wording
+from reader.model import DocRef, Filters, Hit, SearchResult
 from reader.ui import plain_text
 from reader.ui.delegates import HitDelegate
 from reader.ui.layout import card_list, lay_out_panel, wire_choosing
@@ -31,6 +32,8 @@ class ResultsPanel(QWidget):
         self.view = card_list("results")
         self.view.setModel(self.model)
         self.view.setItemDelegate(HitDelegate(self.view))
+        self.view.itemDelegate().copies_toggled.connect(self.toggle_copies)
+        self.view.installEventFilter(self)  # → and ← list a hit's copies and fold them again
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         wire_choosing(self.view, self.chosen, self.opened)
         self.info = QLabel(objectName="resultInfo", wordWrap=True)
@@ -42,19 +45,30 @@ class ResultsPanel(QWidget):
         self.sort.currentIndexChanged.connect(self.options_changed)
         self.this_doc = QCheckBox("This document only")
         self.this_doc.toggled.connect(self.options_changed)
+        self.every_copy = QCheckBox("Every copy")
+        self.every_copy.setToolTip("List each copy of a story as a hit of its own (else copies in "
+                                   "other documents are one hit: → lists them under it)")
+        self.every_copy.toggled.connect(self.options_changed)
         self.timeline = TimelineStrip("hit")
         self.timeline.range_chosen.connect(self._range_chosen)
         self.chip = QToolButton(objectName="rangeChip", visible=False)
         self.chip.setToolTip("Show the hits of every date again")
         self.chip.clicked.connect(self.clear_range)
         self.date_range: tuple[str, str] | None = None
-        lay_out_panel(self, [(self.sort, 0), (self.this_doc, 0), (None, 1), (self.chip, 0)],
+        lay_out_panel(self, [(self.sort, 0), (self.this_doc, 0), (self.every_copy, 0), (None, 1),
+                             (self.chip, 0)],
                       self.info, self.note, self.timeline, self.view)
         self._asked: set[str] = set()  # hits whose snippets were asked for
         self.view.verticalScrollBar().valueChanged.connect(self._want_snippets)
 
     def sort_order(self) -> str:
         return "date" if self.sort.currentIndex() == 1 else "relevance"
+
+    def filters(self, document: DocRef | None) -> Filters:
+        """Return what narrows the query: the timeline's range, the document (this one only),
+        and whether every copy is a hit."""
+        after, before = self.date_range or (None, None)
+        return Filters(after, before, document, all_copies=self.every_copy.isChecked())
 
     def show_result(self, result: SearchResult, indexing: bool) -> None:
         """Show a query's answer; the first hit becomes current without being opened.
@@ -90,6 +104,22 @@ class ResultsPanel(QWidget):
         self.date_range = None
         self.chip.setVisible(False)
         self.range_changed.emit(None)
+
+    def toggle_copies(self, row: int, show: bool | None = None) -> None:
+        """List the copies of the hit in a row under it, or fold them (show: None toggles)."""
+        row = self.model.toggle_copies(row, show)
+        self.view.setCurrentIndex(self.model.index(row))
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.view and event.type() == QEvent.Type.KeyPress and self.model.rowCount():
+            key = event.key()
+            if key in (Qt.Key.Key_Right, Qt.Key.Key_Plus, Qt.Key.Key_Left, Qt.Key.Key_Minus):
+                row = self.view.currentIndex().row()
+                hit = self.model.item(row)
+                if hit is not None and (hit.copies or self.model.is_copy(hit.id)):
+                    self.toggle_copies(row, key in (Qt.Key.Key_Right, Qt.Key.Key_Plus))
+                    return True
+        return super().eventFilter(watched, event)
 
     def add_snippets(self, hits: list[Hit]) -> None:
         """Show the snippets built for hits of the current result."""
@@ -149,7 +179,15 @@ def summary(result: SearchResult, indexing: bool) -> str:
     """Return the rich-text line above the hits: count, other spellings, did you mean."""
     noun = "hit" if result.total == 1 else "hits"
     parts = [f"<b>{result.total:,} {noun}</b>"]
-    if result.total > len(result.hits) and result.hits:
+    listed = result.total
+    if result.stories is not None and result.stories != result.total:
+        stories = wording.count(result.stories, "story", "stories")
+        if result.folded:
+            parts = [f"<b>{wording.entries(result.total)}, {stories}</b>"]
+            listed = result.stories
+        else:
+            parts[0] += f" ({stories})"
+    if listed > len(result.hits) and result.hits:
         parts[0] += f" (showing {len(result.hits)})"
     for _typed, others in result.variants.items():
         also = ", ".join(f"{html.escape(n)} ({c})" for n, c in others.items())

@@ -202,6 +202,14 @@ class RichDelegate(QStyledItemDelegate):
                     palette: QPalette) -> None:
         pass
 
+    def anchor_at(self, option: QStyleOptionViewItem, index: QModelIndex, pos: QPointF) -> str:
+        """Return the link (its href) under a point of a painted card, or ""."""
+        doc = self._cache.get(self._key(index, self._text_width(option)))
+        if doc is None or not self.framed(index):
+            return ""
+        card = QRectF(option.rect.adjusted(MARGIN, MARGIN // 2, -MARGIN, -MARGIN // 2))
+        return doc.documentLayout().anchorAt(QPointF(pos) - QPointF(card.left() + PAD, card.top() + PAD - 3))
+
     def framed(self, index: QModelIndex) -> bool:
         """Return False for a row painted as a heading (no card around it)."""
         return True

@@ -63,6 +63,7 @@ def shoot(target: Path) -> list[Path]:
         saved.append(_timed(Path(data), target / "screenshot-timed.png"))
         saved.append(_catching_up(Path(data), target / "screenshot-new.png"))
         saved.append(_timeline(Path(data), target / "screenshot-timeline.png"))
+        saved.append(_copies(Path(data), target / "screenshot-copies.png"))
         dark = _open(Path(data))
         dark.set_theme("dark")  # View → Theme → Dark
         _search_and_open(dark, "Kyiv")
@@ -165,6 +166,40 @@ def _timeline(data: Path, path: Path) -> Path:
     hit = window.result.hits[0]
     window.open_document(hit.document, hit.id)
     _settle(window)
+    shot = _save(window, path)
+    window.close()
+    window.controller.shutdown()
+    return shot
+
+
+def _copies(data: Path, path: Path) -> Path:
+    """The bundled archive beside a next day's liveblog that carries four of its entries over
+    (one lightly edited): a search's hits folded, the first listed with its copies."""
+    import shutil
+
+    from reader.library import Library
+
+    folder = data / "copies"
+    shutil.copytree(defaults.BUNDLED_ARCHIVE, folder)
+    doc = Library(folder, data / "copies-data").document(LIVEBLOG)
+    carried = [[e.headline or "", *e.paragraphs] for e in doc.entries[1:5]]
+    carried[1][1] = carried[1][1].replace(" de ", " deze ", 2)  # lightly edited on the way
+    body = "\n\n".join(line for lines in carried for line in lines if line)
+    (folder / "005_dag_2.txt").write_text(f"liveblog\nNOS NieuwsAangepast\n\nDe oorlog in Oekraïne, dag 2"
+                                          f"\n\nliveblog gesloten\n\n{body}\n", encoding="utf-8")
+    window = build_window(folder, data / "copies-data")
+    window.resize(1360, 860)
+    window.show()
+    window.start()
+    _settle(window)
+    window.search_bar.set_query("Azovstal")
+    _settle(window)
+    row = next(i for i, h in enumerate(window.result.hits) if h.copies)
+    window.results.toggle_copies(row, True)
+    hit = window.result.hits[row]
+    window.open_document(hit.document, hit.id)
+    _settle(window)
+    window.results.view.setFocus()
     shot = _save(window, path)
     window.close()
     window.controller.shutdown()
