@@ -143,6 +143,7 @@ def test_kept_copies_that_are_damaged_or_missing_are_worked_out_again(planted):
     directory = lib._index.directory()
     path = directory / copies.STATE
     for damage in (lambda: path.write_bytes(path.read_bytes()[:-40]),
+                   lambda: path.write_bytes(path.read_bytes()[:-64] + bytes(64)),
                    lambda: path.write_bytes(b"garbage"), path.unlink):
         damage()
         assert copies.load(directory) is None

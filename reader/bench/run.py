@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from reader import archive, defaults
+from reader.bench.copies import bench_copies
 from reader.bench.formats import bench_formats
 from reader.bench.generate import generate
 from reader.bench.queries import all_classes, bench_fts5, bench_queries, percentiles
@@ -165,6 +166,7 @@ def run(size: str, runs: int, out: Path) -> dict:
                        "warm_seconds": _median([w["seconds"] for w in warm_w]),
                        "idle_rss_mb": _median([w["idle_rss_mb"] for w in warm_w])}
         r["sync"] = bench_sync(folder, work / "data-0", runs)
+        r["copies"] = bench_copies(folder, work / "data-0", runs)
         r["fts5"] = bench_fts5(folder, repeats=5)
         r["growth"] = bench_growth(work, folder, files * entries, GROWTH[size], runs)
         r["formats"] = bench_formats(work, files=min(files, 200), entries=entries, runs=runs)
@@ -245,6 +247,22 @@ def table(r: dict) -> str:
                      f"{f['page_1mb_ms']:.0f} ms ({f['page_bytes'] / 1e6:.1f} MB)", ""))
         rows.append(("formats: a 1 MB ticker page (no structured data) parsed",
                      f"{f['ticker_1mb_ms']:.0f} ms ({f['ticker_bytes'] / 1e6:.1f} MB)", ""))
+    if "copies" in r:
+        c = r["copies"]
+        workers = max(1, r["build"]["workers"])
+        found = c["shingles_s"] / workers + c["grouping_s"]
+        share = 100 * c["grouped"] / max(1, c["entries"])
+        rows.append(("copies: entries in groups (stories told more than once)",
+                     f"{c['grouped']:,} of {c['entries']:,} ({share:.1f} %) "
+                     f"in {c['groups']:,} groups; kept pairs and bands {c['state_mb']:.1f} MB", ""))
+        rows.append(("copies: a query folded / with every copy (median over the classes, repeated)",
+                     f"{c['query_folded_ms']:.1f} / {c['query_every_copy_ms']:.1f} ms "
+                     f"(+{c['query_folded_ms'] - c['query_every_copy_ms']:.1f} ms)", ""))
+        rows.append(("copies: finding them in a full build (shingles by the workers, then groups)",
+                     f"{c['shingles_s']:.1f} s of CPU over {c['segments']} segments / {workers} workers "
+                     f"+ {c['grouping_s']:.2f} s = {found:.1f} s of the {r['build']['seconds']:.1f} s build "
+                     f"({100 * found / r['build']['seconds']:.0f} %)", ""))
+        rows.append(("copies: brought up to date after one file changed", f"{c['sync_s'] * 1000:.0f} ms", ""))
     if "reading" in r:
         g = r["reading"]
         rows.append((f"catching up: window listed, with / without a reading state "

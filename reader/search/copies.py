@@ -3,49 +3,61 @@
 Two entries are copies when their shingle sets (reader/search/shingles.py) have a Jaccard
 similarity of at least SIMILAR, or one's set lies almost wholly (CONTAINED) in the other's and it
 is at least half its size (an update with a sentence dropped); entries of the same document are
-never linked. Candidates are the pairs that share a MinHash band; each is verified on the exact
-sets before it is linked, and groups are the connected pairs.
+never linked. Candidates are the pairs that share a MinHash band; those whose sketches agree on
+at least SKETCH_MIN of SKETCH minima (an estimated similarity of 0.25) are verified on the exact
+sets before they are linked, and groups are the connected pairs.
 
-What was found is kept beside the index in `copies.state` (checksummed): the entries compared
-(id and fingerprint), their bands sorted, and the verified pairs. Bringing it up to date compares
-only the entries it has not seen (a new file's, an edited entry's) with the others; an entry gone
-takes its pairs with it. A missing or damaged file is worked out again from the index.
+What was found is kept beside the index in `copies.state` (checksummed): the entries compared, by
+id and text fingerprint, the verified pairs and the groups; a searcher reads it when it first
+folds. Bringing it up to date compares only the entries not compared before (a new file's, an
+edited entry's) with the bands of every entry, read from the postings arrays; when many are new
+(a first build), all are compared with each other by sorting their bands. An entry gone takes
+its pairs with it; a missing or damaged file is worked out again from the index.
 """
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from reader.search import entries, fast, segment_arrays
-from reader.search.entries import EntryTable
 from reader.search.manifest import DERIVED
 from reader.search.prepared import Prepared
 from reader.search.segment_arrays import ArraysDamaged
 from reader.search.shingles import BANDS, NO_BAND
 
-STATE = DERIVED[0]  # "copies.state", in the format of the postings arrays (segment_arrays.write)
+STATE = DERIVED[0]  # "copies.state", in segment_arrays.write's format
 SIMILAR = 0.5
 CONTAINED, SMALLER = 0.9, 0.5
+SKETCH_MIN = 8  # of SKETCH (32) low bytes of minima equal: J >= 0.5 passes 99.9 %, J 0.05 0.01 %
 # members of one band value a new entry is compared with: the first MAX_BUCKET kept, the first
 # FIRST new ones (hundreds of copies of one boilerplate text are connected, not all compared)
 MAX_BUCKET, FIRST = 16, 3
+ALL_AT_ONCE = 0.2  # when more than this share of the entries is new, all are compared at once
+_I8 = np.zeros(0, dtype=np.int64)
 
 
 @dataclass(frozen=True)
 class CopyGroups:
     """The copy groups of an index's live entries, by document number (whoosh's docnum)."""
 
-    group: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # -1: none
-    members: tuple[np.ndarray, ...] = ()  # per group, its docnums (ascending)
+    group: np.ndarray = field(default_factory=lambda: _I8)  # per docnum: its group, -1 none
+    order: np.ndarray = field(default_factory=lambda: _I8)  # docnums, group by group
+    bounds: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+
+    @property
+    def count(self) -> int:
+        """How many groups there are."""
+        return len(self.bounds) - 1
 
     def of(self, docnum: int) -> np.ndarray:
         """Return the docnums of a document's group (itself included), or just itself."""
         g = int(self.group[docnum]) if 0 <= docnum < len(self.group) else -1
-        return self.members[g] if g >= 0 else np.array([docnum], dtype=np.int64)
+        return self.order[self.bounds[g]:self.bounds[g + 1]] if g >= 0 else np.array([docnum])
 
     def label(self, docnums: np.ndarray) -> np.ndarray:
         """Return a story label per docnum: its group's number, or (ungrouped) one of its own."""
@@ -57,42 +69,65 @@ class CopyGroups:
     @property
     def grouped(self) -> int:
         """How many entries have a copy."""
-        return int(np.count_nonzero(self.group >= 0))
+        return len(self.order)
+
+
+@dataclass(frozen=True)
+class Sources:
+    """What copies are worked out from, by docnum: bands, sketches and shingles (the postings
+    arrays), and owners() each entry's document (a number; entries of one are never copies)."""
+
+    bands: Callable[[np.ndarray], np.ndarray]
+    sketch: Callable[[np.ndarray], np.ndarray]
+    shingle_set: Callable[[int], np.ndarray]
+    owners: Callable[[], np.ndarray]
 
 
 @dataclass
 class _State:
     eid: np.ndarray  # int64, ascending: the entries compared
     fingerprint: np.ndarray  # int64, aligned with eid
-    keys: np.ndarray  # uint64, ascending: band number << 32 | band value
-    member: np.ndarray  # int64: the index into eid of each key's entry
     pairs: np.ndarray  # int64 (n, 2): verified copies, as eids
+    members: np.ndarray  # int64: the eids of the grouped entries, group by group
+    bounds: np.ndarray  # int64: where each group starts in members, and the end
 
 
-def _empty_state() -> _State:
-    i8 = np.zeros(0, dtype=np.int64)
-    return _State(i8, i8, np.zeros(0, dtype=np.uint64), i8, np.zeros((0, 2), dtype=np.int64))
+def _empty() -> _State:
+    return _State(_I8, _I8, np.zeros((0, 2), dtype=np.int64), _I8, np.zeros(1, dtype=np.int64))
 
 
 def load(folder: Path) -> _State | None:
     """Return the kept state of an index folder, None when missing or damaged."""
     try:
         _count, a = segment_arrays.read(folder / STATE)
-        state = _State(a["eid"], a["fingerprint"], a["keys"], a["member"], a["pairs"].reshape(-1, 2))
+        state = _State(a["eid"], a["fingerprint"], a["pairs"].reshape(-1, 2), a["members"], a["bounds"])
     except (ArraysDamaged, KeyError, ValueError):
         return None
-    n = len(state.eid)
-    if (len(state.fingerprint) != n or len(state.keys) != len(state.member)
-            or (len(state.member) and (state.member.min() < 0 or state.member.max() >= n))):
-        return None
-    return state
+    ok = (len(state.fingerprint) == len(state.eid) and len(state.bounds) >= 1
+          and state.bounds[0] == 0 and state.bounds[-1] == len(state.members)
+          and np.all(np.diff(state.eid) > 0) and np.all(np.diff(state.bounds) >= 0))
+    return state if ok else None
 
 
 def _save(folder: Path, state: _State) -> None:
-    arrays = {"eid": state.eid, "fingerprint": state.fingerprint, "keys": state.keys,
-              "member": state.member, "pairs": state.pairs.ravel()}
     with contextlib.suppress(OSError):  # a read-only index: worked out again next time
-        segment_arrays.write(folder / STATE, len(state.eid), arrays)
+        segment_arrays.write(folder / STATE, len(state.eid), {
+            "eid": state.eid, "fingerprint": state.fingerprint, "pairs": state.pairs.ravel(),
+            "members": state.members, "bounds": state.bounds})
+
+
+def sources_of(searcher, prepared: Prepared, arrays: fast.IndexArrays) -> Sources:
+    """Return what the postings arrays of a searcher give copies to be worked out from."""
+
+    def owners() -> np.ndarray:
+        if prepared.entries is None:
+            prepared.entries = entries.entry_table(searcher, prepared)
+        table = prepared.entries
+        out = np.full(arrays.size, -1, dtype=np.int64)
+        out[table.docnum] = table.owner
+        return out
+
+    return Sources(arrays.copy_bands, arrays.copy_sketch, arrays.shingle_set, owners)
 
 
 def refresh(ix, folder: Path) -> None:
@@ -104,8 +139,9 @@ def refresh(ix, folder: Path) -> None:
         except ArraysDamaged:  # (repaired at the next sync; searches use the kept pairs meanwhile)
             return
         try:
-            table = entries.entry_table(searcher, Prepared(searcher, lambda: arrays))
-            groups(folder, table, searcher.doc_count_all(), arrays.copy_bands, arrays.shingle_set)
+            prepared = Prepared(searcher, lambda: arrays)
+            groups(folder, prepared.column("eid"), prepared.column("fingerprint"), arrays.live,
+                   sources_of(searcher, prepared, arrays))
         finally:
             arrays.close()
 
@@ -121,56 +157,64 @@ def refresh_folder(folder: Path) -> None:
         ix.close()
 
 
-def groups(folder: Path, table: EntryTable, size: int, bands, shingle_set, write: bool = True
-           ) -> CopyGroups:
-    """Return the copy groups of the live entries `table` lists (of an index of `size` docnums),
-    bringing the kept state up to date first. bands(docnums) gives their bands (n x BANDS) and
-    shingle_set(docnum) one's shingles, both from the postings arrays; None for both: there are
-    none (the kept pairs of the entries still there are used as they are)."""
-    state = load(folder) or _empty_state()
-    order = np.argsort(table.eid, kind="stable")
-    live_eid, live_fp, live_doc = table.eid[order], table.fingerprint[order], table.docnum[order]
-    live_owner = table.owner[order]
-    if bands is not None:
-        new_state = _update(state, live_eid, live_fp, live_doc, live_owner, bands, shingle_set)
-        if new_state is not state:
-            state = new_state
-            if write:
-                _save(folder, state)
-    return _connect(state.pairs, live_eid, live_doc, size)
+def groups(folder: Path, eid_by_doc: np.ndarray, fingerprint_by_doc: np.ndarray, live: np.ndarray,
+           sources: Sources | None) -> CopyGroups:
+    """Return the copy groups of the live entries of an index (its eid and fingerprint columns,
+    which docnums are live), bringing the kept state up to date first when it is not and sources
+    are given; without them, the kept pairs of the entries still there are used as they are."""
+    docs = np.flatnonzero(live)
+    order = np.argsort(eid_by_doc[docs], kind="stable")
+    doc = docs[order]
+    eid, fp = eid_by_doc[doc], fingerprint_by_doc[doc]
+    state = load(folder)
+    current = state is not None and np.array_equal(state.eid, eid) and np.array_equal(state.fingerprint, fp)
+    if not current:
+        if sources is None:
+            pairs = state.pairs if state is not None else np.zeros((0, 2), dtype=np.int64)
+            return _grouped(_connect(pairs[_both_in(pairs, eid)]), eid, doc, len(live))
+        state = _update(state or _empty(), eid, fp, doc, sources)
+        _save(folder, state)
+    return _grouped((state.members, state.bounds), eid, doc, len(live))
 
 
-def _update(state: _State, eid, fp, doc, owner, bands, shingle_set) -> _State:
-    """Return the state brought in line with the live entries (eid ascending), or `state` itself
-    when nothing changed."""
+def _grouped(grouping: tuple[np.ndarray, np.ndarray], eid: np.ndarray, doc: np.ndarray, size: int
+             ) -> CopyGroups:
+    """Return groups (their members' eids, group by group, and bounds) by docnum."""
+    members, bounds = grouping
+    group = np.full(size, -1, dtype=np.int64)
+    at = doc[np.searchsorted(eid, members)] if len(members) else _I8
+    group[at] = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))
+    return CopyGroups(group, at, bounds)
+
+
+def _update(state: _State, eid, fp, doc, sources: Sources) -> _State:
+    """Return the state brought in line with the live entries (eid ascending, their
+    fingerprints and docnums): only the entries not compared before are compared."""
     at = np.minimum(np.searchsorted(state.eid, eid), max(len(state.eid) - 1, 0))
     known = (state.eid[at] == eid) & (state.fingerprint[at] == fp) if len(state.eid) else \
         np.zeros(len(eid), dtype=bool)
-    keep = np.zeros(len(state.eid), dtype=bool)
-    keep[at[known]] = True
-    if known.all() and keep.all():
-        return state
-    # the kept entries, renumbered into the new eid order (every live entry, ascending)
-    renumber = np.full(len(state.eid), -1, dtype=np.int64)
-    renumber[at[known]] = np.flatnonzero(known)
-    kept_keys = keep[state.member] if len(state.member) else np.zeros(0, dtype=bool)
-    old_keys, old_member = state.keys[kept_keys], renumber[state.member[kept_keys]]
-    pairs = state.pairs[_both_in(state.pairs, state.eid[keep])]
     fresh = np.flatnonzero(~known)
-    new_keys, new_member = _keys(bands(doc[fresh]), fresh)
-    candidates = [_against(old_keys, old_member, new_keys, new_member),
-                  _among(new_keys, new_member)]
-    found = np.unique(np.concatenate(candidates), axis=0) if any(len(c) for c in candidates) else \
-        np.zeros((0, 2), dtype=np.int64)
-    found = found[owner[found[:, 0]] != owner[found[:, 1]]] if len(found) else found
-    verified = [(eid[a], eid[b]) for a, b in found.tolist() if _copies(shingle_set(int(doc[a])),
-                                                                       shingle_set(int(doc[b])))]
-    if verified:
-        pairs = np.concatenate([pairs, np.sort(np.array(verified, dtype=np.int64), axis=1)])
-    keys = np.concatenate([old_keys, new_keys])
-    member = np.concatenate([old_member, new_member])
-    by = np.argsort(keys, kind="stable")
-    return _State(eid.copy(), fp.copy(), keys[by], member[by], pairs)
+    bands = sources.bands(doc)
+    if len(fresh) > ALL_AT_ONCE * len(eid):  # (a first build): every entry with every other
+        pairs = np.zeros((0, 2), dtype=np.int64)
+        found = _among(*_keys(bands, np.arange(len(eid))))
+    else:
+        keep = np.zeros(len(state.eid), dtype=bool)
+        keep[at[known]] = True
+        pairs = state.pairs[_both_in(state.pairs, state.eid[keep])]
+        found = _against(bands, fresh)
+    if len(found):
+        found = np.unique(found, axis=0)
+        owner = sources.owners()[doc]
+        found = found[owner[found[:, 0]] != owner[found[:, 1]]]
+        sketch = sources.sketch(doc)
+        found = found[(sketch[found[:, 0]] == sketch[found[:, 1]]).sum(axis=1) >= SKETCH_MIN]
+        verified = [(eid[a], eid[b]) for a, b in found.tolist()
+                    if _copies(sources.shingle_set(int(doc[a])), sources.shingle_set(int(doc[b])))]
+        if verified:
+            pairs = np.concatenate([pairs, np.sort(np.array(verified, dtype=np.int64), axis=1)])
+    members, bounds = _connect(pairs)
+    return _State(eid.copy(), fp.copy(), pairs, members, bounds)
 
 
 def _keys(bands: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -186,16 +230,22 @@ def _keys(bands: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return keys[by], owner[by]
 
 
-def _against(keys, member, new_keys, new_member) -> np.ndarray:
-    """Return the (old, new) member pairs that share a band value."""
-    if not len(keys) or not len(new_keys):
+def _against(bands: np.ndarray, fresh: np.ndarray) -> np.ndarray:
+    """Return the pairs (rows of bands) of each fresh row with every row that shares a band value
+    with it (at most MAX_BUCKET of the other rows per value)."""
+    new_keys, new_member = _keys(bands[fresh], fresh)
+    if not len(new_keys):
         return np.zeros((0, 2), dtype=np.int64)
-    lo, hi = np.searchsorted(keys, new_keys, "left"), np.searchsorted(keys, new_keys, "right")
-    hi = np.minimum(hi, lo + MAX_BUCKET)
+    number = np.arange(BANDS, dtype=np.uint64) << np.uint64(32)
+    every = (number[None, :] | bands.astype(np.uint64)).ravel()
+    at = np.minimum(np.searchsorted(new_keys, every), len(new_keys) - 1)
+    hit = np.flatnonzero((new_keys[at] == every) & (bands.ravel() != NO_BAND))
+    row = hit // BANDS
+    lo = np.searchsorted(new_keys, every[hit], "left")
+    hi = np.minimum(np.searchsorted(new_keys, every[hit], "right"), lo + MAX_BUCKET)
     width = hi - lo
-    which = np.repeat(np.arange(len(new_keys)), width)
     pos = np.repeat(lo - np.concatenate(([0], np.cumsum(width)[:-1])), width) + np.arange(width.sum())
-    return _ordered(member[pos], new_member[which])
+    return _ordered(np.repeat(row, width), new_member[pos])
 
 
 def _among(keys, member) -> np.ndarray:
@@ -238,13 +288,11 @@ def _both_in(pairs: np.ndarray, eids: np.ndarray) -> np.ndarray:
     return (eids[at] == pairs).all(axis=1)
 
 
-def _connect(pairs: np.ndarray, eid: np.ndarray, doc: np.ndarray, size: int) -> CopyGroups:
-    """Return the groups the pairs connect, among the live entries (eid ascending, their docnums)."""
-    pairs = pairs[_both_in(pairs, eid)]
-    group = np.full(size, -1, dtype=np.int64)
+def _connect(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the groups the pairs (of eids) connect: their members' eids group by group, and
+    where each group starts (and the end)."""
     if not len(pairs):
-        return CopyGroups(group, ())
-    ends = doc[np.searchsorted(eid, pairs)]
+        return _I8, np.zeros(1, dtype=np.int64)
     parent: dict[int, int] = {}
 
     def root(x: int) -> int:
@@ -253,15 +301,13 @@ def _connect(pairs: np.ndarray, eid: np.ndarray, doc: np.ndarray, size: int) -> 
             x = parent[x]
         return x
 
-    for a, b in ends.tolist():
+    for a, b in pairs.tolist():
         ra, rb = root(a), root(b)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
-    nodes = np.array(sorted({int(x) for x in ends.ravel().tolist()}), dtype=np.int64)
-    roots = np.array([root(int(x)) for x in nodes], dtype=np.int64)
-    labels, number = np.unique(roots, return_inverse=True)
-    group[nodes] = number
+    nodes = np.unique(pairs)
+    roots = np.fromiter((root(x) for x in nodes.tolist()), dtype=np.int64, count=len(nodes))
+    _labels, number = np.unique(roots, return_inverse=True)
     by = np.argsort(number, kind="stable")
-    bounds = np.searchsorted(number[by], np.arange(len(labels) + 1))
-    members = tuple(nodes[by][bounds[i]:bounds[i + 1]] for i in range(len(labels)))
-    return CopyGroups(group, members)
+    bounds = np.searchsorted(number[by], np.arange(len(_labels) + 1)).astype(np.int64)
+    return nodes[by], bounds

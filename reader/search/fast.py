@@ -28,7 +28,7 @@ from reader.search.segment_arrays import (
     file_name,
     length_table,
 )
-from reader.search.shingles import BANDS
+from reader.search.shingles import BANDS, SKETCH
 
 K1, B = 1.2, 0.75  # whoosh's BM25F defaults, which the schema's fields use
 COLUMNS = ("chron", "day", "key", "eid", "fingerprint")
@@ -97,6 +97,16 @@ class IndexArrays:
             inside = (docnums >= part.offset) & (docnums < part.offset + part.doc_count)
             if inside.any():
                 table = part.arrays.arrays["copies.bands"].reshape(part.doc_count, BANDS)
+                out[inside] = table[docnums[inside] - part.offset]
+        return out
+
+    def copy_sketch(self, docnums: np.ndarray) -> np.ndarray:
+        """Return the similarity sketches (reader/search/shingles.py) of documents, one row each."""
+        out = np.zeros((len(docnums), SKETCH), dtype=np.uint8)
+        for part in self.parts:
+            inside = (docnums >= part.offset) & (docnums < part.offset + part.doc_count)
+            if inside.any():
+                table = part.arrays.arrays["copies.sketch"].reshape(part.doc_count, SKETCH)
                 out[inside] = table[docnums[inside] - part.offset]
         return out
 

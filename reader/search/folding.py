@@ -10,7 +10,7 @@ from reader.search.copies import CopyGroups
 
 def fold(found: list[tuple[int, float]], groups: CopyGroups) -> list[tuple[int, float]]:
     """Return the first (best-placed) match of each story among ranked (docnum, score) pairs."""
-    if not found or not groups.members:
+    if not found or not groups.count:
         return found
     labels = groups.label(np.fromiter((d for d, _ in found), dtype=np.int64, count=len(found)))
     _values, first = np.unique(labels, return_index=True)
@@ -19,7 +19,7 @@ def fold(found: list[tuple[int, float]], groups: CopyGroups) -> list[tuple[int, 
 
 def stories(groups: CopyGroups, docnums: np.ndarray) -> int:
     """Return how many distinct stories the matches `docnums` are (copies counted once)."""
-    if not groups.members:
+    if not groups.count:
         return len(docnums)
     g = groups.group[docnums]
     grouped = g[g >= 0]
@@ -28,7 +28,7 @@ def stories(groups: CopyGroups, docnums: np.ndarray) -> int:
 
 def first_appearances(groups: CopyGroups, docnums: np.ndarray, chron: np.ndarray) -> np.ndarray:
     """Return one match per story: its earliest dated one (where it first appeared)."""
-    if not groups.members or not len(docnums):
+    if not groups.count or not len(docnums):
         return docnums
     labels = groups.label(docnums)
     keys = chron[docnums]

@@ -22,6 +22,7 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
+import numpy as np
 from whoosh import index as whoosh_index
 
 from reader.model import Copy, DocRef, Filters, Hit, SearchResult
@@ -329,7 +330,7 @@ class SearchIndex:
 
         def find(reader: _Reader | None) -> dict[str, tuple[Copy, ...]]:
             groups = _groups(reader) if reader else CopyGroups()
-            if not groups.members:
+            if not groups.count:
                 return {}
             out = {}
             for entry_id in entry_ids:
@@ -369,6 +370,18 @@ def _groups(reader: _Reader) -> CopyGroups:
     prepared = reader.prepared
     if prepared.copies is not None:
         return prepared.copies
+    arrays = prepared.arrays
+    if arrays is not None:
+        live = arrays.live
+    else:  # (whoosh's postings say which entries are live)
+        if prepared.entries is None:
+            prepared.entries = entries.entry_table(reader.searcher, prepared)
+        live = np.zeros(reader.searcher.doc_count_all(), dtype=bool)
+        live[prepared.entries.docnum] = True
+    sources = copies.sources_of(reader.searcher, prepared, arrays) if arrays is not None else None
+    prepared.copies = copies.groups(reader.identity.directory, prepared.column("eid"),
+                                    prepared.column("fingerprint"), live, sources)
+    return prepared.copies
     if prepared.entries is None:
         prepared.entries = entries.entry_table(reader.searcher, prepared)
     arrays = prepared.arrays

@@ -280,7 +280,7 @@ def run(searcher, text: str, variants: Variants, prepared: Prepared, limit: int 
             message = "Nothing to search for."
         return SearchResult(text, 0, (), message=message, terms=_terms(ctx))
     allowed = _allowed(parsed, filters, new)
-    folds = fold_copies and groups is not None and bool(groups.members)
+    folds = fold_copies and groups is not None and bool(groups.count)
     asked = limit * 2 + 10 if folds else limit  # room for the copies folded away
     found = answering.answer(searcher, prepared, q, flt, asked, sort, allowed)
     ranked = found.found
@@ -302,7 +302,7 @@ def run(searcher, text: str, variants: Variants, prepared: Prepared, limit: int 
         chron = prepared.column("chron")
         hits = [replace(h, copies=folding.copies_of(searcher.stored_fields, groups, docnum, chron))
                 for h, (docnum, _score) in zip(hits, ranked, strict=True)]
-    docnums = found.docnums() if groups is not None and groups.members else None
+    docnums = found.docnums() if groups is not None and groups.count else None
     matched = _variant_counts(found.within, ctx, variants) if ctx.spellings else {}
     suggestion = _suggest(searcher, text, parsed.node) if found.total < 3 else None
     when = None

@@ -29,7 +29,7 @@ MAGIC = b"LRARRAYS1\n"
 SCORED = ("content", "headline", "exact")  # fields whose per-document lengths BM25 needs
 FIELDS = (*SCORED, "doc", "date")
 POSITIONAL = ("content", "headline")  # fields with phrases: positions are kept
-COPIES = ("copies.sstart", "copies.shingles", "copies.bands")  # reader/search/shingles.py
+COPIES = ("copies.sstart", "copies.shingles", "copies.bands", "copies.sketch")  # reader/search/shingles.py
 MIN_TRANSLIT = 5
 
 
@@ -132,7 +132,7 @@ class SegmentArrays:
         try:
             self._parse(path.name, expected_docs)
         except ArraysDamaged:
-            self._map.close()
+            self.close()  # (arrays already made of the map go with it)
             raise
 
     def _parse(self, name: str, expected_docs: int | None) -> None:

@@ -19,12 +19,13 @@ BANDS, ROWS = 32, 4
 HASHES = BANDS * ROWS
 MIN_SHINGLES = 4  # an entry of fewer word pairs (a line, a name) is nobody's copy
 NO_BAND = 0  # the band value of an entry too short to compare
-_STEP = 8  # hash functions evaluated at a time (bounds the temporary arrays)
+_STEP = 16  # hash functions evaluated at a time (bounds the temporary arrays)
 _MASK32 = np.uint64(0xFFFFFFFF)
 
+SKETCH = BANDS  # one minimum a band, its low 8 bits: an estimate of the similarity (copies.py)
 _rng = np.random.default_rng(20221202)  # fixed: the values are kept in index files
-_A = (_rng.integers(1, 2**63, HASHES, dtype=np.uint64) | np.uint64(1))
-_B = _rng.integers(0, 2**63, HASHES, dtype=np.uint64)
+_A = (_rng.integers(1, 2**32, HASHES, dtype=np.uint64) | np.uint64(1)).astype(np.uint32)
+_B = _rng.integers(0, 2**32, HASHES, dtype=np.uint64).astype(np.uint32)
 _BAND_MIX = (_rng.integers(1, 2**63, ROWS, dtype=np.uint64) | np.uint64(1))
 _PAIR = np.uint64(0x9E3779B97F4A7C15)
 
@@ -39,8 +40,8 @@ def word_hashes(vocab: np.ndarray, voff: np.ndarray) -> np.ndarray:
 
 def segment_shingles(arrays: dict[str, np.ndarray], doc_count: int) -> dict[str, np.ndarray]:
     """Return the copies arrays of a segment from its recorded content field: `copies.sstart`
-    (doc_count + 1 bounds into `copies.shingles`, each entry's sorted shingles) and
-    `copies.bands` (doc_count x BANDS, row-major)."""
+    (doc_count + 1 bounds into `copies.shingles`, each entry's sorted shingles),
+    `copies.bands` (doc_count x BANDS, row-major) and `copies.sketch` (doc_count x SKETCH)."""
     words = word_hashes(arrays["content.vocab"], arrays["content.voff"])
     counts = arrays["content.counts"].astype(np.int64)
     termpos = arrays["content.termpos"]
@@ -56,28 +57,35 @@ def segment_shingles(arrays: dict[str, np.ndarray], doc_count: int) -> dict[str,
     owner = (keyed >> np.uint64(32)).astype(np.int64)
     values = (keyed & _MASK32).astype(np.uint32)
     sstart = np.searchsorted(owner, np.arange(doc_count + 1)).astype(np.int64)
-    return {"copies.sstart": sstart, "copies.shingles": values,
-            "copies.bands": bands(values, sstart).ravel()}
+    banded, sketch = bands(values, sstart)
+    return {"copies.sstart": sstart, "copies.shingles": values, "copies.bands": banded.ravel(),
+            "copies.sketch": sketch.ravel()}
 
 
-def bands(values: np.ndarray, sstart: np.ndarray) -> np.ndarray:
+def bands(values: np.ndarray, sstart: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Return the MinHash bands (documents x BANDS, uint32) of the shingle sets values[sstart[i]:
-    sstart[i + 1]]; NO_BAND for a set smaller than MIN_SHINGLES."""
+    sstart[i + 1]], NO_BAND for a set smaller than MIN_SHINGLES, and their sketches (documents x
+    SKETCH, uint8: the low bits of each band's first minimum).
+
+    Each of the HASHES functions is (x xor b) * a modulo 2**32 (a odd: a permutation of the
+    32-bit shingle values), evaluated in 32-bit arithmetic a few at a time."""
     n = len(sstart) - 1
     sizes = np.diff(sstart)
     out = np.full((n, BANDS), NO_BAND, dtype=np.uint32)
+    sketch = np.zeros((n, SKETCH), dtype=np.uint8)
     big = np.flatnonzero(sizes >= MIN_SHINGLES)
     if not len(big):
-        return out
+        return out, sketch
     keep = np.repeat(sizes >= MIN_SHINGLES, sizes)
-    x = values[keep].astype(np.uint64)
+    x = values[keep].astype(np.uint32)
     starts = np.concatenate(([0], np.cumsum(sizes[big])[:-1]))
-    mins = np.empty((len(big), HASHES), dtype=np.uint64)
+    mins = np.empty((len(big), HASHES), dtype=np.uint32)
     for lo in range(0, HASHES, _STEP):
-        h = (x[:, None] * _A[None, lo:lo + _STEP] + _B[None, lo:lo + _STEP]) >> np.uint64(32)
+        h = (x[:, None] ^ _B[None, lo:lo + _STEP]) * _A[None, lo:lo + _STEP]
         mins[:, lo:lo + _STEP] = np.minimum.reduceat(h, starts, axis=0)
-    rows = mins.reshape(len(big), BANDS, ROWS)
+    rows = mins.reshape(len(big), BANDS, ROWS).astype(np.uint64)
     mixed = (rows * _BAND_MIX[None, None, :]).sum(axis=2, dtype=np.uint64) >> np.uint64(32)
     mixed[mixed == NO_BAND] = 1  # (a value of 0 means "no band")
     out[big] = mixed.astype(np.uint32)
-    return out
+    sketch[big] = (mins[:, ::ROWS] & 0xFF).astype(np.uint8)
+    return out, sketch
