@@ -8,13 +8,22 @@ from reader.model import Copy, DocRef
 from reader.search.copies import CopyGroups
 
 
-def fold(found: list[tuple[int, float]], groups: CopyGroups) -> list[tuple[int, float]]:
-    """Return the first (best-placed) match of each story among ranked (docnum, score) pairs."""
+def fold(found: list[tuple[int, float]], groups: CopyGroups, chron: np.ndarray, eid: np.ndarray,
+         by_date: bool = False) -> list[tuple[int, float]]:
+    """Return one match per story among ranked (docnum, score) pairs, in their order: its best
+    placed, and of copies placed alike (scored the same; by date, of the same minute) the one
+    that appeared first, then the smallest id: the same copy however the segments lie."""
     if not found or not groups.count:
         return found
-    labels = groups.label(np.fromiter((d for d, _ in found), dtype=np.int64, count=len(found)))
-    _values, first = np.unique(labels, return_index=True)
-    return [found[i] for i in np.sort(first)]
+    docs = np.fromiter((d for d, _ in found), dtype=np.int64, count=len(found))
+    labels, keys = groups.label(docs), chron[docs]
+    if by_date:  # newest first: the newest copy
+        order = np.lexsort((eid[docs], keys, labels))
+    else:
+        scores = np.fromiter((s for _, s in found), dtype=np.float64, count=len(found))
+        order = np.lexsort((eid[docs], -keys, keys >= 0, -scores, labels))
+    _values, first = np.unique(labels[order], return_index=True)
+    return [found[i] for i in np.sort(order[first])]
 
 
 def stories(groups: CopyGroups, docnums: np.ndarray) -> int:

@@ -285,10 +285,11 @@ def run(searcher, text: str, variants: Variants, prepared: Prepared, limit: int 
     found = answering.answer(searcher, prepared, q, flt, asked, sort, allowed)
     ranked = found.found
     if folds:
-        ranked = folding.fold(found.found, groups)
+        chron, eid = prepared.column("chron"), prepared.column("eid")
+        ranked = folding.fold(found.found, groups, chron, eid, sort == "date")
         if len(ranked) < limit and len(found.found) >= asked:  # more copies than room: all
             found = answering.answer(searcher, prepared, q, flt, found.total, sort, allowed)
-            ranked = folding.fold(found.found, groups)
+            ranked = folding.fold(found.found, groups, chron, eid, sort == "date")
         ranked = ranked[:max(1, limit)]
     if allowed is not None and found.total == 0:  # asked for the new entries: say why none
         ctx.notes.append("Nothing is new since you last read." if not len(allowed)
@@ -299,7 +300,6 @@ def run(searcher, text: str, variants: Variants, prepared: Prepared, limit: int 
     hits = [make_hit(searcher.stored_fields(docnum), score, terms, snippets is None or n < snippets)
             for n, (docnum, score) in enumerate(ranked)]
     if folds:
-        chron = prepared.column("chron")
         hits = [replace(h, copies=folding.copies_of(searcher.stored_fields, groups, docnum, chron))
                 for h, (docnum, _score) in zip(hits, ranked, strict=True)]
     docnums = found.docnums() if groups is not None and groups.count else None
