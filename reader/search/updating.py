@@ -16,7 +16,7 @@ from whoosh.index import LockError
 
 from reader import archive, parsed
 from reader.model import DocRef, Problem
-from reader.search import building, copies, recording, workers
+from reader.search import building, copies, merging, recording, workers
 from reader.search.manifest import FileRecord, IndexDamaged, Manifest, ProblemRecord, set_dates_of
 from reader.search.schema import entry_fields, make_schema
 
@@ -269,10 +269,8 @@ class _Sync:
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher = None
-            if adopted:  # whoosh's documented hook for choosing the segments of the new TOC
-                self._writer.commit(mergetype=lambda _writer, segments: segments + adopted)
-            else:
-                self._writer.commit()
+            # whoosh's documented hook for choosing the segments of the new TOC
+            self._writer.commit(mergetype=merging.with_adopted(adopted or []))
             self._writer = None
             self.manifest.write(self.directory)
             self.index.changed()
