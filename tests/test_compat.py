@@ -199,9 +199,29 @@ def test_numeric_column_bytes_are_its_values(big_index):
 
     with big_index.searcher() as searcher:
         for sub, _ in searcher.leaf_searchers():
-            raw, typecode = compat.column_bytes(sub.reader(), "chron")
+            raw, typecode, _default = compat.column_bytes(sub.reader(), "chron")
             values = np.frombuffer(raw, dtype=np.dtype(typecode).newbyteorder(">")).tolist()
             assert values == compat.column_values(sub.reader(), "chron")
+
+
+def test_a_numeric_column_written_short_holds_its_default_after(tmp_path):
+    """Whoosh writes a numeric column only up to its last document with a value other than the
+    default (key events: most entries are none); the rest read as the default."""
+    import numpy as np
+
+    from reader.search.building import Writer
+    from reader.search.fast import column
+
+    ix, writer = _tiny_index(tmp_path / "ix", Writer)
+    for n, row in enumerate(_rows(1)[:5]):
+        writer.add_document(**{**row, "key": 1 if n == 1 else 0})
+    writer.commit()
+    with ix.searcher() as searcher:
+        reader = next(iter(searcher.leaf_searchers()))[0].reader()
+        raw, typecode, default = compat.column_bytes(reader, "key")
+        assert len(raw) == 2 * np.dtype(typecode).itemsize and default == 0  # written to the 2nd
+        assert column(reader, "key").tolist() == [0, 1, 0, 0, 0] == compat.column_values(reader, "key")
+    ix.close()
 
 
 def test_a_released_pool_holds_no_postings(tmp_path):

@@ -36,16 +36,18 @@ def column_values(reader, fieldname: str) -> list[int]:
     return found + [column[d] for d in range(len(found), count)]
 
 
-def column_bytes(reader, fieldname: str) -> tuple[bytes, str] | None:
-    """Return a numeric column's raw values (big-endian, fixed size) and their struct typecode.
+def column_bytes(reader, fieldname: str) -> tuple[bytes, str, int] | None:
+    """Return a numeric column's raw values (big-endian, fixed size), their struct typecode and
+    the column's default, the value of every document after the last one written.
 
     The same numbers column_values reads (`_dbfile`, `_basepos`, `_count`, `_fixedlen`,
-    `_typecode`); None when the column reader does not have them (then use column_values).
+    `_typecode`, `_default`); None when the column reader does not have them (then use
+    column_values).
     """
     column = reader.column_reader(fieldname, translate=False)
     try:
         raw = column._dbfile.get(column._basepos, column._count * column._fixedlen)
-        return bytes(raw), column._typecode
+        return bytes(raw), column._typecode, int(column._default)
     except AttributeError:
         return None
 

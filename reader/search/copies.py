@@ -18,7 +18,7 @@ its pairs with it; a missing or damaged file is worked out again from the index.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +38,7 @@ SKETCH_MIN = 8  # of SKETCH (32) low bytes of minima equal: J >= 0.5 passes 99.9
 # FIRST new ones (hundreds of copies of one boilerplate text are connected, not all compared)
 MAX_BUCKET, FIRST = 16, 3
 ALL_AT_ONCE = 0.2  # when more than this share of the entries is new, all are compared at once
+FILTER = (1 << 20) - 1  # the low bits of band values a sync looks up before comparing exactly
 _I8 = np.zeros(0, dtype=np.int64)
 
 
@@ -74,10 +75,12 @@ class CopyGroups:
 
 @dataclass(frozen=True)
 class Sources:
-    """What copies are worked out from, by docnum: bands, sketches and shingles (the postings
-    arrays), and owners() each entry's document (a number; entries of one are never copies)."""
+    """What copies are worked out from, by docnum: bands (also as kept, segment by segment),
+    sketches and shingles (the postings arrays), and owners() each entry's document (a number;
+    entries of one are never copies)."""
 
     bands: Callable[[np.ndarray], np.ndarray]
+    band_tables: Callable[[], Iterable[tuple[int, np.ndarray]]]
     sketch: Callable[[np.ndarray], np.ndarray]
     shingle_set: Callable[[int], np.ndarray]
     owners: Callable[[], np.ndarray]
@@ -127,7 +130,7 @@ def sources_of(searcher, prepared: Prepared, arrays: fast.IndexArrays) -> Source
         out[table.docnum] = table.owner
         return out
 
-    return Sources(arrays.copy_bands, arrays.copy_sketch, arrays.shingle_set, owners)
+    return Sources(arrays.copy_bands, arrays.band_tables, arrays.copy_sketch, arrays.shingle_set, owners)
 
 
 def refresh(ix, folder: Path) -> None:
@@ -163,7 +166,7 @@ def groups(folder: Path, eid_by_doc: np.ndarray, fingerprint_by_doc: np.ndarray,
     which docnums are live), bringing the kept state up to date first when it is not and sources
     are given; without them, the kept pairs of the entries still there are used as they are."""
     docs = np.flatnonzero(live)
-    order = np.argsort(eid_by_doc[docs], kind="stable")
+    order = np.argsort(eid_by_doc[docs])  # (ids are unique)
     doc = docs[order]
     eid, fp = eid_by_doc[doc], fingerprint_by_doc[doc]
     state = load(folder)
@@ -172,7 +175,7 @@ def groups(folder: Path, eid_by_doc: np.ndarray, fingerprint_by_doc: np.ndarray,
         if sources is None:
             pairs = state.pairs if state is not None else np.zeros((0, 2), dtype=np.int64)
             return _grouped(_connect(pairs[_both_in(pairs, eid)]), eid, doc, len(live))
-        state = _update(state or _empty(), eid, fp, doc, sources)
+        state = _update(state or _empty(), eid, fp, doc, sources, len(live))
         _save(folder, state)
     return _grouped((state.members, state.bounds), eid, doc, len(live))
 
@@ -187,22 +190,24 @@ def _grouped(grouping: tuple[np.ndarray, np.ndarray], eid: np.ndarray, doc: np.n
     return CopyGroups(group, at, bounds)
 
 
-def _update(state: _State, eid, fp, doc, sources: Sources) -> _State:
+def _update(state: _State, eid, fp, doc, sources: Sources, size: int) -> _State:
     """Return the state brought in line with the live entries (eid ascending, their
-    fingerprints and docnums): only the entries not compared before are compared."""
+    fingerprints and docnums, of size docnums in all): only the entries not compared before are
+    compared."""
     at = np.minimum(np.searchsorted(state.eid, eid), max(len(state.eid) - 1, 0))
     known = (state.eid[at] == eid) & (state.fingerprint[at] == fp) if len(state.eid) else \
         np.zeros(len(eid), dtype=bool)
     fresh = np.flatnonzero(~known)
-    bands = sources.bands(doc)
     if len(fresh) > ALL_AT_ONCE * len(eid):  # (a first build): every entry with every other
         pairs = np.zeros((0, 2), dtype=np.int64)
-        found = _among(*_keys(bands, np.arange(len(eid))))
+        found = _among(*_keys(sources.bands(doc), np.arange(len(eid))))
     else:
         keep = np.zeros(len(state.eid), dtype=bool)
         keep[at[known]] = True
         pairs = state.pairs[_both_in(state.pairs, state.eid[keep])]
-        found = _against(bands, fresh)
+        row_of = np.full(size, -1, dtype=np.int64)
+        row_of[doc] = np.arange(len(doc))
+        found = _against(sources.bands(doc[fresh]), fresh, sources.band_tables(), row_of)
     if len(found):
         found = np.unique(found, axis=0)
         owner = sources.owners()[doc]
@@ -230,22 +235,33 @@ def _keys(bands: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return keys[by], owner[by]
 
 
-def _against(bands: np.ndarray, fresh: np.ndarray) -> np.ndarray:
-    """Return the pairs (rows of bands) of each fresh row with every row that shares a band value
-    with it (at most MAX_BUCKET of the other rows per value)."""
-    new_keys, new_member = _keys(bands[fresh], fresh)
+def _against(fresh_bands: np.ndarray, fresh: np.ndarray, tables: Iterable[tuple[int, np.ndarray]],
+             row_of: np.ndarray) -> np.ndarray:
+    """Return the pairs (rows) of each fresh row (its bands given) with every row that shares a
+    band value with it (at most MAX_BUCKET of the other rows per value). tables are the bands of
+    every docnum, segment by segment (its first docnum and its table); row_of maps a docnum to
+    its row, -1 for one not live. A table of the fresh values' low bits is looked up first, so
+    only the few values that may be equal are compared exactly."""
+    new_keys, new_member = _keys(fresh_bands, fresh)
     if not len(new_keys):
         return np.zeros((0, 2), dtype=np.int64)
+    maybe = np.zeros(FILTER + 1, dtype=bool)
+    maybe[(new_keys & np.uint64(FILTER)).astype(np.int64)] = True
     number = np.arange(BANDS, dtype=np.uint64) << np.uint64(32)
-    every = (number[None, :] | bands.astype(np.uint64)).ravel()
-    at = np.minimum(np.searchsorted(new_keys, every), len(new_keys) - 1)
-    hit = np.flatnonzero((new_keys[at] == every) & (bands.ravel() != NO_BAND))
-    row = hit // BANDS
-    lo = np.searchsorted(new_keys, every[hit], "left")
-    hi = np.minimum(np.searchsorted(new_keys, every[hit], "right"), lo + MAX_BUCKET)
-    width = hi - lo
-    pos = np.repeat(lo - np.concatenate(([0], np.cumsum(width)[:-1])), width) + np.arange(width.sum())
-    return _ordered(np.repeat(row, width), new_member[pos])
+    out = [np.zeros((0, 2), dtype=np.int64)]
+    for offset, table in tables:
+        flat = table.ravel()
+        hit = np.flatnonzero(maybe[flat & np.uint32(FILTER)])
+        at, band, value = hit // BANDS, hit % BANDS, flat[hit]
+        rows = row_of[offset + at]
+        keep = (value != NO_BAND) & (rows >= 0)
+        every, rows = number[band[keep]] | value[keep].astype(np.uint64), rows[keep]
+        lo = np.searchsorted(new_keys, every, "left")
+        hi = np.minimum(np.searchsorted(new_keys, every, "right"), lo + MAX_BUCKET)
+        width = hi - lo
+        pos = np.repeat(lo - np.concatenate(([0], np.cumsum(width)[:-1])), width) + np.arange(width.sum())
+        out.append(_ordered(np.repeat(rows, width), new_member[pos]))
+    return np.concatenate(out)
 
 
 def _among(keys, member) -> np.ndarray:
@@ -289,25 +305,23 @@ def _both_in(pairs: np.ndarray, eids: np.ndarray) -> np.ndarray:
 
 
 def _connect(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return the groups the pairs (of eids) connect: their members' eids group by group, and
-    where each group starts (and the end)."""
+    """Return the groups the pairs (of eids) connect: their members' eids group by group (each
+    group's smallest eid first), and where each group starts (and the end)."""
     if not len(pairs):
         return _I8, np.zeros(1, dtype=np.int64)
-    parent: dict[int, int] = {}
-
-    def root(x: int) -> int:
-        while parent.get(x, x) != x:
-            parent[x] = parent.get(parent[x], parent[x])
-            x = parent[x]
-        return x
-
-    for a, b in pairs.tolist():
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    nodes = np.unique(pairs)
-    roots = np.fromiter((root(x) for x in nodes.tolist()), dtype=np.int64, count=len(nodes))
-    _labels, number = np.unique(roots, return_inverse=True)
+    nodes, inverse = np.unique(pairs, return_inverse=True)
+    a, b = inverse.reshape(-1, 2).T
+    label = np.arange(len(nodes))
+    while True:  # every node takes the smallest label next to it, then its label's label
+        low = np.minimum(label[a], label[b])
+        step = label.copy()
+        np.minimum.at(step, a, low)
+        np.minimum.at(step, b, low)
+        step = step[step]
+        if np.array_equal(step, label):
+            break
+        label = step
+    _labels, number = np.unique(label, return_inverse=True)
     by = np.argsort(number, kind="stable")
     bounds = np.searchsorted(number[by], np.arange(len(_labels) + 1)).astype(np.int64)
     return nodes[by], bounds

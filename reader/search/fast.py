@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,6 +100,11 @@ class IndexArrays:
                 table = part.arrays.arrays["copies.bands"].reshape(part.doc_count, BANDS)
                 out[inside] = table[docnums[inside] - part.offset]
         return out
+
+    def band_tables(self) -> Iterator[tuple[int, np.ndarray]]:
+        """Yield each segment's first document number and its bands (doc_count x BANDS), as kept."""
+        for part in self.parts:
+            yield part.offset, part.arrays.arrays["copies.bands"].reshape(part.doc_count, BANDS)
 
     def copy_sketch(self, docnums: np.ndarray) -> np.ndarray:
         """Return the similarity sketches (reader/search/shingles.py) of documents, one row each."""
@@ -274,11 +280,10 @@ def column(reader, fieldname: str) -> np.ndarray:
     found = compat.column_bytes(reader, fieldname)
     if found is None:
         return np.asarray(compat.column_values(reader, fieldname), dtype=np.int64)
-    raw, typecode = found
+    raw, typecode, default = found
     values = np.frombuffer(raw, dtype=np.dtype(typecode).newbyteorder(">")).astype(np.int64)
     if len(values) < count:  # documents after the last one with a value: the column's default
-        values = np.concatenate([values, np.asarray(compat.column_values(reader, fieldname)[len(values):],
-                                                    dtype=np.int64)])
+        values = np.concatenate([values, np.full(count - len(values), default, dtype=np.int64)])
     return values
 
 
