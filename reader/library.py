@@ -61,7 +61,8 @@ class Library(Shelf):
         self.variants = Variants.load(*variant_files)
         self._bookmarks = BookmarkStore(self.data_dir / "bookmarks.sqlite3",
                                         str(self.archive_dir.resolve()))
-        self._seen = SeenStore(self.data_dir / "reading.sqlite3", str(self.archive_dir.resolve()))
+        self._seen = SeenStore(self.data_dir / "reading.sqlite3", str(self.archive_dir.resolve()),
+                               self.root / "reading-state.npz")
         self._caught_up: tuple[tuple, CatchUp] | None = None  # (what it was worked out from, it)
 
     def notices(self) -> list[str]:

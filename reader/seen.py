@@ -7,8 +7,12 @@ it gains later is new. An entry shown long enough, or a document marked read, is
 
 from __future__ import annotations
 
+import contextlib
+import os
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -47,9 +51,18 @@ MIGRATIONS: list[Migration] = [
     );
     INSERT INTO last_seen SELECT archive, document, MAX(seen) FROM seen GROUP BY archive, document;
     """,
+    # a number every change of an archive's entries adds one to: the snapshot of them read at a
+    # start (SeenStore.snapshot) is used only while it is the current one
+    """
+    CREATE TABLE generation (
+        archive TEXT NOT NULL PRIMARY KEY,
+        n       INTEGER NOT NULL
+    );
+    """,
 ]
 _LAST = ("INSERT INTO last_seen VALUES (?, ?, ?) ON CONFLICT (archive, document) "
          "DO UPDATE SET seen=MAX(seen, excluded.seen)")
+_BUMP = "INSERT INTO generation VALUES (?, 1) ON CONFLICT (archive) DO UPDATE SET n=n + 1"
 
 
 class ReadingError(StoreError):
@@ -89,6 +102,12 @@ class SeenStore(SqliteStore):
     WHAT = "reading state"
     ERROR = ReadingError
 
+    def __init__(self, path: Path, archive: str, snapshot: Path | None = None):
+        """snapshot: where the entries seen are kept as arrays between starts (derived from the
+        database, used only while no change was made since; None: read the database each time)."""
+        self.snapshot = snapshot
+        super().__init__(path, archive)
+
     def mark_opened(self, ref: DocRef, entries: Iterable[tuple[str, int]]) -> None:
         """Note that the reader opened a document holding these entries ((id, fingerprint)
         pairs): the first time, they are noted as known, so that what it gains later is new."""
@@ -101,6 +120,7 @@ class SeenStore(SqliteStore):
                 con.executemany("INSERT OR IGNORE INTO seen VALUES (?, ?, ?, ?, ?, ?, 0)", rows)
                 if rows:
                     con.execute(_LAST, (self.archive, token, when))
+                    con.execute(_BUMP, (self.archive,))
 
     def mark_seen(self, ref: DocRef, entries: Iterable[tuple[str, int]]) -> None:
         """Note entries of a document as seen, with their text now ((id, Entry.fingerprint) pairs),
@@ -114,25 +134,27 @@ class SeenStore(SqliteStore):
                             "text=excluded.text, seen=excluded.seen, read=1", rows)
             if rows:
                 con.execute(_LAST, (self.archive, token, when))
+                con.execute(_BUMP, (self.archive,))
 
     def state(self) -> ReadingState:
         """Return everything the reader has seen of this archive (the texts of entries by the
         name of their file are read only when asked: ReadingState.moved)."""
         with self._connect() as con:
+            con.execute("BEGIN")  # (one snapshot of the database for all of it)
             opened = con.execute("SELECT document, name FROM opened WHERE archive=?",
                                  (self.archive,)).fetchall()
-            seen = con.execute("SELECT entry_id, text, read FROM seen WHERE archive=?",
-                               (self.archive,)).fetchall()
             last = con.execute("SELECT document, seen FROM last_seen WHERE archive=?",
                                (self.archive,)).fetchall()
-        count = len(seen)
-        try:
-            ids = np.fromiter((int(i, 16) for i, _t, _r in seen), dtype=np.int64, count=count)
-        except ValueError:  # an id that is not an entry's: it matches none
-            ids = np.array([_number(i) for i, _t, _r in seen], dtype=np.int64)
-        texts = np.fromiter((t for _i, t, _r in seen), dtype=np.int64, count=count)
-        read = np.fromiter((r for _i, _t, r in seen), dtype=bool, count=count)
-        order = np.argsort(ids, kind="stable")
+            row = con.execute("SELECT n FROM generation WHERE archive=?", (self.archive,)).fetchone()
+            generation = row[0] if row else 0
+            kept = self._kept(generation)
+            if kept is None:
+                seen = con.execute("SELECT entry_id, text, read FROM seen WHERE archive=?",
+                                   (self.archive,)).fetchall()
+            con.execute("COMMIT")
+        if kept is None:
+            kept = _arrays(seen)
+            self._keep(generation, *kept)
         refs: dict[str, DocRef] = {}
 
         def ref(token: str) -> DocRef:
@@ -141,8 +163,36 @@ class SeenStore(SqliteStore):
             return refs[token]
 
         return ReadingState(frozenset(ref(d) for d, _n in opened), frozenset(n for _d, n in opened),
-                            ids[order], texts[order], read[order], self._moved,
-                            {ref(d): w for d, w in last})
+                            *kept, self._moved, {ref(d): w for d, w in last})
+
+    def _kept(self, generation: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """Return the entries' arrays from the snapshot, if it is of this generation and whole."""
+        if self.snapshot is None:
+            return None
+        try:
+            with open(self.snapshot, "rb") as fh, np.load(fh, allow_pickle=False) as kept:
+                ids, texts, read = kept["ids"], kept["texts"], kept["read"]
+                whole = (str(kept["archive"]) == self.archive and int(kept["generation"]) == generation
+                         and ids.dtype == texts.dtype == np.int64 and read.dtype == bool
+                         and ids.ndim == 1 and len(ids) == len(texts) == len(read)
+                         and bool(np.all(ids[1:] >= ids[:-1])))
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+            return None
+        return (ids, texts, read) if whole else None
+
+    def _keep(self, generation: int, ids: np.ndarray, texts: np.ndarray, read: np.ndarray) -> None:
+        """Write the snapshot (whole or not at all: the next start reads the database)."""
+        if self.snapshot is None:
+            return
+        temp = self.snapshot.with_name(f"{self.snapshot.name}.{os.getpid()}.tmp")
+        try:
+            with open(temp, "wb") as fh:
+                np.savez(fh, ids=ids, texts=texts, read=read, archive=np.array(self.archive),
+                         generation=np.array(generation, dtype=np.int64))
+            os.replace(temp, self.snapshot)
+        except OSError:
+            with contextlib.suppress(OSError):
+                temp.unlink()
 
     def _moved(self, names: Iterable[str]) -> frozenset[tuple[str, int]]:
         """Return the (name_of, text) of the entries seen in documents of these names (of a file
@@ -153,6 +203,19 @@ class SeenStore(SqliteStore):
                 found.update(con.execute("SELECT name, text FROM seen WHERE archive=? AND name=?",
                                          (self.archive, name)).fetchall())
         return frozenset(found)
+
+
+def _arrays(seen: list[tuple[str, int, int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return rows (entry id, text, read) as arrays of ids (numbers, ascending), texts, read."""
+    count = len(seen)
+    try:
+        ids = np.fromiter((int(i, 16) for i, _t, _r in seen), dtype=np.int64, count=count)
+    except ValueError:  # an id that is not an entry's: it matches none
+        ids = np.array([_number(i) for i, _t, _r in seen], dtype=np.int64)
+    texts = np.fromiter((t for _i, t, _r in seen), dtype=np.int64, count=count)
+    read = np.fromiter((r for _i, _t, r in seen), dtype=bool, count=count)
+    order = np.argsort(ids, kind="stable")
+    return ids[order], texts[order], read[order]
 
 
 def _number(entry_id: str) -> int:

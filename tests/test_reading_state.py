@@ -119,7 +119,7 @@ def test_a_damaged_reading_state_is_kept_aside_and_a_new_one_started(archive_cop
 
 def test_the_store_is_versioned_and_written_ahead(tmp_path):
     store = SeenStore(tmp_path / "r.sqlite3", "/archive")
-    assert store.schema_version() == 2
+    assert store.schema_version() == 3
     con = sqlite3.connect(tmp_path / "r.sqlite3")
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     con.close()
@@ -139,7 +139,7 @@ def test_a_version_1_reading_state_keeps_what_was_read_and_when(tmp_path):
     con.close()
     store = SeenStore(path, "/archive")
     state = store.state()
-    assert store.schema_version() == 2 and state.entry_ids() == {"00000000000a", "00000000000b"}
+    assert store.schema_version() == 3 and state.entry_ids() == {"00000000000a", "00000000000b"}
     assert state.last_read == {LIVEBLOG_DOC: "2022-04-19T09:30:00Z"} and state.read.tolist() == [False, True]
     store.mark_seen(LIVEBLOG_DOC, [("00000000000c", 7)])
     assert store.state().last_read[LIVEBLOG_DOC] > "2022-04-19T09:30:00Z"
@@ -177,3 +177,50 @@ def test_the_command_line_shows_what_is_new_and_marks_read(tmp_path):
 def test_flags_the_query_language_does_not_know_are_named(bundled_library, query, note):
     result = bundled_library.search(query)
     assert result.total == bundled_library.search("kiev").total and note in result.message
+
+
+def _same_state(a, b) -> bool:
+    return (a.ids.tolist(), a.texts.tolist(), a.read.tolist(), a.opened, a.last_read) == (
+        b.ids.tolist(), b.texts.tolist(), b.read.tolist(), b.opened, b.last_read)
+
+
+def test_a_start_reads_the_entries_seen_from_a_snapshot_while_nothing_changed(tmp_path):
+    db, snapshot = tmp_path / "r.sqlite3", tmp_path / "state.npz"
+    window = SeenStore(db, "/archive", snapshot)
+    window.mark_opened(LIVEBLOG_DOC, [("00000000000a", 5), ("00000000000b", 6)])
+    window.mark_seen(LIVEBLOG_DOC, [("00000000000b", 6)])
+    first = window.state()
+    assert snapshot.exists() and first.entry_ids() == {"00000000000a", "00000000000b"}
+    assert _same_state(first, SeenStore(db, "/archive").state())  # as the database has it
+    con = sqlite3.connect(db)  # (behind the store's back, no change counted: the snapshot holds)
+    con.execute("UPDATE seen SET read = 0")
+    con.commit()
+    con.close()
+    assert SeenStore(db, "/archive", snapshot).state().read.tolist() == [False, True]
+    cli = SeenStore(db, "/archive")  # another program marks an entry: the snapshot is old now
+    cli.mark_seen(LIVEBLOG_DOC, [("00000000000c", 7)])
+    again = window.state()
+    assert again.entry_ids() == {"00000000000a", "00000000000b", "00000000000c"}
+    assert _same_state(again, cli.state()) and again.read.tolist() == [False, False, True]
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "other archive"])
+def test_a_damaged_or_foreign_snapshot_is_not_used_and_is_written_again(tmp_path, damage):
+    db, snapshot = tmp_path / "r.sqlite3", tmp_path / "state.npz"
+    store = SeenStore(db, "/archive", snapshot)
+    store.mark_seen(LIVEBLOG_DOC, [("00000000000a", 5), ("00000000000b", 6)])
+    if damage == "other archive":
+        other = SeenStore(db, "/other", tmp_path / "other.npz")
+        other.mark_seen(LIVEBLOG_DOC, [("00000000000a", 5), ("00000000000b", 6)])  # generation 1 too
+        other.mark_seen(LIVEBLOG_DOC, [("00000000000f", 9)])
+        store.mark_seen(LIVEBLOG_DOC, [("00000000000e", 8)])  # both at generation 2
+        other.state()
+        (tmp_path / "other.npz").replace(snapshot)
+    else:
+        store.state()
+        whole = snapshot.read_bytes()
+        snapshot.write_bytes(b"PK\x03\x04 not a zip" if damage == "garbage" else whole[:len(whole) // 2])
+    state = store.state()
+    assert _same_state(state, SeenStore(db, "/archive").state())
+    assert "00000000000f" not in state.entry_ids()
+    assert _same_state(SeenStore(db, "/archive", snapshot).state(), state)  # written again, whole
