@@ -19,7 +19,7 @@ BANDS, ROWS = 32, 4
 HASHES = BANDS * ROWS
 MIN_SHINGLES = 4  # an entry of fewer word pairs (a line, a name) is nobody's copy
 NO_BAND = 0  # the band value of an entry too short to compare
-_STEP = 16  # hash functions evaluated at a time (bounds the temporary arrays)
+_STEP = 8  # hash functions evaluated at a time (bounds the temporary array)
 _MASK32 = np.uint64(0xFFFFFFFF)
 
 SKETCH = BANDS  # one minimum a band, its low 8 bits: an estimate of the similarity (copies.py)
@@ -42,18 +42,24 @@ def segment_shingles(arrays: dict[str, np.ndarray], doc_count: int) -> dict[str,
     """Return the copies arrays of a segment from its recorded content field: `copies.sstart`
     (doc_count + 1 bounds into `copies.shingles`, each entry's sorted shingles),
     `copies.bands` (doc_count x BANDS, row-major) and `copies.sketch` (doc_count x SKETCH)."""
+    # (one value per word of the segment: made in place and let go, a worker's peak is its own)
     words = word_hashes(arrays["content.vocab"], arrays["content.voff"])
-    counts = arrays["content.counts"].astype(np.int64)
-    termpos = arrays["content.termpos"]
-    docs = np.repeat(arrays["content.docs"].astype(np.int64), counts)
-    terms = np.repeat(np.arange(len(words)), np.diff(termpos))
-    positions = arrays["content.positions"].astype(np.int64)
-    order = np.lexsort((positions, docs))
-    docs, hashes = docs[order], words[terms[order]]
-    pair = docs[1:] == docs[:-1]  # neighbours in the same entry
-    shingle = ((hashes[:-1] * _PAIR + hashes[1:]) >> np.uint64(32))[pair]
-    owner = docs[1:][pair]
-    keyed = np.unique((owner.astype(np.uint64) << np.uint64(32)) | shingle)
+    docs = np.repeat(arrays["content.docs"].astype(np.int32), arrays["content.counts"].astype(np.int64))
+    terms = np.repeat(np.arange(len(words), dtype=np.int32), np.diff(arrays["content.termpos"]))
+    order = np.lexsort((arrays["content.positions"], docs))
+    docs = docs[order]
+    hashes = words[terms[order]]
+    del terms, order
+    shingle = hashes[:-1] * _PAIR
+    shingle += hashes[1:]
+    shingle >>= np.uint64(32)
+    del hashes
+    keyed = docs[1:].astype(np.uint64)
+    keyed <<= np.uint64(32)
+    keyed |= shingle
+    del shingle
+    keyed = np.unique(keyed[docs[1:] == docs[:-1]])  # neighbours in the same entry
+    del docs
     owner = (keyed >> np.uint64(32)).astype(np.int64)
     values = (keyed & _MASK32).astype(np.uint32)
     sstart = np.searchsorted(owner, np.arange(doc_count + 1)).astype(np.int64)
@@ -80,8 +86,10 @@ def bands(values: np.ndarray, sstart: np.ndarray) -> tuple[np.ndarray, np.ndarra
     x = values[keep].astype(np.uint32)
     starts = np.concatenate(([0], np.cumsum(sizes[big])[:-1]))
     mins = np.empty((len(big), HASHES), dtype=np.uint32)
+    h = np.empty((len(x), _STEP), dtype=np.uint32)  # (one buffer: a 3 MB chunk's shingles x 8)
     for lo in range(0, HASHES, _STEP):
-        h = (x[:, None] ^ _B[None, lo:lo + _STEP]) * _A[None, lo:lo + _STEP]
+        np.bitwise_xor(x[:, None], _B[None, lo:lo + _STEP], out=h)
+        np.multiply(h, _A[None, lo:lo + _STEP], out=h)
         mins[:, lo:lo + _STEP] = np.minimum.reduceat(h, starts, axis=0)
     rows = mins.reshape(len(big), BANDS, ROWS).astype(np.uint64)
     mixed = (rows * _BAND_MIX[None, None, :]).sum(axis=2, dtype=np.uint64) >> np.uint64(32)
