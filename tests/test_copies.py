@@ -152,6 +152,22 @@ def test_kept_copies_that_are_damaged_or_missing_are_worked_out_again(planted):
         assert copies.load(directory) is not None  # written again
 
 
+def test_kept_docnums_that_are_no_longer_the_index_s_are_not_trusted(planted):
+    """The kept state notes each entry's docnum, so a new searcher need not sort the entries
+    again; docnums that no longer name those entries (segments merged, the file written by an
+    earlier release without them) are passed over and the groups are the same."""
+    folder, plan, lib = planted
+    directory = lib._index.directory()
+    kept = copies.load(directory)
+    assert len(kept.doc) == len(kept.eid) > 0
+    for wrong in (kept.doc[::-1].copy(), kept.doc[:0], kept.doc + 1):
+        copies._save(directory, copies._State(kept.eid, kept.fingerprint, kept.pairs, kept.members,
+                                              kept.bounds, wrong))
+        fresh = _library(folder, folder.parent / "data")
+        assert found_pairs(fresh) == plan.pairs()
+        assert copies.load(directory).doc.tolist() == kept.doc.tolist()  # noted again by the sync
+
+
 def test_without_postings_arrays_the_kept_pairs_still_fold(planted):
     folder, plan, lib = planted
     directory = lib._index.directory()

@@ -93,6 +93,18 @@ class _State:
     pairs: np.ndarray  # int64 (n, 2): verified copies, as eids
     members: np.ndarray  # int64: the eids of the grouped entries, group by group
     bounds: np.ndarray  # int64: where each group starts in members, and the end
+    # the docnums the entries had when it was saved (aligned with eid; empty if not known): a
+    # searcher of that index finds its entries without sorting them again
+    doc: np.ndarray = field(default_factory=lambda: _I8)
+
+    def current(self, eid_by_doc: np.ndarray, fingerprint_by_doc: np.ndarray, live: np.ndarray) -> bool:
+        """Return True when the saved docnums are still exactly the live entries, with these
+        ids and texts (the ids ascending and unique, so the docnums are all different)."""
+        doc = self.doc
+        return (len(doc) == len(self.eid) == int(np.count_nonzero(live))
+                and (not len(doc) or (int(doc.min()) >= 0 and int(doc.max()) < len(live)))
+                and bool(np.all(live[doc])) and np.array_equal(eid_by_doc[doc], self.eid)
+                and np.array_equal(fingerprint_by_doc[doc], self.fingerprint))
 
 
 def _empty() -> _State:
@@ -103,12 +115,14 @@ def load(folder: Path) -> _State | None:
     """Return the kept state of an index folder, None when missing or damaged."""
     try:
         _count, a = segment_arrays.read(folder / STATE)
-        state = _State(a["eid"], a["fingerprint"], a["pairs"].reshape(-1, 2), a["members"], a["bounds"])
+        state = _State(a["eid"], a["fingerprint"], a["pairs"].reshape(-1, 2), a["members"], a["bounds"],
+                       a.get("doc", _I8))
     except (ArraysDamaged, KeyError, ValueError):
         return None
     ok = (len(state.fingerprint) == len(state.eid) and len(state.bounds) >= 1
           and state.bounds[0] == 0 and state.bounds[-1] == len(state.members)
-          and np.all(np.diff(state.eid) > 0) and np.all(np.diff(state.bounds) >= 0))
+          and np.all(np.diff(state.eid) > 0) and np.all(np.diff(state.bounds) >= 0)
+          and len(state.doc) in (0, len(state.eid)))
     return state if ok else None
 
 
@@ -116,7 +130,7 @@ def _save(folder: Path, state: _State) -> None:
     with contextlib.suppress(OSError):  # a read-only index: worked out again next time
         segment_arrays.write(folder / STATE, len(state.eid), {
             "eid": state.eid, "fingerprint": state.fingerprint, "pairs": state.pairs.ravel(),
-            "members": state.members, "bounds": state.bounds})
+            "members": state.members, "bounds": state.bounds, "doc": state.doc})
 
 
 def sources_of(searcher, prepared: Prepared, arrays: fast.IndexArrays) -> Sources:
@@ -165,17 +179,22 @@ def groups(folder: Path, eid_by_doc: np.ndarray, fingerprint_by_doc: np.ndarray,
     """Return the copy groups of the live entries of an index (its eid and fingerprint columns,
     which docnums are live), bringing the kept state up to date first when it is not and sources
     are given; without them, the kept pairs of the entries still there are used as they are."""
+    state = load(folder)
+    if state is not None and state.current(eid_by_doc, fingerprint_by_doc, live):
+        return _grouped((state.members, state.bounds), state.eid, state.doc, len(live))
     docs = np.flatnonzero(live)
     order = np.argsort(eid_by_doc[docs])  # (ids are unique)
     doc = docs[order]
     eid, fp = eid_by_doc[doc], fingerprint_by_doc[doc]
-    state = load(folder)
     current = state is not None and np.array_equal(state.eid, eid) and np.array_equal(state.fingerprint, fp)
     if not current:
         if sources is None:
             pairs = state.pairs if state is not None else np.zeros((0, 2), dtype=np.int64)
             return _grouped(_connect(pairs[_both_in(pairs, eid)]), eid, doc, len(live))
         state = _update(state or _empty(), eid, fp, doc, sources, len(live))
+        _save(folder, state)
+    elif sources is not None:  # the same entries under other docnums (segments merged): noted
+        state.doc = doc.copy()
         _save(folder, state)
     return _grouped((state.members, state.bounds), eid, doc, len(live))
 
@@ -219,7 +238,7 @@ def _update(state: _State, eid, fp, doc, sources: Sources, size: int) -> _State:
         if verified:
             pairs = np.concatenate([pairs, np.sort(np.array(verified, dtype=np.int64), axis=1)])
     members, bounds = _connect(pairs)
-    return _State(eid.copy(), fp.copy(), pairs, members, bounds)
+    return _State(eid.copy(), fp.copy(), pairs, members, bounds, doc.copy())
 
 
 def _keys(bands: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
