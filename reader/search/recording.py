@@ -107,10 +107,11 @@ class Recorder:
             yield from block
 
     def arrays(self, doc_count: int) -> dict[str, np.ndarray]:
-        """Return the recorded postings as named arrays."""
+        """Return the recorded postings as named arrays (once: each field's recording is let go
+        as its arrays are made, so a worker holds one of the two at a time)."""
         out: dict[str, np.ndarray] = {}
-        for rec in self.fields.values():
-            out.update(_field_arrays(rec, doc_count))
+        for name in list(self.fields):
+            out.update(_field_arrays(self.fields.pop(name), doc_count))
         out.update(shingles.segment_shingles(out, doc_count))  # what copies.py compares
         return out
 

@@ -86,7 +86,7 @@ def bands(values: np.ndarray, sstart: np.ndarray) -> tuple[np.ndarray, np.ndarra
     x = values[keep].astype(np.uint32)
     starts = np.concatenate(([0], np.cumsum(sizes[big])[:-1]))
     mins = np.empty((len(big), HASHES), dtype=np.uint32)
-    h = np.empty((len(x), _STEP), dtype=np.uint32)  # (one buffer: a 3 MB chunk's shingles x 8)
+    h = np.empty((len(x), _STEP), dtype=np.uint32)  # (one buffer: a chunk's shingles x 8)
     for lo in range(0, HASHES, _STEP):
         np.bitwise_xor(x[:, None], _B[None, lo:lo + _STEP], out=h)
         np.multiply(h, _A[None, lo:lo + _STEP], out=h)
