@@ -29,11 +29,13 @@ def snippet(text: str, stem: Iterable[str], exact: Iterable[str] = (),
     spans = match_spans(text, stem, exact)
     if len(text) <= width:
         return text, spans
-    best_start, best_count = 0, 0
-    for i, (start, _) in enumerate(spans):
-        count = sum(1 for s, e in spans[i:] if e <= start + width)
-        if count > best_count:
-            best_start, best_count = start, count
+    best_start, best_count, last = 0, 0, 0
+    for i, (start, _) in enumerate(spans):  # (spans are words: their ends ascend as their starts)
+        last = max(last, i)
+        while last < len(spans) and spans[last][1] <= start + width:
+            last += 1
+        if last - i > best_count:
+            best_start, best_count = start, last - i
     lead = max(0, best_start - width // 4) if spans else 0
     if lead:
         space = text.rfind(" ", 0, lead + 1)

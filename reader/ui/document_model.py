@@ -100,8 +100,7 @@ class DocumentListModel(_ListModel):
                     self._insert(header_key(month, self.order), MonthHeader(month, 1, month in self.folded))
                 else:
                     old = self.items[header]
-                    self.items = (*self.items[:header], MonthHeader(month, old.count + 1, old.folded),
-                                  *self.items[header + 1:])
+                    self._rows()[header] = MonthHeader(month, old.count + 1, old.folded)
                     self.dataChanged.emit(self.index(header), self.index(header))
                 if month in self.folded:
                     continue
@@ -111,8 +110,15 @@ class DocumentListModel(_ListModel):
         row = bisect.bisect(self._keys, key)
         self.beginInsertRows(QModelIndex(), row, row)
         self._keys.insert(row, key)
-        self.items = (*self.items[:row], item, *self.items[row:])
+        self._rows().insert(row, item)
         self.endInsertRows()
+
+    def _rows(self) -> list:
+        """Return the rows as a list to change in place (a first listing of 20,000 documents
+        inserts them one by one: copying the rows for each was quadratic)."""
+        if not isinstance(self.items, list):
+            self.items = list(self.items)
+        return self.items
 
     def _header_row(self, month: str) -> int | None:
         row = bisect.bisect_left(self._keys, header_key(month, self.order))
