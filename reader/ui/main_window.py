@@ -161,9 +161,9 @@ class MainWindow(QMainWindow):
 
     def start(self) -> None:
         """List the documents, bring the index up to date and load the bookmarks."""
+        self.news.start()  # (what is new: once the list is shown)
         self.controller.start()
         self.refresh_bookmarks()
-        self.news.catching.refresh()
 
     def choose_archive(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Open Archive Folder", str(self.library.archive_dir))

@@ -28,7 +28,20 @@ class NewsActions(QObject):
         window.controller.library_changed.connect(catching.set_library)
         window.controller.archive_changed.connect(catching.refresh)
         window.controller.searchable.connect(catching.refresh)
+        window.controller.documents_listed.connect(self._listed)
         window.tabs.currentChanged.connect(self._tab_changed)
+        self._after_listing = False
+
+    def start(self) -> None:
+        """Work out what is new once the document list is shown: at a start both want the
+        cores, and the list comes first (its new counts follow it)."""
+        self._after_listing = True
+
+    @Slot(object)
+    def _listed(self, _infos) -> None:
+        if self._after_listing:
+            self._after_listing = False
+            self.catching.refresh()
 
     def news(self, ref: DocRef) -> News:
         """Return what is new in a document as the latest catch-up says (the thread's divider)."""

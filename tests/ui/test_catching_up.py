@@ -169,3 +169,25 @@ def test_a_card_counts_as_seen_after_a_second_mostly_in_view_and_once(qtbot, mak
     assert [e.id for e in tracker.check()] == later
     clock.now = 5.0
     assert tracker.check() == []  # each once
+
+
+def test_a_start_lists_the_documents_first_and_then_works_out_what_is_new(qtbot, tmp_path):
+    """At a start both want the cores: the list is shown first, its new counts follow it."""
+    from reader.library import Library
+    from reader.ui.app import build_window
+
+    folder, data = _archive(tmp_path), tmp_path / "data"
+    library = Library(folder, data)
+    library.update_index()
+    library.mark_opened(LIVEBLOG_DOC)
+    window = build_window(folder, data)
+    qtbot.addWidget(window)
+    window.show()
+    order = []
+    window.controller.documents_listed.connect(lambda _infos: order.append("listed"))
+    window.news.catching.changed.connect(lambda _caught: order.append("caught up"))
+    window.start()
+    qtbot.waitUntil(lambda: "caught up" in order and not window.controller.updating(), timeout=20_000)
+    assert order == ["listed", "caught up"]
+    assert window.news.catching.current.reading(LIVEBLOG_DOC).opened
+    window.controller.shutdown(60_000)
