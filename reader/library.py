@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from reader import archive, catchup, dates, errorlog, parsed, timelines
+from reader import archive, catchup, dates, errorlog, parsed
 from reader.bookmarks import BookmarkStore
 from reader.catchup import CatchUp
 from reader.model import (
@@ -19,7 +19,6 @@ from reader.model import (
     Hit,
     Problem,
     SearchResult,
-    Timeline,
 )
 from reader.search import IndexReport, ProgressFn, SearchIndex, Variants, match_spans, set_dates_of
 from reader.seen import SeenStore
@@ -51,17 +50,17 @@ class Library(Shelf):
 
     def __init__(self, archive_dir: Path, data_dir: Path, variant_files: Iterable[Path] = ()):
         self.archive_dir = Path(archive_dir)
+        self.archive_id = str(self.archive_dir.resolve())
         self.data_dir = Path(data_dir)
         self.root = self.data_dir / "archives" / archive_key(self.archive_dir)
         self.root.mkdir(parents=True, exist_ok=True)
         errorlog.attach(self.data_dir / errorlog.FILE)  # internal errors met reading files
-        (self.root / "archive-path").write_text(str(self.archive_dir.resolve()), encoding="utf-8")
+        (self.root / "archive-path").write_text(self.archive_id, encoding="utf-8")
         self._index = SearchIndex(self.root, self.archive_dir)
         self.kept = self.root / parsed.FOLDER  # web archives' documents, kept once parsed
         self.variants = Variants.load(*variant_files)
-        self._bookmarks = BookmarkStore(self.data_dir / "bookmarks.sqlite3",
-                                        str(self.archive_dir.resolve()))
-        self._seen = SeenStore(self.data_dir / "reading.sqlite3", str(self.archive_dir.resolve()),
+        self._bookmarks = BookmarkStore(self.data_dir / "bookmarks.sqlite3", self.archive_id)
+        self._seen = SeenStore(self.data_dir / "reading.sqlite3", self.archive_id,
                                self.root / "reading-state.npz")
         self._caught_up: tuple[tuple, CatchUp] | None = None  # (what it was worked out from, it)
 
@@ -220,15 +219,6 @@ class Library(Shelf):
         from the range); result.timeline's counts add up to result.stories (each story once, on
         the day it first appeared), or result.total with Filters(all_copies=True)."""
         return self.search(text, limit=1, filters=filters, snippets=0, timeline=by or True)
-
-    def document_timeline(self, by: str | None = "month") -> Timeline:
-        """Return how many documents there are per month (or day, week), the undated apart."""
-        counts: dict[int, tuple[int, int]] = {}
-        for info in self.document_infos() or []:
-            n = dates.day_number(info.date)
-            count, keys = counts.get(n, (0, 0))
-            counts[n] = (count + 1, keys + (1 if info.key_events else 0))
-        return timelines.build(counts, by)
 
     def with_snippets(self, result: SearchResult, hits: list[Hit]) -> list[Hit]:
         """Return hits of result with their snippets built."""

@@ -15,6 +15,7 @@ class Shelf:
     """Bookmarking and exporting, for Library (which gives the store, the index and entries)."""
 
     archive_dir: Path
+    archive_id: str  # the archive folder's resolved path: how the data dir's stores name it
     _bookmarks: BookmarkStore
 
     def entry(self, entry_id: str) -> tuple[Document, Entry] | None:  # (Library's)
@@ -59,7 +60,7 @@ class Shelf:
         taken as they were saved (its index is not opened).
         """
         marks = self._bookmarks.list(tag, text, everywhere)
-        here = str(self.archive_dir.resolve())
+        here = self.archive_id
         ours = [b.entry_id for b in marks if b.archive == here]
         if not ours or self._index.directory() is None:
             return marks
@@ -68,7 +69,7 @@ class Shelf:
 
     def is_here(self, mark: Bookmark) -> bool:
         """Return True when a bookmark belongs to this archive."""
-        return mark.archive == str(self.archive_dir.resolve())
+        return mark.archive == self.archive_id
 
     def bookmark_tags(self, everywhere: bool = False) -> list[str]:
         """Return every tag in use (this archive's, or every archive's), sorted."""

@@ -139,6 +139,9 @@ _ENDING = re.compile(r"(?:yy|iy|ij|yi|ii)$")
 _DOUBLE = re.compile(r"(.)\1+")
 
 
+MIN_TRANSLIT = 5  # words this long are matched by their transliteration key too
+
+
 def translit_key(word: str) -> str:
     """Return a spelling-neutral key, so Dutch and English transliterations of a name meet.
 

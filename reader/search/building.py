@@ -25,7 +25,6 @@ CHUNK_MAX_BYTES = 2_500_000  # a chunk is a segment and a step of the progress b
 # holds about 400,000 postings and its copies' shingles, 185 MB; 3 MB took 213 MB, 4 MB 225 MB
 # before copies, for a build 3% faster)
 WORKER_LIMITMB = 128  # each worker's posting buffer: a 4 MB chunk fits, so no run files to merge
-WEB_ARCHIVES = (".warc", ".warc.gz", ".wacz")  # compressed, and one file holds many documents
 
 
 class Lengths:
@@ -127,7 +126,8 @@ class Chunk:
 
 def may_split(rel: str, size: int) -> bool:
     """Return True if a file may hold more text than one segment should (its chunk may be cut)."""
-    return size >= CHUNK_MIN_BYTES and (rel.lower().endswith(WEB_ARCHIVES) or size > CHUNK_MAX_BYTES)
+    web_archive = archive.suffix(rel) in archive.WEB_ARCHIVE_SUFFIXES  # one file, many documents
+    return size >= CHUNK_MIN_BYTES and (web_archive or size > CHUNK_MAX_BYTES)
 
 
 def plan(files: list[tuple[str, int, int, str | None]], workers: int,

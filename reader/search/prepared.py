@@ -8,10 +8,8 @@ from collections.abc import Callable
 import numpy as np
 
 from reader.search import fast
-from reader.search.analysis import translit_key
+from reader.search.analysis import MIN_TRANSLIT, translit_key
 from reader.search.segment_arrays import ArraysDamaged
-
-MIN_TRANSLIT = 5
 
 
 class Prepared:

@@ -11,14 +11,13 @@ from whoosh import query as wq
 from reader import dates, timelines
 from reader.model import CAPTION_LABEL, DocRef, Filters, Hit, SearchResult
 from reader.search import answering, folding, syntax
-from reader.search.analysis import Variants, exact_terms, fold, stem_terms
+from reader.search.analysis import MIN_TRANSLIT, Variants, exact_terms, fold, stem_terms
 from reader.search.copies import CopyGroups
 from reader.search.highlight import match_spans, snippet
 from reader.search.prepared import Prepared
 
 DEFAULT_FIELDS = ("content", "headline")
 MAX_EXPANSION = 128
-MIN_TRANSLIT = 5  # words this long are matched by their transliteration key too
 
 
 @dataclass
@@ -84,7 +83,7 @@ def _word(node: syntax.Word, ctx: _Context) -> wq.Query | None:
     return parts[0] if len(parts) == 1 else wq.Or(parts)
 
 
-def _date_range(text: str, ctx: _Context) -> wq.Query:
+def _date_range(text: str, ctx: _Context) -> wq.Query | None:
     """date:FROM..TO (either may be left out): entries dated within, at any precision.
 
     A month or year counts when it lies wholly inside the range; the date field's terms

@@ -11,10 +11,9 @@ from pathlib import Path
 import numpy as np
 
 from reader.search import shingles
-from reader.search.analysis import translit_key
+from reader.search.analysis import MIN_TRANSLIT, translit_key
 from reader.search.segment_arrays import (
     FIELDS,
-    MIN_TRANSLIT,
     POSITIONAL,
     SCORED,
     ArraysDamaged,

@@ -30,7 +30,6 @@ SCORED = ("content", "headline", "exact")  # fields whose per-document lengths B
 FIELDS = (*SCORED, "doc", "date")
 POSITIONAL = ("content", "headline")  # fields with phrases: positions are kept
 COPIES = ("copies.sstart", "copies.shingles", "copies.bands", "copies.sketch")  # reader/search/shingles.py
-MIN_TRANSLIT = 5
 
 
 class ArraysDamaged(Exception):

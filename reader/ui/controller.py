@@ -125,7 +125,6 @@ class Controller(QObject):
         self.tasks.run(partial(jobs.document_list, self.library, stop=self._list_stop),
                        partial(self._listed, gen), self._task_failed, partial(self._listed_more, gen))
 
-    @Slot()
     def _listed(self, gen: int, listed: tuple[list[DocumentInfo], list[Problem], bool]) -> None:
         if gen != self.generation:
             return
@@ -136,7 +135,6 @@ class Controller(QObject):
             self.problems = problems
             self.problems_changed.emit(problems)
 
-    @Slot()
     def _listed_more(self, gen: int, batch: tuple[list[DocumentInfo], list[Problem]]) -> None:
         if gen == self.generation and batch[0]:
             self.documents_added.emit(batch[0])
@@ -152,8 +150,8 @@ class Controller(QObject):
         if gen == self.generation:
             self.watcher.addPaths([str(f) for f in folders])
 
-    @Slot()
-    def _archive_touched(self, _path: str = "") -> None:
+    @Slot(str)
+    def _archive_touched(self, _path: str) -> None:
         self.sync_timer.start()
 
     def open_document(self, ref: DocRef) -> None:

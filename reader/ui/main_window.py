@@ -59,7 +59,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Liveblog Reader")
         self.resize(1280, 820)
         self._build()
-        self.marks_panel.set_archive(str(controller.library.archive_dir.resolve()))
+        self.marks_panel.set_archive(controller.library.archive_id)
         self.entries = EntryActions(self, self.pane, self.results, self.marks_panel, bookmarks, tasks,
                                     settings)
         self.entries.status.connect(self.show_status)
@@ -177,7 +177,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _library_changed(self, library: Library) -> None:
-        self.marks_panel.set_archive(str(library.archive_dir.resolve()))
+        self.marks_panel.set_archive(library.archive_id)
         self.documents.set_documents([])
         self.pane.show_placeholder("Loading…")
         self.clear_search()

@@ -125,7 +125,6 @@ class ResultsPanel(QWidget):
         """Show the snippets built for hits of the current result."""
         self.model.update_hits(hits)
 
-    @Slot()
     def _want_snippets(self, *_args) -> None:
         """Ask for the snippets of the hits in view (and a screenful below) that lack them."""
         if not self.model.rowCount():
