@@ -7,8 +7,11 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from reader import archive, catchup, dates, errorlog, parsed
-from reader.bookmarks import BookmarkStore
-from reader.catchup import CatchUp
+from reader.archive import ArchiveError
+from reader.bookmarks import BookmarkError, BookmarkStore
+from reader.catchup import CatchUp, News, Reading
+from reader.export import ExportItem
+from reader.files import WriteError
 from reader.model import (
     Copy,
     DocRef,
@@ -20,11 +23,28 @@ from reader.model import (
     Problem,
     SearchResult,
 )
-from reader.search import IndexReport, ProgressFn, SearchIndex, Variants, match_spans, set_dates_of
+from reader.search import (
+    IndexBusy,
+    IndexDamaged,
+    IndexReport,
+    IndexStopped,
+    Progress,
+    ProgressFn,
+    SearchCancelled,
+    SearchIndex,
+    Variants,
+    mark,
+    match_spans,
+    set_dates_of,
+)
 from reader.seen import SeenStore
 from reader.shelf import Shelf, snapshot_text
 
-__all__ = ["DocumentInfo", "Library", "archive_key", "snapshot_text"]  # DocumentInfo: for front ends
+# what front ends use besides Library: the values and errors its methods give (they import nothing
+# below this module; tests/test_layers.py checks it by their imports)
+__all__ = ["ArchiveError", "BookmarkError", "CatchUp", "DocumentInfo", "ExportItem", "IndexBusy",
+           "IndexDamaged", "IndexReport", "IndexStopped", "Library", "News", "Progress", "Reading",
+           "SearchCancelled", "WriteError", "archive_key", "mark", "snapshot_text"]
 
 
 def archive_key(archive_dir: Path) -> str:
@@ -77,6 +97,15 @@ class Library(Shelf):
     def load(self) -> tuple[list[Document], list[Problem]]:
         """Parse every file of the archive."""
         return archive.load(self.archive_dir, self.set_dates())
+
+    def folders(self) -> list[Path]:
+        """Return the archive folder and its visible sub-folders (at most 500): what a front end watches."""
+        return archive.folders(self.archive_dir)
+
+    @staticmethod
+    def parse_file(root: Path, rel: str) -> list[Document] | Problem:
+        """Read one file (rel, inside root) as the archive would: its documents or a Problem."""
+        return archive.read_file(root, rel)
 
     def iter_load(self) -> Iterator[Document | Problem]:
         """Parse the archive's files one by one (a Document each, or a Problem)."""

@@ -109,6 +109,17 @@ class Shelf:
         return items
 
     @staticmethod
+    def entry_items(doc: Document, entries: Iterable[Entry], marks: dict[str, Bookmark] | None = None,
+                    ) -> list[export.ExportItem]:
+        """Return export items for entries of a document shown (with their bookmarks, by id)."""
+        return [export.from_entry(doc, e, (marks or {}).get(e.id)) for e in entries]
+
+    @staticmethod
+    def render_export(items: list[export.ExportItem], fmt: str = "txt", chronological: bool = False) -> str:
+        """Return export items as text ("txt") or Markdown ("md"), in their order or by date."""
+        return export.render(export.chronological(items) if chronological else items, fmt)
+
+    @staticmethod
     def write_export(path: Path, text: str, overwrite: bool = False) -> None:
         """Write an export atomically; raise files.WriteError with a clear reason."""
         files.write_text(path, text, overwrite)

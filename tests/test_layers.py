@@ -3,6 +3,7 @@ imports whoosh, no whoosh object leaves it, and front ends use Library only."""
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import re
 import subprocess
@@ -59,6 +60,39 @@ def test_dependencies_point_one_way():
             if rel.startswith(prefix):
                 wrong = {m for m in imported if m.startswith(banned)}
                 assert not wrong, f"{rel} imports {wrong}"
+
+
+# what the window and the command line may import of the core: Library (reader.library, with the
+# values and errors its methods give), the model's values and pure helpers (words, dates,
+# timelines, folding text, default places), and background, which runs Library's work in a child
+FRONT_END_MAY_IMPORT = {"reader", "reader.library", "reader.model", "reader.wording", "reader.dates",
+                        "reader.timelines", "reader.text", "reader.defaults", "reader.background"}
+ALSO = {"reader/ui/screenshots.py": {"reader.bench.generate"},  # make screenshots: a generated archive
+        "reader/cli/__init__.py": {"reader.ui.app"}}  # no command: the window
+
+
+def _imports(text: str) -> set[str]:
+    """Return the reader modules a source imports (from reader import x: reader.x if a module)."""
+    found = set()
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            if node.module == "reader":
+                found.update(f"reader.{a.name}" for a in node.names
+                             if (ROOT / "reader" / f"{a.name}.py").exists()
+                             or (ROOT / "reader" / a.name).is_dir())
+    return {m for m in found if m == "reader" or m.startswith("reader.")}
+
+
+def test_front_ends_import_nothing_below_library():
+    for rel, text in _sources():
+        if rel.startswith(("reader/ui/", "reader/cli/")):
+            own = "reader.ui" if rel.startswith("reader/ui/") else "reader.cli"
+            wrong = {m for m in _imports(text) - FRONT_END_MAY_IMPORT - ALSO.get(rel, set())
+                     if m != own and not m.startswith(own + ".")}
+            assert not wrong, f"{rel} imports {sorted(wrong)}"
 
 
 def test_front_ends_use_library_only():

@@ -5,11 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reader.bookmarks import BookmarkError
 from reader.cli import archive, catching_up, keeping, searching
 from reader.cli.support import UsageError, library_of, progress
-from reader.files import WriteError
-from reader.search import IndexBusy, IndexDamaged
+from reader.library import BookmarkError, IndexBusy, IndexDamaged, WriteError
 
 COMMANDS = {"parse": archive.cmd_parse, "index": archive.cmd_index, "search": searching.cmd_search,
             "show": searching.cmd_show, "documents": archive.cmd_documents, "date": archive.cmd_date,

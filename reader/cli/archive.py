@@ -6,9 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from reader import archive, defaults, wording
+from reader import defaults, wording
 from reader.cli import output
 from reader.cli.support import UsageError, ensure_index, library_of, progress
+from reader.library import Library
 from reader.model import DocRef, Problem
 
 
@@ -19,7 +20,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
         rel = path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         root, rel = path.parent, path.name
-    docs = archive.read_file(root, rel)
+    docs = Library.parse_file(root, rel)
     if isinstance(docs, Problem):
         raise UsageError(f"{args.file}: {docs.reason}")
     # one document as an object (as ever); a file of several (a web archive) as a list of them

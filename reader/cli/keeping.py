@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from reader import export, wording
+from reader import wording
 from reader.cli import output
 from reader.cli.support import UsageError, ensure_index, library_of, query_text
 
@@ -72,10 +72,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         what = "no entries"
     if not items:
         raise UsageError(f"nothing to export: {what}")
-    if args.chronological:
-        items = export.chronological(items)
     fmt = args.format or ("md" if (args.output or "").lower().endswith(".md") else "txt")
-    text = export.render(items, fmt)
+    text = library.render_export(items, fmt, args.chronological)
     if args.output:
         if Path(args.output).exists() and not args.force and Path(args.output).is_file():
             raise UsageError(f"{args.output} already exists; add --force to overwrite it")

@@ -6,9 +6,8 @@ import json
 import sys
 
 from reader import timelines, wording
-from reader.catchup import Reading
+from reader.library import Reading, mark
 from reader.model import LEAD, Copy, DocRef, Document, DocumentInfo, Entry, Hit, SearchResult, Timeline
-from reader.search import mark
 
 
 def entry_json(entry: Entry) -> dict:

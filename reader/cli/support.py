@@ -7,9 +7,8 @@ import sys
 from pathlib import Path
 
 from reader import dates, defaults, wording
-from reader.library import Library
+from reader.library import IndexBusy, Library, Progress
 from reader.model import DocRef, Filters
-from reader.search import IndexBusy, Progress
 
 
 class UsageError(Exception):

@@ -11,8 +11,7 @@ from functools import partial
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from reader.catchup import CatchUp
-from reader.library import Library
+from reader.library import CatchUp, Library
 from reader.model import DocRef, Entry, Hit
 from reader.ui.tasks import TaskRunner
 

@@ -16,10 +16,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal, Slot
 
-from reader import archive
-from reader.library import Library
+from reader.library import (
+    IndexBusy,
+    IndexDamaged,
+    IndexReport,
+    IndexStopped,
+    Library,
+    Progress,
+    SearchCancelled,
+)
 from reader.model import DocRef, DocumentInfo, Filters, Problem, SearchResult
-from reader.search import IndexBusy, IndexDamaged, IndexReport, IndexStopped, Progress, SearchCancelled
 from reader.ui import jobs
 from reader.ui.tasks import TaskRunner
 
@@ -143,7 +149,7 @@ class Controller(QObject):
         paths = self.watcher.directories() + self.watcher.files()
         if paths:
             self.watcher.removePaths(paths)
-        self.tasks.run(partial(archive.folders, self.library.archive_dir),
+        self.tasks.run(self.library.folders,
                        partial(self._watch_folders, self.generation), self._task_failed)
 
     def _watch_folders(self, gen: int, folders: list[Path]) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, Signal, Slot
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
-from reader import export, wording
-from reader.library import Library
+from reader import wording
+from reader.library import ExportItem, Library
 from reader.model import LEAD, Entry
 from reader.ui import plain_text
 from reader.ui.bookmarking import Bookmarks
@@ -101,8 +101,7 @@ class EntryActions(QObject):
             doc = self.pane.document
             entries = self.pane.selected_entries() or (
                 [self.pane.current_entry()] if self.pane.current_entry() else [])
-            then([export.from_entry(doc, e, self.bookmarks.by_id.get(e.id)) for e in entries]
-                 if doc else [])
+            then(Library.entry_items(doc, entries, self.bookmarks.by_id) if doc else [])
 
     def export_selected(self) -> None:
         """Write the selected entries, hits or bookmarks to a .txt or .md file."""
@@ -112,17 +111,14 @@ class EntryActions(QObject):
         """Put the selected entries, hits or bookmarks on the clipboard as text."""
         self._collect(self._copy_items)
 
-    def _ordered(self, items: list[export.ExportItem]) -> list[export.ExportItem]:
-        return export.chronological(items) if self.chronological() else items
-
-    def _copy_items(self, items: list[export.ExportItem]) -> None:
+    def _copy_items(self, items: list[ExportItem]) -> None:
         if not items:
             self.status.emit("Select entries, hits or bookmarks to copy.")
             return
-        QApplication.clipboard().setText(export.to_text(self._ordered(items)))
+        QApplication.clipboard().setText(Library.render_export(items, "txt", self.chronological()))
         self.status.emit(f"Copied {wording.entries(len(items))} as text.")
 
-    def _export_items(self, items: list[export.ExportItem]) -> None:
+    def _export_items(self, items: list[ExportItem]) -> None:
         if not items:
             self.status.emit("Select entries, hits or bookmarks to export "
                              "(Ctrl/Shift+click for several).")
@@ -137,7 +133,7 @@ class EntryActions(QObject):
         if target.suffix.lower() not in (".txt", ".md"):
             target = target.with_suffix(".md" if chosen.startswith("Markdown") else ".txt")
         fmt = "md" if target.suffix.lower() == ".md" else "txt"
-        text = export.render(self._ordered(items), fmt)
+        text = Library.render_export(items, fmt, self.chronological())
         self.settings.setValue("export/folder", str(target.parent))
         self.tasks.run(partial(Library.write_export, target, text, True),
                        partial(self._exported, target, len(items)), self._export_failed)

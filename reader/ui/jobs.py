@@ -6,11 +6,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 
-from reader import archive
 from reader.background import list_in_child, update_in_child
-from reader.library import Library
+from reader.library import ArchiveError, IndexReport, Library, Progress
 from reader.model import DocRef, Filters, SearchResult
-from reader.search import IndexReport, Progress
 
 SNIPPETS = 15  # hits that come with their snippets: a screenful; the rest when shown
 
@@ -51,5 +49,5 @@ def parse(library: Library, ref: DocRef):
     """(worker) Parse one document; return the reason as a string if it cannot be read."""
     try:
         return library.document(ref)
-    except archive.ArchiveError as exc:
+    except ArchiveError as exc:
         return str(exc)

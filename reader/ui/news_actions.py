@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from reader.catchup import CatchUp, News
+from reader.library import CatchUp, News
 from reader.model import DocRef, Document
 from reader.ui.catching_up import CatchingUp
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader import wording
-from reader.catchup import News
+from reader.library import News
 from reader.model import Document, Entry
 from reader.ui import plain_text
 from reader.ui.delegates import EntryDelegate

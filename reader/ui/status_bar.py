@@ -6,7 +6,7 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
 from reader import wording
-from reader.search import IndexReport, Progress
+from reader.library import IndexReport, Progress
 from reader.ui import plain_text
 
 
