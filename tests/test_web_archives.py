@@ -325,6 +325,24 @@ def _segments(index_dir: Path) -> set[str]:
     return names - {"MAIN_WRITELOCK"}
 
 
+def test_a_web_archive_is_cut_into_as_many_parts_as_there_are_workers_or_a_multiple(tmp_path, monkeypatch):
+    """2.2 parts' worth of text for two workers: four parts, not two full ones and a rest that
+    one worker writes alone."""
+    from reader.search import building
+
+    write_captures(tmp_path / "blog.warc.gz", long_liveblog(900))
+    size = (tmp_path / "blog.warc.gz").stat().st_size
+    [chunk] = building.plan([("blog.warc.gz", size, 0, None)], 1, part_workers=2)
+    docs = archive.read_documents(tmp_path, "blog.warc.gz")
+    text = sum(building._size(e) for d in docs for e in d.entries)
+    chunk.part_bytes = int(text / 2.2)
+    result = building.write_chunk(str(tmp_path), chunk, str(tmp_path / "segment"))
+    assert len(result.rest) == 4
+    assert sum(len(doc.entries) for part in result.rest for doc, _title in part) == 900
+    chunk.workers = 1  # one worker: three parts
+    assert len(building.write_chunk(str(tmp_path), chunk, str(tmp_path / "segment")).rest) == 3
+
+
 def test_a_web_archive_of_much_text_is_written_in_parts_side_by_side(tmp_path, monkeypatch):
     """One WARC: its entries cut into parts (one segment each) that give the same answers as
     one segment, searchable part by part, its file recorded only with the last part."""

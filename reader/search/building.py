@@ -120,6 +120,7 @@ class Chunk:
     bytes: int = 0
     set_dates: dict[DocRef, str] = field(default_factory=dict)
     part_bytes: int = CHUNK_MAX_BYTES  # text per segment: what is read beyond it is handed back
+    workers: int = 1  # the parts handed back are as many as the workers, or a multiple
     kept: str | None = None  # where web archives' parsed documents are kept (reader/parsed.py)
     log: str | None = None  # the error log (reader/errorlog.py) of the process that planned it
 
@@ -131,8 +132,10 @@ def may_split(rel: str, size: int) -> bool:
 
 
 def plan(files: list[tuple[str, int, int, str | None]], workers: int,
-         set_dates: dict[DocRef, str] | None = None, kept: Path | None = None) -> list[Chunk]:
-    """Cut files (in the order given) into chunks of similar size, a few per worker."""
+         set_dates: dict[DocRef, str] | None = None, kept: Path | None = None,
+         part_workers: int = 1) -> list[Chunk]:
+    """Cut files (in the order given) into chunks of similar size, a few per worker; a chunk
+    cut into parts gives as many as part_workers, or a multiple."""
     total = sum(max(f[1], 0) for f in files)
     target = min(CHUNK_MAX_BYTES, max(CHUNK_MIN_BYTES, total // max(1, workers * 4)))
     chunks = [Chunk()]
@@ -145,6 +148,7 @@ def plan(files: list[tuple[str, int, int, str | None]], workers: int,
         files_here = {f[0] for f in chunk.files}
         chunk.set_dates = {r: d for r, d in (set_dates or {}).items() if r.file in files_here}
         chunk.part_bytes = CHUNK_MAX_BYTES
+        chunk.workers = max(1, part_workers)
         chunk.kept = str(kept) if kept else None
         chunk.log = str(errorlog.path()) if errorlog.path() else None
     return [c for c in chunks if c.files]
@@ -189,6 +193,7 @@ def write_chunk(archive_dir: str, chunk: Chunk, folder: str) -> ChunkResult:
     text = sum(_size(e) for doc in docs for e in doc.entries)
     if text > 1.5 * chunk.part_bytes:
         parts = -(-text // chunk.part_bytes)
+        parts = -(-parts // chunk.workers) * chunk.workers  # (5.6 MB: 4 parts for 2 workers, not 3)
         return ChunkResult(None, outcomes, rest=cut([(d, True) for d in docs], -(-text // parts)))
     result = write_part([(d, True) for d in docs], folder)
     result.outcomes = outcomes

@@ -344,7 +344,7 @@ class _Sync:
         work.mkdir(exist_ok=True)
         items = [(rel, size, mtime, self.known_sha1(rel)) for rel, size, mtime in files]
         chunks = building.plan(items, max(1, workers.worker_count(len(items))), self.set_dates,
-                               self.kept)
+                               self.kept, max(1, workers.worker_count(workers.MAX_WORKERS)))
         cut = sum(any(building.may_split(f[0], f[1]) for f in c.files) for c in chunks)
         processes = workers.worker_count(len(chunks) + cut)
         owed: dict[int, list[building.FileOutcome]] = {}
