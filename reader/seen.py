@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -18,6 +19,16 @@ import numpy as np
 
 from reader.model import DocRef
 from reader.sqlite_store import Migration, SqliteStore, StoreError, now, stored_ref
+
+
+def _count_changes(con) -> None:
+    """Schema 3: a number every change of an archive's entries adds one to, and a token of this
+    database (a new one, or one started after damage, has another); the snapshot of the entries
+    read at a start (SeenStore.snapshot) is used only while both are what it was made with."""
+    con.execute("CREATE TABLE generation (archive TEXT NOT NULL PRIMARY KEY, n INTEGER NOT NULL)")
+    con.execute("CREATE TABLE instance (token TEXT NOT NULL)")
+    con.execute("INSERT INTO instance VALUES (?)", (secrets.token_hex(8),))
+
 
 MIGRATIONS: list[Migration] = [
     """
@@ -51,15 +62,9 @@ MIGRATIONS: list[Migration] = [
     );
     INSERT INTO last_seen SELECT archive, document, MAX(seen) FROM seen GROUP BY archive, document;
     """,
-    # a number every change of an archive's entries adds one to: the snapshot of them read at a
-    # start (SeenStore.snapshot) is used only while it is the current one
-    """
-    CREATE TABLE generation (
-        archive TEXT NOT NULL PRIMARY KEY,
-        n       INTEGER NOT NULL
-    );
-    """,
+    _count_changes,
 ]
+
 _LAST = ("INSERT INTO last_seen VALUES (?, ?, ?) ON CONFLICT (archive, document) "
          "DO UPDATE SET seen=MAX(seen, excluded.seen)")
 _BUMP = "INSERT INTO generation VALUES (?, 1) ON CONFLICT (archive) DO UPDATE SET n=n + 1"
@@ -146,7 +151,8 @@ class SeenStore(SqliteStore):
             last = con.execute("SELECT document, seen FROM last_seen WHERE archive=?",
                                (self.archive,)).fetchall()
             row = con.execute("SELECT n FROM generation WHERE archive=?", (self.archive,)).fetchone()
-            generation = row[0] if row else 0
+            token = con.execute("SELECT token FROM instance").fetchone()[0]
+            generation = (token, row[0] if row else 0)
             kept = self._kept(generation)
             if kept is None:
                 seen = con.execute("SELECT entry_id, text, read FROM seen WHERE archive=?",
@@ -165,14 +171,16 @@ class SeenStore(SqliteStore):
         return ReadingState(frozenset(ref(d) for d, _n in opened), frozenset(n for _d, n in opened),
                             *kept, self._moved, {ref(d): w for d, w in last})
 
-    def _kept(self, generation: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-        """Return the entries' arrays from the snapshot, if it is of this generation and whole."""
+    def _kept(self, generation: tuple[str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """Return the entries' arrays from the snapshot, if it is of this generation (database
+        token and count of changes) and whole."""
         if self.snapshot is None:
             return None
         try:
             with open(self.snapshot, "rb") as fh, np.load(fh, allow_pickle=False) as kept:
                 ids, texts, read = kept["ids"], kept["texts"], kept["read"]
-                whole = (str(kept["archive"]) == self.archive and int(kept["generation"]) == generation
+                whole = (str(kept["archive"]) == self.archive and str(kept["database"]) == generation[0]
+                         and int(kept["generation"]) == generation[1]
                          and ids.dtype == texts.dtype == np.int64 and read.dtype == bool
                          and ids.ndim == 1 and len(ids) == len(texts) == len(read)
                          and bool(np.all(ids[1:] >= ids[:-1])))
@@ -180,7 +188,8 @@ class SeenStore(SqliteStore):
             return None
         return (ids, texts, read) if whole else None
 
-    def _keep(self, generation: int, ids: np.ndarray, texts: np.ndarray, read: np.ndarray) -> None:
+    def _keep(self, generation: tuple[str, int], ids: np.ndarray, texts: np.ndarray, read: np.ndarray
+              ) -> None:
         """Write the snapshot (whole or not at all: the next start reads the database)."""
         if self.snapshot is None:
             return
@@ -188,7 +197,7 @@ class SeenStore(SqliteStore):
         try:
             with open(temp, "wb") as fh:
                 np.savez(fh, ids=ids, texts=texts, read=read, archive=np.array(self.archive),
-                         generation=np.array(generation, dtype=np.int64))
+                         database=np.array(generation[0]), generation=np.array(generation[1], dtype=np.int64))
             os.replace(temp, self.snapshot)
         except OSError:
             with contextlib.suppress(OSError):

@@ -224,3 +224,18 @@ def test_a_damaged_or_foreign_snapshot_is_not_used_and_is_written_again(tmp_path
     assert _same_state(state, SeenStore(db, "/archive").state())
     assert "00000000000f" not in state.entry_ids()
     assert _same_state(SeenStore(db, "/archive", snapshot).state(), state)  # written again, whole
+
+
+def test_a_database_started_again_does_not_take_the_snapshot_of_the_one_before(tmp_path):
+    """A damaged database kept aside (or one deleted to start over) and a new one started: its
+    count of changes starts again too, and the old snapshot must not pass for the new state."""
+    db, snapshot = tmp_path / "r.sqlite3", tmp_path / "state.npz"
+    SeenStore(db, "/archive").mark_seen(LIVEBLOG_DOC, [("00000000000a", 5)])
+    SeenStore(db, "/other").mark_seen(LIVEBLOG_DOC, [("00000000000b", 6)])
+    store = SeenStore(db, "/archive", snapshot)
+    assert store.state().entry_ids() == {"00000000000a"} and snapshot.exists()  # generation 1
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    fresh = SeenStore(db, "/archive", snapshot)
+    fresh.mark_seen(LIVEBLOG_DOC, [("00000000000c", 7)])  # generation 1 again, another database
+    assert fresh.state().entry_ids() == {"00000000000c"}
