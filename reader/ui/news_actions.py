@@ -29,16 +29,18 @@ class NewsActions(QObject):
         window.controller.archive_changed.connect(catching.refresh)
         window.controller.searchable.connect(catching.refresh)
         window.controller.documents_listed.connect(self._listed)
+        window.controller.index_done.connect(self._listed)  # (a list read while the files are)
         window.tabs.currentChanged.connect(self._tab_changed)
         self._after_listing = False
 
     def start(self) -> None:
         """Work out what is new once the document list is shown: at a start both want the
-        cores, and the list comes first (its new counts follow it)."""
+        cores, and the list comes first (its new counts follow it); at the latest once the
+        start's index update is done (a first listing, or one that failed, emits no list)."""
         self._after_listing = True
 
     @Slot(object)
-    def _listed(self, _infos) -> None:
+    def _listed(self, _listed_or_report) -> None:
         if self._after_listing:
             self._after_listing = False
             self.catching.refresh()
