@@ -37,6 +37,7 @@ from reader.search import (
     match_spans,
     set_dates_of,
 )
+from reader.search.entries import EntryTable
 from reader.seen import SeenStore
 from reader.shelf import Shelf, snapshot_text
 
@@ -82,7 +83,9 @@ class Library(Shelf):
         self._bookmarks = BookmarkStore(self.data_dir / "bookmarks.sqlite3", self.archive_id)
         self._seen = SeenStore(self.data_dir / "reading.sqlite3", self.archive_id,
                                self.root / "reading-state.npz")
-        self._caught_up: tuple[tuple, CatchUp] | None = None  # (what it was worked out from, it)
+        # (the entry table and reading-state version it was worked out from, it): the table is
+        # held, not its id(), which a new table can be given once the old one is freed
+        self._caught_up: tuple[EntryTable, tuple, CatchUp] | None = None
 
     def notices(self) -> list[str]:
         """Return what the reader should be told about opening this library (else nothing)."""
@@ -268,11 +271,11 @@ class Library(Shelf):
     def catch_up(self) -> CatchUp:
         """Return what is new since the reader last read: per opened document, its new (and
         edited) entries; worked out again only when the index or the reading state changed."""
-        table = self._index.entry_table()
-        key = (id(table), self._seen.version())
-        if self._caught_up is None or self._caught_up[0] != key:
-            self._caught_up = (key, catchup.catch_up(table, self._seen.state()))
-        return self._caught_up[1]
+        table, version = self._index.entry_table(), self._seen.version()
+        cached = self._caught_up
+        if cached is None or cached[0] is not table or cached[1] != version:
+            self._caught_up = cached = (table, version, catchup.catch_up(table, self._seen.state()))
+        return cached[2]
 
     def reading_version(self) -> tuple:
         """Return a value that changes whenever any program changes the reading state."""
