@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from reader.model import DocRef
-from reader.search.entries import EntryTable
+from reader.search.arrays.entries import EntryTable
 from reader.seen import ReadingState, name_of
 
 

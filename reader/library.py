@@ -37,7 +37,7 @@ from reader.search import (
     match_spans,
     set_dates_of,
 )
-from reader.search.entries import EntryTable
+from reader.search.arrays.entries import EntryTable
 from reader.seen import SeenStore
 from reader.shelf import Shelf, snapshot_text
 

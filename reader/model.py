@@ -151,7 +151,7 @@ class Problem:
 
 @dataclass(frozen=True)
 class Copy:
-    """Another document's copy of an entry (a near-identical text; reader/search/copies.py)."""
+    """Another document's copy of an entry (a near-identical text; reader/search/arrays/copies.py)."""
 
     id: str
     document: DocRef

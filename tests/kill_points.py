@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from reader.search import building as _building
+from reader.search.indexing import building as _building
 
 ROOT = Path(__file__).resolve().parent.parent
 _WRITE_PART = _building.write_part  # as it was before a test replaced it
@@ -34,7 +34,7 @@ import os, sys, time
 from pathlib import Path
 sys.path.insert(0, {root!r})
 from reader.library import Library
-from reader.search import building, updating
+from reader.search.indexing import building, updating
 from tests import kill_points
 
 point = sys.argv[3]
@@ -94,7 +94,7 @@ def write_chunk_then_wait(archive_dir: str, chunk, folder: str):
 
     from reader import archive
     from reader.model import DocRef
-    from reader.search import building
+    from reader.search.indexing import building
     from reader.search.schema import entry_fields, make_schema
 
     os.makedirs(folder, exist_ok=True)

@@ -147,7 +147,7 @@ def test_the_one_byte_field_length_table():
     import numpy as np
     from whoosh.util.numeric import byte_to_length, length_to_byte
 
-    from reader.search.segment_arrays import length_bytes
+    from reader.search.arrays.segment_arrays import length_bytes
 
     table = compat.length_table()
     assert len(table) == 256 and table == [byte_to_length(b) for b in range(256)]
@@ -209,8 +209,8 @@ def test_a_numeric_column_written_short_holds_its_default_after(tmp_path):
     default (key events: most entries are none); the rest read as the default."""
     import numpy as np
 
-    from reader.search.building import Writer
-    from reader.search.fast import column
+    from reader.search.arrays.fast import column
+    from reader.search.indexing.building import Writer
 
     ix, writer = _tiny_index(tmp_path / "ix", Writer)
     for n, row in enumerate(_rows(1)[:5]):
@@ -225,7 +225,7 @@ def test_a_numeric_column_written_short_holds_its_default_after(tmp_path):
 
 
 def test_a_released_pool_holds_no_postings(tmp_path):
-    from reader.search.building import Writer
+    from reader.search.indexing.building import Writer
 
     ix, writer = _tiny_index(tmp_path / "ix", Writer)
     for row in _rows(2):

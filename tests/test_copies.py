@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from reader import defaults
 from reader.library import Library
 from reader.model import DocRef, Filters
-from reader.search import copies
+from reader.search.arrays import copies
 from tests.planted import DISTRACTORS, EDITS, Story, write_archive
 from tests.properties import examples
 from tests.test_cli import run

@@ -14,7 +14,7 @@ from reader import archive, defaults
 from reader.bench.generate import generate
 from reader.library import Library
 from reader.model import DocRef, Filters
-from reader.search import recording, segment_arrays
+from reader.search.arrays import recording, segment_arrays
 from tests.conftest import BUNDLED
 
 

@@ -19,7 +19,7 @@ from warcio.warcwriter import WARCWriter
 from reader import defaults
 from reader.library import Library
 from reader.model import DocRef
-from reader.search import workers
+from reader.search.indexing import workers
 from reader.text import fold
 from tests import oracle
 from tests.conftest import BUNDLED

@@ -161,7 +161,7 @@ def test_search_on_damaged_index_says_so_and_never_rebuilds(library):
 
 
 def test_second_writer_reports_busy(library, archive_copy, monkeypatch):
-    from reader.search import updating
+    from reader.search.indexing import updating
 
     monkeypatch.setattr(updating, "WRITER_TIMEOUT", 0.2)
     (archive_copy / "new.txt").write_text(NEW_FILE, encoding="utf-8")
@@ -184,7 +184,7 @@ def test_rebuild_keeps_searching_old_index_until_done(library):
 
 
 def test_early_searches_answer_from_committed_batches(tmp_path, monkeypatch):
-    from reader.search import updating
+    from reader.search.indexing import updating
 
     monkeypatch.setattr(updating, "BATCH_ENTRIES", 100)
     generate(tmp_path / "gen", files=12, entries=50, source=BUNDLED)

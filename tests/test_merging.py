@@ -10,8 +10,9 @@ from whoosh.writing import MERGE_SMALL
 from reader import archive
 from reader.bench.generate import generate
 from reader.model import DocRef
-from reader.search import compat, merging
-from reader.search.building import Writer
+from reader.search import compat
+from reader.search.indexing import merging
+from reader.search.indexing.building import Writer
 from reader.search.schema import entry_fields, make_schema
 from tests.conftest import BUNDLED
 from tests.test_index import new_library

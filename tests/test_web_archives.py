@@ -328,7 +328,7 @@ def _segments(index_dir: Path) -> set[str]:
 def test_a_web_archive_is_cut_into_as_many_parts_as_there_are_workers_or_a_multiple(tmp_path, monkeypatch):
     """2.2 parts' worth of text for two workers: four parts, not two full ones and a rest that
     one worker writes alone."""
-    from reader.search import building
+    from reader.search.indexing import building
 
     write_captures(tmp_path / "blog.warc.gz", long_liveblog(900))
     size = (tmp_path / "blog.warc.gz").stat().st_size
@@ -346,7 +346,7 @@ def test_a_web_archive_is_cut_into_as_many_parts_as_there_are_workers_or_a_multi
 def test_a_web_archive_of_much_text_is_written_in_parts_side_by_side(tmp_path, monkeypatch):
     """One WARC: its entries cut into parts (one segment each) that give the same answers as
     one segment, searchable part by part, its file recorded only with the last part."""
-    from reader.search import building
+    from reader.search.indexing import building
 
     folder = tmp_path / "archive"
     folder.mkdir()
@@ -393,7 +393,7 @@ def test_a_build_killed_between_parts_of_a_web_archive_indexes_it_whole_again(tm
 
 
 def test_when_a_worker_dies_the_parts_left_are_written_here(tmp_path, monkeypatch):
-    from reader.search import building
+    from reader.search.indexing import building
 
     folder = tmp_path / "archive"
     folder.mkdir()

@@ -20,7 +20,7 @@ def _segments(index_dir: Path) -> set[str]:
 
 
 def test_chunked_build_in_worker_processes_matches_a_serial_build(tmp_path, monkeypatch):
-    from reader.search import building
+    from reader.search.indexing import building
 
     generate(tmp_path / "gen", files=90, entries=50, source=BUNDLED)  # about 2.5 MB: chunks
     chunked = new_library(tmp_path / "gen", tmp_path / "chunked")

@@ -10,7 +10,7 @@ from reader import defaults
 from reader.bench.queries import HOSTILE, QUERIES
 from reader.library import Library
 from reader.model import Filters
-from reader.search import copies, shingles
+from reader.search.arrays import copies, shingles
 
 
 def bench_copies(folder: Path, data: Path, runs: int) -> dict:

@@ -20,7 +20,7 @@ from reader.bench.formats import bench_formats
 from reader.bench.generate import generate
 from reader.bench.queries import all_classes, bench_fts5, bench_queries, percentiles
 from reader.bench.reading import bench_reading
-from reader.search.workers import worker_count
+from reader.search.indexing.workers import worker_count
 
 SIZES = {"full": (2000, 50), "small": (200, 50), "tiny": (20, 50)}
 GROWTH = {"full": [(200, 50), (6000, 50)], "small": [(20, 50)], "tiny": []}  # besides the main size
@@ -114,7 +114,7 @@ print(json.dumps({"seconds": time.perf_counter() - t0, "hits": result.total, "ne
 
 
 
-WINDOW = "from reader.ui.startup_probe import main; main()"
+WINDOW = "from reader.dev.startup_probe import main; main()"
 
 
 def bench_parse(folder: Path, size_mb: float, runs: int) -> dict:

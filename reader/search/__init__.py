@@ -2,11 +2,11 @@
 
 from reader.search import compat
 from reader.search.analysis import Variants
-from reader.search.highlight import mark, match_spans
 from reader.search.index import SearchIndex
+from reader.search.indexing.updating import IndexBusy, IndexReport, IndexStopped, Progress, ProgressFn
 from reader.search.manifest import IndexDamaged, Manifest, set_dates_of
-from reader.search.querying import SearchCancelled
-from reader.search.updating import IndexBusy, IndexReport, IndexStopped, Progress, ProgressFn
+from reader.search.query.highlight import mark, match_spans
+from reader.search.query.querying import SearchCancelled
 
 compat.derive_column_offsets_in_c()  # whoosh's stored-field offsets, 1 ms per segment faster
 

@@ -26,12 +26,15 @@ import numpy as np
 from whoosh import index as whoosh_index
 
 from reader.model import Copy, DocRef, Filters, Hit, SearchResult
-from reader.search import compat, copies, entries, fast, folding, querying, segment_arrays, updating
-from reader.search.copies import CopyGroups
-from reader.search.entries import EntryTable
+from reader.search import compat
+from reader.search.arrays import copies, entries, fast, segment_arrays
+from reader.search.arrays.copies import CopyGroups
+from reader.search.arrays.entries import EntryTable
+from reader.search.arrays.prepared import Prepared
+from reader.search.indexing import updating
+from reader.search.indexing.updating import IndexBusy, IndexReport, ProgressFn
 from reader.search.manifest import MANIFEST, IndexDamaged, Manifest
-from reader.search.prepared import Prepared
-from reader.search.updating import IndexBusy, IndexReport, ProgressFn
+from reader.search.query import folding, querying
 
 T = TypeVar("T")
 

@@ -12,13 +12,13 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from reader import defaults
 from reader.library import Library
-from reader.ui.bookmarking import Bookmarks
-from reader.ui.catching_up import CatchingUp
-from reader.ui.controller import Controller
+from reader.ui.control.bookmarking import Bookmarks
+from reader.ui.control.catching_up import CatchingUp
+from reader.ui.control.controller import Controller
+from reader.ui.control.tasks import TaskRunner
 from reader.ui.display import display_problem
-from reader.ui.main_window import MainWindow
-from reader.ui.tasks import TaskRunner
-from reader.ui.theme import apply_theme
+from reader.ui.window.main_window import MainWindow
+from reader.ui.window.theme import apply_theme
 
 
 def make_library(archive_dir: Path, data_dir: Path) -> Library:

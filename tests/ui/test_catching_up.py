@@ -9,7 +9,7 @@ import shutil
 from PySide6.QtCore import Qt
 
 from reader.model import DocRef
-from reader.ui.whats_new_panel import DocumentNews
+from reader.ui.panels.whats_new import DocumentNews
 from tests.conftest import BUNDLED, LIVEBLOG, LIVEBLOG_DOC
 from tests.test_reading_state import _grow
 from tests.ui.qt_text import shown

@@ -14,8 +14,8 @@ from reader import defaults
 from reader.bench.generate import generate
 from reader.library import Library
 from reader.model import DocRef
-from reader.ui.controller import Controller
-from reader.ui.tasks import TaskRunner
+from reader.ui.control.controller import Controller
+from reader.ui.control.tasks import TaskRunner
 from tests import oracle
 from tests.conftest import BUNDLED
 from tests.kill_points import children

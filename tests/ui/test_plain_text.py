@@ -8,7 +8,7 @@ import json
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel
 
-from reader.ui import dialogs
+from reader.ui.window import dialogs
 from tests.ui.qt_text import shown
 from tests.ui.test_window import search
 
@@ -92,7 +92,7 @@ def test_markup_in_every_field_is_shown_as_text(qtbot, make_window, tmp_path, mo
 
 
 def test_the_tooltip_helper_shows_text_as_it_is(qtbot):
-    from reader.ui.plain_text import tooltip
+    from reader.ui.views.plain_text import tooltip
 
     for text in ["<img src='file:///etc/passwd'>", "a < b & c > d", "twee\nregels", "&amp; als tekst"]:
         assert shown(tooltip(text)) == text

@@ -15,7 +15,7 @@ CODE = """
 import sys
 from PySide6.QtCore import QModelIndex
 from reader.model import DocumentInfo
-from reader.ui.document_model import DocumentListModel
+from reader.ui.views.document_model import DocumentListModel
 model = DocumentListModel()
 model.set_items([DocumentInfo("a.txt", "Titel", "article", None, False, 1)])
 index = model.index(0)

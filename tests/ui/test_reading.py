@@ -174,7 +174,7 @@ def test_files_read_in_part_are_counted_and_listed_with_what_went_wrong(qtbot, m
 
 def test_a_long_list_of_problems_is_shortened_with_all_of_it_under_details(qtbot, monkeypatch):
     from reader.model import Problem
-    from reader.ui import dialogs
+    from reader.ui.window import dialogs
 
     problems = [Problem(f"kapot-{n:02d}.txt", "binary file, not text") for n in range(30)]
     problems += [Problem("crawl.warc.gz", "a damaged record", skipped=False)]
@@ -260,7 +260,7 @@ def test_a_bookmark_added_on_the_command_line_appears_in_the_open_window(qtbot, 
 
 def test_bookmarks_of_other_archives_are_listed_and_open_their_archive(qtbot, make_window, tmp_path,
                                                                       monkeypatch):
-    from reader.ui import dialogs
+    from reader.ui.window import dialogs
 
     data = tmp_path / "data"
     other = tmp_path / "other"
@@ -307,7 +307,7 @@ def test_key_events_only_and_pinned_entries_first(qtbot, make_window, tmp_path):
 
 
 def test_documents_are_listed_by_month_and_a_month_folds_away(qtbot, make_window):
-    from reader.ui.document_model import MonthHeader
+    from reader.ui.views.document_model import MonthHeader
 
     window = make_window(BUNDLED)
     panel = window.documents

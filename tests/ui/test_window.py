@@ -7,8 +7,8 @@ from PySide6.QtGui import QGuiApplication
 
 from reader.bench.generate import generate
 from reader.model import DocRef
-from reader.ui.document_model import DocumentListModel
-from reader.ui.models import EntryListModel, HitListModel, ItemRole
+from reader.ui.views.document_model import DocumentListModel
+from reader.ui.views.models import EntryListModel, HitListModel, ItemRole
 from tests.conftest import BUNDLED, LIVEBLOG_DOC
 from tests.test_archive import LIVEBLOG_HEADLINES
 
@@ -157,7 +157,7 @@ def test_markup_is_shown_literally(qtbot, make_window, tmp_path):
     assert "&lt;img src=&quot;http://example.invalid/x.png&quot;&gt;" in html
     assert "<img" not in html and "<script" not in html and "<a " not in html
     assert "&lt;b&gt;Vet&lt;/b&gt;" in window.pane.header.text()
-    from reader.ui.rich_text import OfflineDocument
+    from reader.ui.views.rich_text import OfflineDocument
 
     OfflineDocument.requested.clear()
     window.pane.view.viewport().grab()  # paint the cards
@@ -212,7 +212,7 @@ def test_keyboard_only_search_to_entry(qtbot, make_window):
 def test_first_start_lists_documents_while_they_are_read(qtbot, make_window, tmp_path, monkeypatch):
     """Rows are inserted as files are read (no resets), and only painted rows are laid out."""
     from reader.background import LIST_FIRST as FIRST_LISTED
-    from reader.ui.delegates import DocumentDelegate
+    from reader.ui.views.delegates import DocumentDelegate
 
     laid_out = []
     html = DocumentDelegate.html
@@ -234,7 +234,7 @@ def test_first_start_lists_documents_while_they_are_read(qtbot, make_window, tmp
 
 
 def test_f1_lists_every_shortcut_of_the_menus(qtbot, make_window):
-    from reader.ui.dialogs import shortcut_rows
+    from reader.ui.window.dialogs import shortcut_rows
 
     window = make_window(BUNDLED)
     actions = window._menu_actions()

@@ -1,0 +1,1 @@
+"""Data derived from each whoosh segment, kept beside it: posting arrays, entry table, copy groups."""

@@ -1,0 +1,305 @@
+"""Answer whoosh queries from the segments' postings arrays: match sets as masks, whoosh's BM25F scores.
+
+The query is the whoosh query our compiler builds (terms, phrases, and/or/not, date prefixes);
+it is evaluated over every document number at once with numpy instead of stepping whoosh's
+matchers one document at a time. What a match is and how it scores follow whoosh exactly
+(BM25F per field with its global idf and average length, lengths as whoosh stores them, sums
+over and/or, phrases as adjacent positions): the whoosh path stays the reference and the
+fallback (tests/test_fast.py compares the two).
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from whoosh import query as wq
+
+from reader.search import compat
+from reader.search.arrays.segment_arrays import (
+    FIELDS,
+    POSITIONAL,
+    SCORED,
+    ArraysDamaged,
+    SegmentArrays,
+    file_name,
+    length_table,
+)
+from reader.search.arrays.shingles import BANDS, SKETCH
+
+K1, B = 1.2, 0.75  # whoosh's BM25F defaults, which the schema's fields use
+COLUMNS = ("chron", "day", "key", "eid", "fingerprint")
+
+
+class Unsupported(Exception):
+    """A query this path does not evaluate (the whoosh path answers it)."""
+
+
+@dataclass
+class _Part:
+    arrays: SegmentArrays
+    offset: int
+    doc_count: int
+
+
+class IndexArrays:
+    """Every segment's postings arrays for one whoosh searcher, with global statistics.
+
+    Read-only once made, and holding no whoosh object: the readers of every thread share it.
+    """
+
+    def __init__(self, searcher, folder: Path):
+        self.parts: list[_Part] = []
+        try:
+            for sub, offset in searcher.leaf_searchers():
+                reader = sub.reader()
+                if reader.segment() is None:  # an index without segments yet
+                    continue
+                arrays = SegmentArrays(folder / file_name(reader.segment().segment_id()),
+                                       reader.doc_count_all())
+                self.parts.append(_Part(arrays, offset, reader.doc_count_all()))
+        except ArraysDamaged:
+            self.close()
+            raise
+        self.size = sum(p.doc_count for p in self.parts)
+        self._offsets = [p.offset for p in self.parts]
+        self.live = np.ones(self.size, dtype=bool)
+        for sub, offset in searcher.leaf_searchers():
+            if sub.reader().segment() is not None:
+                deleted = np.fromiter(sub.reader().segment().deleted_docs(), dtype=np.int64)
+                self.live[deleted + offset] = False
+        self.avg_length = {f: searcher.avg_field_length(f) or 1 for f in SCORED}
+        self.lengths = {f: self._concat_lengths(f) for f in SCORED}
+        # the schema's numeric columns, by document number: date order, day, key event
+        self.columns: dict[str, np.ndarray] = {}
+        for name in COLUMNS:
+            found = [column(sub.reader(), name) for sub, _ in searcher.leaf_searchers()
+                     if sub.reader().segment() is not None]
+            self.columns[name] = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+    def _concat_lengths(self, field: str) -> np.ndarray:
+        table = length_table()
+        return np.concatenate([table[p.arrays.lengths(field)] for p in self.parts]) \
+            if self.parts else np.zeros(0)
+
+    def close(self) -> None:
+        for part in self.parts:
+            part.arrays.close()
+        self.parts = []
+
+    def copy_bands(self, docnums: np.ndarray) -> np.ndarray:
+        """Return the MinHash bands (reader/search/arrays/shingles.py) of documents, one row each."""
+        out = np.zeros((len(docnums), BANDS), dtype=np.uint32)
+        for part in self.parts:
+            inside = (docnums >= part.offset) & (docnums < part.offset + part.doc_count)
+            if inside.any():
+                table = part.arrays.arrays["copies.bands"].reshape(part.doc_count, BANDS)
+                out[inside] = table[docnums[inside] - part.offset]
+        return out
+
+    def band_tables(self) -> Iterator[tuple[int, np.ndarray]]:
+        """Yield each segment's first document number and its bands (doc_count x BANDS), as kept."""
+        for part in self.parts:
+            yield part.offset, part.arrays.arrays["copies.bands"].reshape(part.doc_count, BANDS)
+
+    def copy_sketch(self, docnums: np.ndarray) -> np.ndarray:
+        """Return the similarity sketches (reader/search/arrays/shingles.py) of documents, one row each."""
+        out = np.zeros((len(docnums), SKETCH), dtype=np.uint8)
+        for part in self.parts:
+            inside = (docnums >= part.offset) & (docnums < part.offset + part.doc_count)
+            if inside.any():
+                table = part.arrays.arrays["copies.sketch"].reshape(part.doc_count, SKETCH)
+                out[inside] = table[docnums[inside] - part.offset]
+        return out
+
+    def shingle_set(self, docnum: int) -> np.ndarray:
+        """Return a document's shingles (ascending)."""
+        part = self.parts[bisect.bisect_right(self._offsets, docnum) - 1]
+        bounds = part.arrays.arrays["copies.sstart"]
+        local = docnum - part.offset
+        return part.arrays.arrays["copies.shingles"][bounds[local]:bounds[local + 1]]
+
+    def translit_words(self, key: str) -> set[str]:
+        """Return the unstemmed words of the index with this transliteration key."""
+        return {w for p in self.parts for w in p.arrays.translit_words(key)}
+
+    # -- evaluating -------------------------------------------------------------------
+
+    def matches(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
+        """Return (mask, scores) over every document number; deleted documents included."""
+        mask = np.zeros(self.size, dtype=bool)
+        score = np.zeros(self.size, dtype=np.float64)
+        self._add(q, mask, score)
+        return mask, score
+
+    def _add(self, q: wq.Query, mask: np.ndarray, score: np.ndarray) -> None:
+        """Add q's matches and scores into mask and score (an OR)."""
+        if q is wq.NullQuery or isinstance(q, wq.NullQuery.__class__):
+            return
+        if isinstance(q, wq.Term):
+            self._term(q.fieldname, q.text, mask, score, q.boost)
+        elif isinstance(q, wq.Every):  # every document, each scored as whoosh's Every does: 1
+            fresh = ~mask
+            mask[:] = True
+            score[fresh] += q.boost
+        elif isinstance(q, wq.Or):
+            for child in q.subqueries:
+                self._add(child, mask, score)
+        elif isinstance(q, wq.And):
+            m, s = self._and(q)
+            mask |= m
+            score += s
+        elif isinstance(q, wq.Phrase):
+            m, s = self._phrase(q)
+            mask |= m
+            score += s
+        elif isinstance(q, wq.Prefix) and q.fieldname == "date":
+            for part in self.parts:
+                for row in part.arrays.prefix_rows("date", q.text):
+                    docs, _weights = part.arrays.postings("date", row)
+                    g = docs.astype(np.int64) + part.offset
+                    fresh = ~mask[g]
+                    mask[g] = True
+                    score[g[fresh]] += q.boost  # a prefix scores as a constant once per document
+        else:
+            raise Unsupported(type(q).__name__)
+
+    def _and(self, q: wq.And) -> tuple[np.ndarray, np.ndarray]:
+        keep = [c for c in q.subqueries if not isinstance(c, wq.Not)]
+        drop = [c.query for c in q.subqueries if isinstance(c, wq.Not)]
+        if not keep:
+            raise Unsupported("an AND of only NOTs")
+        mask, score = self.matches(keep[0])
+        for child in keep[1:]:
+            m, s = self.matches(child)
+            mask &= m
+            score += s
+        for child in drop:
+            m, _ = self.matches(child)
+            mask &= ~m
+            score += 1.0  # whoosh scores "not matching" as a match of weight 1 (InverseMatcher)
+        score[~mask] = 0.0
+        return mask, score
+
+    def _rows(self, field: str, text: str) -> list[int]:
+        return [p.arrays.term(field, text) for p in self.parts]
+
+    def idf(self, field: str, rows: list[int]) -> float:
+        """whoosh's idf: log(all documents / (documents with the term + 1)) + 1, deleted ones included."""
+        df = sum(p.arrays.doc_frequency(field, r) for p, r in zip(self.parts, rows, strict=True) if r >= 0)
+        return math.log(self.size / (df + 1)) + 1
+
+    def _term(self, field: str, text: str, mask: np.ndarray, score: np.ndarray, boost: float) -> None:
+        if field not in FIELDS:
+            raise Unsupported(f"field {field}")
+        rows = self._rows(field, text)
+        scored = field in SCORED
+        idf = self.idf(field, rows) if scored else 0.0
+        for part, row in zip(self.parts, rows, strict=True):
+            if row < 0:
+                continue
+            docs, weights = part.arrays.postings(field, row)
+            g = docs.astype(np.int64) + part.offset
+            mask[g] = True
+            score[g] += self._bm25(field, idf, g, weights) * boost if scored else weights * boost
+
+    def _bm25(self, field: str, idf: float, g: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        tf = weights.astype(np.float64)
+        length = self.lengths[field][g]
+        return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * length / self.avg_length[field])))
+
+    def _phrase(self, q: wq.Phrase) -> tuple[np.ndarray, np.ndarray]:
+        """Documents where the words stand next to each other in this order; scored as their sum."""
+        field = q.fieldname
+        if field not in POSITIONAL or q.slop != 1:
+            raise Unsupported(f"phrase in {field}")
+        mask = np.zeros(self.size, dtype=bool)
+        score = np.zeros(self.size, dtype=np.float64)
+        words = list(q.words)
+        rows = [self._rows(field, w) for w in words]  # per word, per part
+        idfs = [self.idf(field, r) for r in rows]
+        for n, part in enumerate(self.parts):
+            part_rows = [r[n] for r in rows]
+            if any(r < 0 for r in part_rows):
+                continue  # whoosh: a word missing from a segment means no match in it
+            keys = None  # (document << 32 | position) of the phrase so far, sorted
+            for row in part_rows:
+                d, p = part.arrays.positions(field, row)
+                key = (d.astype(np.int64) << 32) | p.astype(np.int64)
+                keys = key if keys is None else key[_contains(keys, key - 1)]
+                if not len(keys):
+                    break
+            docs = keys >> 32
+            found = docs[np.flatnonzero(np.diff(docs, prepend=-1))]
+            if not len(found):
+                continue
+            g = found + part.offset
+            mask[g] = True
+            for row, idf in zip(part_rows, idfs, strict=True):
+                d, w = part.arrays.postings(field, row)
+                at = np.searchsorted(d, found)  # each found document is among the word's postings
+                score[g] += self._bm25(field, idf, g, w[at])
+        return mask, score * q.boost
+
+    # -- answering ------------------------------------------------------------------------
+
+    def answer(self, q: wq.Query, flt: wq.Query | None, limit: int, sort: str,
+               allowed: np.ndarray | None = None) -> tuple[np.ndarray, list[tuple[int, float]]]:
+        """Return (the mask of live matches that flt and `allowed` (entry numbers) let through,
+        the top `limit` (docnum, score) pairs); they narrow, they do not score."""
+        mask, score = self.matches(q)
+        mask &= self.live
+        if flt is not None:
+            only, _ = self.matches(flt)
+            mask &= only
+        if allowed is not None:
+            mask &= np.isin(self.columns["eid"], allowed)
+        idx = np.flatnonzero(mask)
+        limit = max(1, limit)
+        if sort == "date":
+            keys = self.columns["chron"][idx]
+            top = _smallest(keys, idx, limit)
+            return mask, [(int(d), 0.0) for d in top]
+        top = _smallest(-score[idx], idx, limit)
+        return mask, [(int(d), float(score[d])) for d in top]
+
+    def count_within(self, mask: np.ndarray, field: str, text: str) -> int:
+        """Return how many documents of mask contain a term."""
+        m = np.zeros(self.size, dtype=bool)
+        self._term(field, text, m, np.zeros(self.size), 1.0)
+        return int(np.count_nonzero(m & mask))
+
+
+def column(reader, fieldname: str) -> np.ndarray:
+    """Return a segment's numeric column as an int64 array, one value per document."""
+    count = reader.doc_count_all()
+    found = compat.column_bytes(reader, fieldname)
+    if found is None:
+        return np.asarray(compat.column_values(reader, fieldname), dtype=np.int64)
+    raw, typecode, default = found
+    values = np.frombuffer(raw, dtype=np.dtype(typecode).newbyteorder(">")).astype(np.int64)
+    if len(values) < count:  # documents after the last one with a value: the column's default
+        values = np.concatenate([values, np.full(count - len(values), default, dtype=np.int64)])
+    return values
+
+
+def _contains(sorted_values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Return for each wanted value whether it is in sorted_values."""
+    if not len(sorted_values):
+        return np.zeros(len(wanted), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_values, wanted), len(sorted_values) - 1)
+    return sorted_values[at] == wanted
+
+
+def _smallest(keys: np.ndarray, docnums: np.ndarray, limit: int) -> np.ndarray:
+    """Return the docnums of the `limit` smallest keys, ties by docnum (as whoosh's collector)."""
+    if len(keys) > limit:
+        kth = np.partition(keys, limit - 1)[limit - 1]
+        within = keys <= kth
+        keys, docnums = keys[within], docnums[within]
+    order = np.lexsort((docnums, keys))[:limit]
+    return docnums[order]

@@ -1,0 +1,1 @@
+"""Answering a query: its syntax, the whoosh query, scores from arrays or whoosh, snippets, folding."""

@@ -1,0 +1,1 @@
+"""The panels of the window: documents, results, bookmarks, what's new, the reading pane and the timeline."""
