@@ -264,3 +264,75 @@ def test_warcio_gives_a_records_http_body_undecoded_and_unchunked():
     out.seek(0)
     bodies = [warc_compat.http_body(r).read() for r in ArchiveIterator(out) if r.rec_type == "response"]
     assert bodies == [body, body]
+
+
+def test_warcio_counts_records_of_a_wrong_length_without_printing(capsys):
+    """ArchiveIterator's INC_RECORD message and err_count (reader/formats/warc_compat.py)."""
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    from reader.formats import warc_compat
+
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=False)
+    for n in range(2):
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(f"https://example.org/{n}", "response",
+                                                      payload=io.BytesIO(b"<p>Kiev</p>"), length=11,
+                                                      http_headers=http))
+    data = out.getvalue()
+    second = data.index(b"WARC/1.", 10)
+    damaged = data[:second - 4] + b"left over\r\n" + data[second - 4:]  # a line past its stated length
+    records = warc_compat.Records(io.BytesIO(damaged))
+    urls = [r.rec_headers.get_header("WARC-Target-URI") for r in records]
+    assert urls == ["https://example.org/0", "https://example.org/1"]
+    assert warc_compat.wrong_lengths(records) == 1 and capsys.readouterr().err == ""
+
+
+def test_a_segment_is_named_by_its_files_and_merged_into_a_writer(tmp_path):
+    """Segment files named <indexname>_<segid>… and SegmentReader over a writer's storage
+    (compat.segments: adopting a worker's segment, merging small ones)."""
+    ix, writer = _tiny_index(tmp_path / "ix", whoosh_index.FileIndex.writer)
+    for row in _rows(2):
+        writer.add_document(**row)
+    writer.commit()
+    [segment] = compat.index_segments(ix)
+    files = compat.segment_files(compat.folder_of(ix), segment)
+    others = [n for n in os.listdir(tmp_path / "ix") if n not in files]
+    assert files and all(n.endswith((".toc", "_WRITELOCK")) for n in others), others
+    writer = ix.writer()
+    compat.merge_into(writer, segment)
+    writer.commit(mergetype=lambda _writer, _segments: [])  # the merged copy replaces the old one
+    [merged] = compat.index_segments(ix)
+    with ix.searcher() as searcher:
+        assert merged.segid != segment.segid and searcher.doc_count() == 20
+    ix.close()
+
+
+def test_raised_in_whoosh_tells_whooshs_errors_from_ours(tmp_path):
+    """The innermost frame's module (index.py: a read error of whoosh's is damage, ours is not)."""
+    from whoosh.filedb.structfile import StructFile
+
+    try:
+        StructFile(__import__("io").BytesIO(b"")).read_int()
+    except Exception as exc:  # noqa: BLE001
+        assert compat.raised_in_whoosh(exc)
+    try:
+        int("not a number")
+    except ValueError as exc:
+        assert not compat.raised_in_whoosh(exc)
+
+
+def test_indexes_written_before_the_formats_moved_still_find_them():
+    """whoosh pickles the posting formats into each index's schema by module and name."""
+    import pickle
+
+    from reader.search import schema
+    from reader.search.compat import formats
+
+    for name in ("PackedPositions", "CountedFrequency"):
+        new = pickle.dumps(getattr(formats, name)(), protocol=0)  # (names as text lines)
+        old = new.replace(b"reader.search.compat.formats", b"reader.search.schema")
+        assert b"reader.search.schema" in old and type(pickle.loads(old)) is getattr(schema, name)

@@ -1,9 +1,10 @@
-"""The warcio internals web archives rely on (each pinned by tests/test_compat.py)."""
+"""The warcio internals web archives rely on, each pinned by tests/test_compat.py."""
 
 from __future__ import annotations
 
 from typing import BinaryIO
 
+from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import ChunkedDataReader
 
 
@@ -18,3 +19,17 @@ def http_body(record) -> BinaryIO:
     if headers is not None and (headers.get_header("Transfer-Encoding") or "").lower() == "chunked":
         return ChunkedDataReader(record.raw_stream, decomp_type=None)
     return record.raw_stream
+
+
+class Records(ArchiveIterator):
+    """warcio's record iterator, counting (not printing) records whose length was wrong.
+
+    ArchiveIterator writes its INC_RECORD message to stderr for each such record and counts
+    them in `err_count` (read with wrong_lengths)."""
+
+    INC_RECORD = ""
+
+
+def wrong_lengths(records: Records) -> int:
+    """Return how many records so far had a wrong length (their next record did not follow)."""
+    return records.err_count

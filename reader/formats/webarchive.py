@@ -15,7 +15,6 @@ from dataclasses import replace
 from typing import BinaryIO
 from urllib.parse import urljoin, urlsplit
 
-from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArchiveLoadFailed
 
 from reader import errorlog
@@ -72,12 +71,6 @@ def parse_stream(stream: BinaryIO, rel: str, url: str | None = None) -> list[Doc
     return docs
 
 
-class _Records(ArchiveIterator):
-    """warcio's record iterator, counting (not printing) records whose length was wrong."""
-
-    INC_RECORD = ""
-
-
 class _NotARecord(Exception):
     """What warcio read is no WARC record: damaged gzip data it read raw, or as an old ARC record."""
 
@@ -92,7 +85,7 @@ def _read(stream: BinaryIO, rel: str, captures: dict, problems: list[str], where
     begin, failed, unreported = 0, set(), None
     while True:
         stream.seek(begin)
-        records = _Records(stream)
+        records = warc_compat.Records(stream)
         last = None  # where the last record read whole starts
         try:
             for record in records:
@@ -103,8 +96,8 @@ def _read(stream: BinaryIO, rel: str, captures: dict, problems: list[str], where
                 if unreported:
                     problems.append(unreported)
                     unreported = None
-            if records.err_count:
-                problems.append(f"{where}{records.err_count} record(s) had a wrong length")
+            if wrong := warc_compat.wrong_lengths(records):
+                problems.append(f"{where}{wrong} record(s) had a wrong length")
             return
         except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on damaged data (our own
             # parsing of a record has its guard in _parse_response: only warcio's reading is here)

@@ -1,14 +1,12 @@
 """Full-text search: the only package that imports whoosh; whoosh objects never leave it."""
 
-from reader.search import compat
+from reader.search import compat  # noqa: F401 - (its import-time change to whoosh, first)
 from reader.search.analysis import Variants
 from reader.search.index import SearchIndex
 from reader.search.indexing.updating import IndexBusy, IndexReport, IndexStopped, Progress, ProgressFn
 from reader.search.manifest import IndexDamaged, Manifest, set_dates_of
 from reader.search.query.highlight import mark, match_spans
 from reader.search.query.querying import SearchCancelled
-
-compat.derive_column_offsets_in_c()  # whoosh's stored-field offsets, 1 ms per segment faster
 
 __all__ = [
     "IndexBusy", "IndexDamaged", "IndexReport", "IndexStopped", "Manifest", "Progress", "ProgressFn",

@@ -62,16 +62,8 @@ class _Reader:
     local_generation: int
 
 
-def _raised_in_whoosh(exc: BaseException) -> bool:
-    """Return True when exc was raised by whoosh's own code (reading a file), not ours."""
-    tb = exc.__traceback__
-    while tb is not None and tb.tb_next is not None:
-        tb = tb.tb_next
-    return tb is not None and str(tb.tb_frame.f_globals.get("__name__", "")).startswith("whoosh.")
-
-
 def _read_error(exc: BaseException) -> bool:
-    return isinstance(exc, READ_ERRORS) or _raised_in_whoosh(exc)
+    return isinstance(exc, READ_ERRORS) or compat.raised_in_whoosh(exc)
 
 
 def _release(reader) -> None:

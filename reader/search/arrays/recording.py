@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from reader.search import compat
 from reader.search.analysis import MIN_TRANSLIT, translit_key
 from reader.search.arrays import shingles
 from reader.search.arrays.segment_arrays import (
@@ -27,7 +28,9 @@ from reader.search.arrays.segment_arrays import (
 # -- recording postings as whoosh writes them -------------------------------------------------
 
 BLOCK = 1 << 16  # postings taken from whoosh's stream at a time
-_FIELD, _TERM, _DOC, _WEIGHT, _VALUE = (operator.itemgetter(i) for i in range(5))
+# a posting's parts, where whoosh puts them (compat.POSTING_FIELDS)
+_FIELD, _TERM, _DOC, _WEIGHT, _VALUE = (operator.itemgetter(compat.POSTING_FIELDS.index(part))
+                                        for part in ("field", "term", "doc", "weight", "value"))
 
 
 class _FieldRecord:
@@ -175,8 +178,6 @@ def from_reader(reader) -> tuple[int, dict[str, np.ndarray]]:
     Slower than recording them while the segment is written (whoosh decodes every block),
     but the same arrays: the same postings in the same order.
     """
-    from reader.search import compat
-
     recorder = Recorder()
     doc_count = reader.doc_count_all()
 
@@ -187,7 +188,7 @@ def from_reader(reader) -> tuple[int, dict[str, np.ndarray]]:
             for tbytes in reader.lexicon(field):
                 matcher = compat.all_postings(reader, field, tbytes)
                 while matcher.is_active():
-                    yield field, tbytes, matcher.id(), matcher.weight(), matcher.value()
+                    yield field, tbytes, matcher.id(), matcher.weight(), matcher.value()  # (POSTING_FIELDS)
                     matcher.next()
 
     for _ in recorder.tee(postings()):

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.writing import SegmentWriter
 
 from reader import archive, errorlog, reading
 from reader.model import DocRef, Document, DocumentInfo, Problem
@@ -28,52 +27,17 @@ CHUNK_MAX_BYTES = 2_500_000  # a chunk is a segment and a step of the progress b
 WORKER_LIMITMB = 128  # each worker's posting buffer: a 4 MB chunk fits, so no run files to merge
 
 
-class Lengths:
-    """A new segment's field lengths, read into memory once.
+class Writer(compat.HookedWriter):
+    """Whoosh's segment writer (as compat.HookedWriter changes it) that writes each new segment's
+    postings arrays beside it (reader/search/arrays/segment_arrays.py)."""
 
-    Whoosh asks for a document's field length once per posting while it writes a segment and
-    reads it from disk each time: a fifth of the build. The answers are the same from a list.
-    """
+    def tee_postings(self, postings):
+        self._recorder = recording.Recorder()
+        return self._recorder.tee(postings)
 
-    def __init__(self, reader):
-        self._reader = reader
-        self._fields: dict[str, list[int]] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        lengths = self._fields.get(fieldname)
-        if lengths is None:
-            get = self._reader.doc_field_length
-            lengths = [get(d, fieldname, default) for d in range(self._reader.doc_count_all())]
-            self._fields[fieldname] = lengths
-        return lengths[docnum]
-
-    def close(self) -> None:
-        self._reader.close()
-
-
-class Writer(SegmentWriter):
-    """Whoosh's segment writer with the field lengths held in memory while postings are written,
-    a leaner posting pool, and the new segment's postings arrays written beside it
-    (reader/search/arrays/segment_arrays.py)."""
-
-    def __init__(self, ix, **kwargs):
-        super().__init__(ix, **kwargs)
-        compat.lean_pool(self)
-
-    def per_document_reader(self):
-        return Lengths(super().per_document_reader())
-
-    def _close_segment(self):
-        super()._close_segment()
-        compat.release_pool(self)  # also when nothing was added (no flush) or on cancel
-
-    def _flush_segment(self):
-        recorder = recording.Recorder()
-        compat.record_postings(self, recorder.tee)
-        super()._flush_segment()
-        compat.release_pool(self)
-        name = segment_arrays.file_name(self.newsegment.segment_id())
-        recorder.write(Path(self.storage.folder) / name, self.doc_count())
+    def segment_written(self, folder: Path, segment_id: str, doc_count: int) -> None:
+        self._recorder.write(folder / segment_arrays.file_name(segment_id), doc_count)
+        del self._recorder
 
 
 @dataclass
@@ -256,11 +220,9 @@ def adopt(result: ChunkResult, ix) -> list:
     chunk_ix = whoosh_index.open_dir(result.folder)
     segments = compat.index_segments(chunk_ix)  # as whoosh's own MpWriter hands them to its parent
     chunk_ix.close()
-    target = ix.storage.folder
+    source, target = Path(result.folder), compat.folder_of(ix)
     for segment in segments:
-        prefix = f"{segment.indexname}_{segment.segid}"
-        for name in os.listdir(result.folder):
-            if name.startswith(prefix):
-                os.replace(os.path.join(result.folder, name), os.path.join(target, name))
+        for name in compat.segment_files(source, segment):
+            os.replace(source / name, target / name)
     shutil.rmtree(result.folder, ignore_errors=True)
     return segments

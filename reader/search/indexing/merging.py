@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from reader.search import compat
+
 SMALL = 1_000  # entries: a segment this small may be merged with others
 MERGE_AT = 8  # small segments there may be before a commit merges some
 
@@ -20,8 +22,6 @@ MERGE_AT = 8  # small segments there may be before a commit merges some
 def small_segments(writer, segments: list) -> list:
     """Whoosh merge policy (commit(mergetype=...)): merge some small segments into the writer's
     new one when there are many; return the segments the new table of contents keeps."""
-    from whoosh.reading import SegmentReader
-
     live = [s for s in segments if s.doc_count() > 0]
     small = sorted((s for s in live if s.doc_count_all() < SMALL), key=lambda s: s.doc_count_all())
     if len(small) < MERGE_AT:
@@ -35,9 +35,7 @@ def small_segments(writer, segments: list) -> list:
     if len(chosen) < 2:
         return live
     for seg in chosen:
-        reader = SegmentReader(writer.storage, writer.schema, seg)
-        writer.add_reader(reader)
-        reader.close()
+        compat.merge_into(writer, seg)
     merged = {id(s) for s in chosen}
     return [s for s in live if id(s) not in merged]
 
