@@ -31,7 +31,7 @@ class UpdateFailed(Exception):
 
 def update_in_child(library: Library, rebuild: bool = False, progress: ProgressFn | None = None,
                     stop: threading.Event | None = None) -> IndexReport:
-    """Do library.update_index(rebuild) in a child process; relay progress; stop it when `stop` is set.
+    """Do library.index.update(rebuild) in a child process; relay progress; stop it when `stop` is set.
 
     Raises what the update raised (IndexBusy, IndexStopped, ...) or UpdateFailed if the child died.
     """
@@ -107,7 +107,7 @@ def _child(target, archive_dir: str, data_dir: str, args: tuple, parent: int, an
         with contextlib.suppress(EOFError):  # closed: the parent does not want the answer any more
             orders.recv()  # "stop"
         stopping.set()
-        library.stop()
+        library.index.stop()
 
     threading.Thread(target=listen, daemon=True, name="orders").start()
     try:
@@ -121,7 +121,7 @@ def _child(target, archive_dir: str, data_dir: str, args: tuple, parent: int, an
 
 def _update(library: Library, send, _stopping: threading.Event, rebuild: bool) -> IndexReport:
     """(in the child) Update the index, sending each Progress."""
-    return library.update_index(rebuild, progress=send)
+    return library.index.update(rebuild, progress=send)
 
 
 def _list(library: Library, send, stopping: threading.Event) -> None:
@@ -129,13 +129,13 @@ def _list(library: Library, send, stopping: threading.Event) -> None:
     infos: list[DocumentInfo] = []
     problems: list[Problem] = []
     sent_any, last = False, time.monotonic()
-    for item in library.iter_load():
+    for item in library.documents.iter_load():
         if stopping.is_set():
             return
         if isinstance(item, Problem):
             problems.append(item)
         else:
-            infos.append(library.info(item))
+            infos.append(library.documents.info(item))
         if len(infos) >= LIST_FIRST and not sent_any or time.monotonic() - last > LIST_EVERY:
             send((infos, problems))
             infos, problems, sent_any, last = [], [], True, time.monotonic()

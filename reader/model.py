@@ -174,7 +174,7 @@ class Hit:
     snippet: str  # plain text around the matches (front ends mark them using `spans`)
     spans: tuple[tuple[int, int], ...] = ()  # (start, end) of each match within `snippet`
     headline_spans: tuple[tuple[int, int], ...] = ()  # matches within `headline`
-    snippet_ready: bool = True  # False: asked for without a snippet (Library.with_snippets adds it)
+    snippet_ready: bool = True  # False: asked for without a snippet (Library.search.with_snippets adds it)
     time: str | None = None  # the entry's own time, as the source gives it
     key_event: bool = False
     pinned: bool = False

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ import pytest
 from reader import defaults
 from reader.library import Library
 from reader.model import DocRef
+from reader.search import SearchIndex
 from tests import properties  # noqa: F401 - registers and loads the Hypothesis profiles
 
 BUNDLED = defaults.BUNDLED_ARCHIVE
@@ -34,7 +37,7 @@ def data_dir(tmp_path: Path) -> Path:
 def library(archive_copy: Path, data_dir: Path) -> Library:
     """A library over a copy of the bundled archive, indexed."""
     lib = Library(archive_copy, data_dir, defaults.variant_files(data_dir))
-    lib.update_index()
+    lib.index.update()
     return lib
 
 
@@ -43,5 +46,22 @@ def bundled_library(tmp_path_factory) -> Library:
     """A library over the bundled archive itself (read-only use), indexed once per session."""
     lib = Library(BUNDLED, tmp_path_factory.mktemp("data"),
                   defaults.variant_files(Path("/nonexistent")))
-    lib.update_index()
+    lib.index.update()
     return lib
+
+
+def whoosh_only(lib: Library) -> Library:
+    """Return the same archive and data dir as a library answering from whoosh alone (the index
+    of record), to compare the postings arrays' answers with."""
+    return Library(lib.archive_dir, lib.data_dir, defaults.variant_files(lib.data_dir), arrays=False)
+
+
+@contextlib.contextmanager
+def search_index(lib: Library) -> Iterator[SearchIndex]:
+    """Open a library's index as reader/search has it (what only the index knows: copy groups,
+    its folder), closed after."""
+    index = SearchIndex(lib.root, lib.archive_dir)
+    try:
+        yield index
+    finally:
+        index.close()

@@ -83,7 +83,7 @@ elif point == "promotion":
             wait_here()
         return replace(src, dst)
     os.replace = promote_then_wait
-Library(Path(sys.argv[1]), Path(sys.argv[2])).update_index(rebuild=len(sys.argv) > 4)
+Library(Path(sys.argv[1]), Path(sys.argv[2])).index.update(rebuild=len(sys.argv) > 4)
 print("finished without reaching the point", flush=True)
 """
 

@@ -23,7 +23,7 @@ def test_progress_and_report_come_back(archive_copy, data_dir):
     lib = Library(archive_copy, data_dir, defaults.variant_files(data_dir))
     seen = []
     report = update_in_child(lib, progress=seen.append)
-    assert report.entries == lib.doc_count() > 0 and report.documents == 5
+    assert report.entries == lib.index.doc_count() > 0 and report.documents == 5
     assert seen and seen[-1].files_done == seen[-1].files_total == 5
     assert lib.search("Frederiksen").total == 1  # this process reads what the child wrote
 
@@ -42,7 +42,7 @@ def test_a_stopped_update_keeps_what_it_committed_and_resumes(tmp_path):
     with pytest.raises(IndexStopped):
         update_in_child(lib, progress=progress, stop=stop)
     assert seen[-1].files_done < 120 and not (lib.root / "index").exists()
-    assert update_in_child(lib).entries == lib.doc_count() == 120 * 50
+    assert update_in_child(lib).entries == lib.index.doc_count() == 120 * 50
 
 
 def test_errors_of_the_update_are_raised_here(library, archive_copy, monkeypatch):
@@ -83,7 +83,7 @@ def test_the_update_ends_when_the_program_that_asked_is_killed(tmp_path):
     proc.stdout.close()
     assert wait_for(lambda: not any(running(p) for p in updater), 20)
     lib = Library(tmp_path / "gen", tmp_path / "data")
-    assert lib.update_index().entries == lib.doc_count() == 120 * 50
+    assert lib.index.update().entries == lib.index.doc_count() == 120 * 50
 
 
 def test_a_first_listing_streams_documents_and_problems(archive_copy, data_dir):

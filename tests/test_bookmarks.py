@@ -23,79 +23,79 @@ def entry_id(library, text):
 
 def test_add_note_tag_remove(library):
     eid = entry_id(library, "Frederiksen")
-    mark = library.bookmark(eid, note="gas", tags=["energie", "denemarken"])
+    mark = library.bookmarks.add(eid, note="gas", tags=["energie", "denemarken"])
     assert (mark.note, mark.tags) == ("gas", ("energie", "denemarken"))
     assert mark.headline == "Denemarken verhoogt gasproductie in Noordzee tijdelijk"
     assert "Frederiksen" in mark.text and mark.created.endswith("Z")
-    library.annotate(eid, note="gas uit de Noordzee")
-    library.bookmark(eid, tags=["noordzee"])  # adding tags to an existing bookmark
-    mark = library.get_bookmark(eid)
+    library.bookmarks.annotate(eid, note="gas uit de Noordzee")
+    library.bookmarks.add(eid, tags=["noordzee"])  # adding tags to an existing bookmark
+    mark = library.bookmarks.get(eid)
     assert mark.note == "gas uit de Noordzee" and mark.tags == ("energie", "denemarken", "noordzee")
-    assert [b.entry_id for b in library.bookmark_list(tag="Energie")] == [eid]
-    assert library.bookmark_list(tag="nope") == []
-    assert [b.entry_id for b in library.bookmark_list(text="noordzee")] == [eid]
-    assert library.bookmark_counts() == {LIVEBLOG_DOC: 1}
-    assert library.bookmark_tags() == ["denemarken", "energie", "noordzee"]
-    assert library.unbookmark(eid) is True
-    assert library.unbookmark(eid) is False
-    assert library.bookmark_list() == []
+    assert [b.entry_id for b in library.bookmarks.list(tag="Energie")] == [eid]
+    assert library.bookmarks.list(tag="nope") == []
+    assert [b.entry_id for b in library.bookmarks.list(text="noordzee")] == [eid]
+    assert library.bookmarks.counts() == {LIVEBLOG_DOC: 1}
+    assert library.bookmarks.tags() == ["denemarken", "energie", "noordzee"]
+    assert library.bookmarks.remove(eid) is True
+    assert library.bookmarks.remove(eid) is False
+    assert library.bookmarks.list() == []
 
 
 def test_annotating_an_unmarked_entry_bookmarks_it(library):
     eid = entry_id(library, "Guterres")
-    mark = library.annotate(eid, note="pauze", tags=["vn"])
+    mark = library.bookmarks.annotate(eid, note="pauze", tags=["vn"])
     assert (mark.entry_id, mark.note, mark.tags) == (eid, "pauze", ("vn",))
-    assert [b.entry_id for b in library.bookmark_list()] == [eid]
+    assert [b.entry_id for b in library.bookmarks.list()] == [eid]
 
 
 def test_newest_first(library):
     ids = [entry_id(library, q) for q in ("Frederiksen", "Guterres", "Psaki")]
     for eid in ids:
-        library.bookmark(eid)
-    assert [b.entry_id for b in library.bookmark_list()] == ids[::-1]
+        library.bookmarks.add(eid)
+    assert [b.entry_id for b in library.bookmarks.list()] == ids[::-1]
 
 
 def test_unknown_entry_is_refused(library):
     with pytest.raises(BookmarkError, match="no entry"):
-        library.bookmark("000000000000")
+        library.bookmarks.add("000000000000")
 
 
 def test_bookmarks_survive_rebuild_and_restart(library):
     eid = entry_id(library, "Frederiksen")
-    library.bookmark(eid, note="n", tags=["t"])
-    library.update_index(rebuild=True)
+    library.bookmarks.add(eid, note="n", tags=["t"])
+    library.index.update(rebuild=True)
     again = reopen(library)
-    marks = again.bookmark_list()
+    marks = again.bookmarks.list()
     assert [(b.entry_id, b.note, b.tags, b.in_archive) for b in marks] == [(eid, "n", ("t",), True)]
-    assert again.entry(eid)[1].headline == marks[0].headline
+    assert again.documents.entry(eid)[1].headline == marks[0].headline
 
 
 def test_bookmark_survives_new_entries_in_the_file(library, archive_copy):
     eid = entry_id(library, "Frederiksen")
-    library.bookmark(eid)
+    library.bookmarks.add(eid)
     path = archive_copy / LIVEBLOG
     text = path.read_text(encoding="utf-8")
     head, rest = text.split("liveblog gesloten\n\n", 1)
     path.write_text(head + "liveblog gesloten\n\nNieuw bericht\n\nEen nieuwe alinea die eindigt.\n\n"
                     + rest, encoding="utf-8")
-    library.update_index()
-    assert library.bookmark_list()[0].in_archive is True
-    assert library.entry(eid) is not None
+    library.index.update()
+    assert library.bookmarks.list()[0].in_archive is True
+    assert library.documents.entry(eid) is not None
 
 
 def test_removed_entry_keeps_its_bookmark_and_text(library, archive_copy):
     eid = entry_id(library, "Frederiksen")
-    library.bookmark(eid, note="bewaren")
+    library.bookmarks.add(eid, note="bewaren")
     path = archive_copy / LIVEBLOG
     text = path.read_text(encoding="utf-8")
     start = text.index("Denemarken verhoogt gasproductie")
     end = text.index("Nederland en België willen")
     path.write_text(text[:start] + text[end:], encoding="utf-8")
-    library.update_index()
-    marks = reopen(library).bookmark_list()
+    library.index.update()
+    marks = reopen(library).bookmarks.list()
     assert len(marks) == 1 and marks[0].in_archive is False
     assert "Frederiksen" in marks[0].text and marks[0].note == "bewaren"
-    items = library.bookmark_items(marks)
+    items = library.export.bookmark_items(marks)
     assert "Frederiksen" in items[0].paragraphs[0] and not items[0].in_archive
 
 

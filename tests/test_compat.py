@@ -29,7 +29,7 @@ def big_index(tmp_path_factory):
     base = tmp_path_factory.mktemp("compat")
     generate(base / "gen", files=30, entries=50, source=BUNDLED)
     lib = Library(base / "gen", base / "data")
-    lib.update_index()
+    lib.index.update()
     ix = whoosh_index.open_dir(str(lib.root / "index"))
     yield ix
     ix.close()

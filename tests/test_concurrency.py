@@ -21,10 +21,10 @@ def _hammer(lib: Library, stop: threading.Event, answers: list, errors: list) ->
             result = lib.search("Kiev OR leger", limit=5)
             answers.append(result)
             if result.hits:
-                lib.entry(result.hits[0].id)
-                lib.matching_entries("Kiev", result.hits[0].document)
-            lib.doc_count()
-            lib.bookmark_list()
+                lib.documents.entry(result.hits[0].id)
+                lib.search.matching_entries("Kiev", result.hits[0].document)
+            lib.index.doc_count()
+            lib.bookmarks.list()
         except Exception as exc:  # noqa: BLE001 - every failure is the finding
             errors.append(exc)
 
@@ -57,10 +57,10 @@ def test_searching_during_builds_and_syncs_never_fails(tmp_path, files):
         lib = Library(folder, tmp_path / f"data-{run}", defaults.variant_files(tmp_path))
 
         def build_then_sync(lib=lib, run=run):
-            lib.update_index()
+            lib.index.update()
             for n in range(3):  # syncs: small commits merge segments under the searches
                 _grow(paths[(run * 10 + n * 3):(run * 10 + n * 3 + 3)], n)
-                lib.update_index()
+                lib.index.update()
 
         answers, errors = _while_searching(lib, build_then_sync)
         assert errors == [], [f"{type(e).__name__}: {e}" for e in errors[:3]]

@@ -16,6 +16,7 @@ from reader import defaults
 from reader.library import Library
 from reader.model import DocRef, Filters
 from reader.search.arrays import copies
+from tests.conftest import search_index, whoosh_only
 from tests.planted import DISTRACTORS, EDITS, Story, write_archive
 from tests.properties import examples
 from tests.test_cli import run
@@ -24,19 +25,19 @@ from tests.webfixtures import write_captures
 
 def _library(folder: Path, data: Path) -> Library:
     lib = Library(folder, data, defaults.variant_files(data))
-    lib.update_index()
+    lib.index.update()
     return lib
 
 
 def found_pairs(lib: Library) -> set[frozenset]:
     """Return every pair of entries the library calls copies, as (file, position) pairs."""
     pairs = set()
-    for info in lib.document_infos():
-        doc = lib.document(info.ref)
-        for entry_id, found in lib.copies_of([e.id for e in doc.entries]).items():
+    for info in lib.documents.infos():
+        doc = lib.documents.get(info.ref)
+        for entry_id, found in lib.search.copies_of([e.id for e in doc.entries]).items():
             here = next((doc.ref.file, e.position) for e in doc.entries if e.id == entry_id)
             for c in found:
-                other_doc, other = lib.entry(c.id)
+                other_doc, other = lib.documents.entry(c.id)
                 pairs.add(frozenset((here, (other_doc.ref.file, other.position))))
     return pairs
 
@@ -55,41 +56,44 @@ def test_every_planted_copy_is_found_and_no_distractor_linked(planted):
     assert found == plan.pairs()  # each kind found, nothing else linked
     assert {kind for kind in DISTRACTORS} == {"sentence", "quote", "headline"}
     assert not any(frozenset(pair) in found for pair in plan.distractors)  # each kind apart
-    assert lib._index.copy_groups().grouped == len({e for g in plan.groups for e in g})
+    with search_index(lib) as index:
+        assert index.copy_groups().grouped == len({e for g in plan.groups for e in g})
 
 
 def test_a_search_shows_one_hit_per_story_with_where_else_it_appears(planted):
     _folder, plan, lib = planted
     group = next(g for g in plan.groups if len(g) == 3)
     file, position = min(group)
-    entry = lib.document(DocRef(file)).entries[position]
+    entry = lib.documents.get(DocRef(file)).entries[position]
     phrase = " ".join(entry.paragraphs[0].split()[:3])
     folded = lib.search(f'"{phrase}"', limit=10, timeline=True)
     assert (folded.total, folded.stories, folded.folded, len(folded.hits)) == (3, 1, True, 1)
     [hit] = folded.hits
-    assert {(c.document.file, lib.entry(c.id)[1].position) for c in hit.copies} | {
+    assert {(c.document.file, lib.documents.entry(c.id)[1].position) for c in hit.copies} | {
         (hit.document.file, hit.position)} == group
     assert folded.timeline.total == 1  # the timeline counts stories, as the list does
     every = lib.search(f'"{phrase}"', limit=10, filters=Filters(all_copies=True), timeline=True)
     assert (every.total, every.stories, every.folded, len(every.hits)) == (3, 1, False, 3)
     assert all(not h.copies for h in every.hits) and every.timeline.total == 3
-    shown = lib.copies_of([entry.id])[entry.id]
+    shown = lib.search.copies_of([entry.id])[entry.id]
     assert len(shown) == 2 and all(c.document.file != file for c in shown)
 
 
 def test_folding_keeps_the_best_placed_copy_and_fills_the_page_with_other_stories(planted):
     _folder, plan, lib = planted
-    words = {lib.document(DocRef(f)).entries[p].paragraphs[0].split()[1] for g in plan.groups for f, p in g}
+    words = {lib.documents.get(DocRef(f)).entries[p].paragraphs[0].split()[1]
+             for g in plan.groups for f, p in g}
     query = " OR ".join(sorted(words))
     every = lib.search(query, limit=500, filters=Filters(all_copies=True))
     folded = lib.search(query, limit=20)
     assert folded.total == every.total and folded.stories < folded.total
     assert len(folded.hits) == 20 and len({h.id for h in folded.hits}) == 20
     # the first hits in order, a story's copies after its first left out: what folding must give
-    groups = lib._index.copy_groups()
+    with search_index(lib) as index:
+        groups = index.copy_groups()
     seen, expected = set(), []
     for h in every.hits:
-        story = {h.id, *(c.id for c in lib.copies_of([h.id]).get(h.id, ()))}
+        story = {h.id, *(c.id for c in lib.search.copies_of([h.id]).get(h.id, ()))}
         if not seen & story:
             expected.append(h.id)
         seen |= story
@@ -98,13 +102,11 @@ def test_folding_keeps_the_best_placed_copy_and_fills_the_page_with_other_storie
 
 def test_the_whoosh_path_folds_as_the_arrays_do(planted):
     _folder, _plan, lib = planted
-    entry = lib.document(DocRef("000_planted.txt")).entries[0].paragraphs[0].split()
+    entry = lib.documents.get(DocRef("000_planted.txt")).entries[0].paragraphs[0].split()
     queries = [entry[1], f'"{entry[2]} {entry[3]}"', f"{entry[1]} -{entry[4]}", f"{entry[2][:4]}*",
                " OR ".join(entry[:8])]
     fast = [lib.search(q, limit=30, timeline=True) for q in queries]
-    lib._index.use_arrays = False
-    lib._index.close()
-    slow = [lib.search(q, limit=30, timeline=True) for q in queries]
+    slow = [whoosh_only(lib).search(q, limit=30, timeline=True) for q in queries]
     for a, b in zip(fast, slow, strict=True):
         assert (a.total, a.stories, [h.id for h in a.hits], [h.copies for h in a.hits]) == \
             (b.total, b.stories, [h.id for h in b.hits], [h.copies for h in b.hits])
@@ -118,29 +120,30 @@ def _story_lines(story: Story) -> str:
 def test_a_sync_compares_a_new_file_with_the_archive_and_an_edit_unlinks(tmp_path, planted):
     folder, plan, lib = planted
     state = folder.parent / "data"
-    original = lib.document(DocRef("000_planted.txt")).entries[0]
+    original = lib.documents.get(DocRef("000_planted.txt")).entries[0]
     text = "\n\n".join([original.headline, *original.paragraphs])
     (folder / "050_later.txt").write_text(
         f"liveblog\nNOS NieuwsAangepast\n\nLater verslag\n\nliveblog gesloten\n\n{text}\n", encoding="utf-8")
-    before = copies.load(lib._index.directory())
-    lib.update_index()
-    after = copies.load(lib._index.directory())
+    before = copies.load(lib.root / "index")
+    lib.index.update()
+    after = copies.load(lib.root / "index")
     assert len(after.eid) == len(before.eid) + 1  # the new entry compared, the others kept
-    assert any(c.document.file == "050_later.txt" for c in lib.copies_of([original.id])[original.id])
+    assert any(c.document.file == "050_later.txt" for c in lib.search.copies_of([original.id])[original.id])
     # edited into another story: no longer a copy
     (folder / "050_later.txt").write_text(
         "liveblog\nNOS NieuwsAangepast\n\nLater verslag\n\nliveblog gesloten\n\nIets anders\n\n"
         "Een heel ander bericht over iets dat vandaag gebeurde en met een punt eindigt.\n", encoding="utf-8")
-    lib.update_index()
-    assert all(c.document.file != "050_later.txt" for c in lib.copies_of([original.id]).get(original.id, ()))
+    lib.index.update()
+    copied = lib.search.copies_of([original.id]).get(original.id, ())
+    assert all(c.document.file != "050_later.txt" for c in copied)
     (folder / "050_later.txt").unlink()
-    lib.update_index()
+    lib.index.update()
     assert found_pairs(lib) == plan.pairs() and state.exists()
 
 
 def test_kept_copies_that_are_damaged_or_missing_are_worked_out_again(planted):
     folder, plan, lib = planted
-    directory = lib._index.directory()
+    directory = lib.root / "index"
     path = directory / copies.STATE
     for damage in (lambda: path.write_bytes(path.read_bytes()[:-40]),
                    lambda: path.write_bytes(path.read_bytes()[:-64] + bytes(64)),
@@ -157,7 +160,7 @@ def test_kept_docnums_that_are_no_longer_the_index_s_are_not_trusted(planted):
     again; docnums that no longer name those entries (segments merged, the file written by an
     earlier release without them) are passed over and the groups are the same."""
     folder, plan, lib = planted
-    directory = lib._index.directory()
+    directory = lib.root / "index"
     kept = copies.load(directory)
     assert len(kept.doc) == len(kept.eid) > 0
     for wrong in (kept.doc[::-1].copy(), kept.doc[:0], kept.doc + 1):
@@ -170,12 +173,12 @@ def test_kept_docnums_that_are_no_longer_the_index_s_are_not_trusted(planted):
 
 def test_without_postings_arrays_the_kept_pairs_still_fold(planted):
     folder, plan, lib = planted
-    directory = lib._index.directory()
+    directory = lib.root / "index"
     for arrays in directory.glob("*.arrays"):
         if arrays.name != copies.STATE:
             arrays.write_bytes(b"damaged")
     fresh = Library(folder, folder.parent / "data", defaults.variant_files(folder.parent / "data"))
-    assert not fresh._index.arrays_in_use()
+    assert not fresh.index.arrays_in_use()
     assert found_pairs(fresh) == plan.pairs()
 
 
@@ -206,14 +209,14 @@ def test_copies_across_text_pages_and_a_web_archive_of_several_captures(tmp_path
     write_captures(folder / "c.warc.gz", [("2022-04-19T12:30:00Z", [update]),
                                           ("2022-04-19T15:00:00Z", [update_edited])])
     lib = _library(folder, tmp_path / "data")
-    doc = lib.document(DocRef("a.txt"))
+    doc = lib.documents.get(DocRef("a.txt"))
     [entry] = doc.entries
-    found = lib.copies_of([entry.id])[entry.id]
+    found = lib.search.copies_of([entry.id])[entry.id]
     assert sorted(c.document.file for c in found) == ["b.html", "c.warc.gz"]
     assert [c.date for c in found if c.first] == ["2022-04-19T09:00:00+02:00"]  # the page's came first
-    page_doc = next(lib.document(i.ref) for i in lib.document_infos() if i.ref.file == "b.html")
+    page_doc = next(lib.documents.get(i.ref) for i in lib.documents.infos() if i.ref.file == "b.html")
     lone = next(e for e in page_doc.entries if e.headline == "Iets anders")
-    assert lone.id not in lib.copies_of([lone.id])
+    assert lone.id not in lib.search.copies_of([lone.id])
 
 
 def test_the_command_line_names_copies_and_stories(planted, tmp_path):
@@ -222,7 +225,7 @@ def test_the_command_line_names_copies_and_stories(planted, tmp_path):
     group = next(g for g in plan.groups if len(g) == 3)
     file, position = min(group)
     lib = Library(folder, data)
-    entry = lib.document(DocRef(file)).entries[position]
+    entry = lib.documents.get(DocRef(file)).entries[position]
     phrase = " ".join(entry.paragraphs[0].split()[:3])
 
     def cli(*args):
@@ -243,7 +246,8 @@ def test_the_command_line_names_copies_and_stories(planted, tmp_path):
 
 
 def test_the_bundled_archive_has_no_copies_and_searches_as_before(library):
-    assert library._index.copy_groups().grouped == 0
+    with search_index(library) as index:
+        assert index.copy_groups().grouped == 0
     result = library.search("Marioepol", limit=200)
     assert result.stories == result.total and all(not h.copies for h in result.hits)
 

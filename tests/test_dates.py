@@ -74,8 +74,8 @@ def generated(tmp_path: Path) -> Path:
 
 def test_generated_archives_date_every_document_by_its_path(generated, tmp_path):
     lib = Library(generated, tmp_path / "data")
-    lib.update_index()
-    infos = lib.document_infos()
+    lib.index.update()
+    infos = lib.documents.infos()
     assert len(infos) == 12 and all(i.date for i in infos)
     assert {i.date_source for i in infos} == {"path"}
     by_name = [i for i in infos if re.match(r"\d{4}-\d{2}-\d{2}-", i.ref.file.rsplit("/", 1)[-1])]
@@ -85,25 +85,25 @@ def test_generated_archives_date_every_document_by_its_path(generated, tmp_path)
 
 def test_a_date_set_by_the_reader_survives_rebuilds_and_edits_and_can_be_cleared(library):
     undated = DocRef("003_ae0a0e445653c54d.txt")
-    assert library.set_date(undated, "2022-04-08")
-    assert library.needs_update()
-    library.update_index()
-    info = next(i for i in library.document_infos() if i.ref == undated)
+    assert library.documents.set_date(undated, "2022-04-08")
+    assert library.index.needs_update()
+    library.index.update()
+    info = next(i for i in library.documents.infos() if i.ref == undated)
     assert (info.date, info.date_source) == ("2022-04-08", "set")
     assert library.search("date:2022-04-08", limit=50).total == info.entries
-    library.update_index(rebuild=True)
-    assert next(i for i in library.document_infos() if i.ref == undated).date == "2022-04-08"
+    library.index.update(rebuild=True)
+    assert next(i for i in library.documents.infos() if i.ref == undated).date == "2022-04-08"
     path = library.archive_dir / undated.file
     path.write_text(path.read_text(encoding="utf-8") + "\nEen nieuwe alinea die eindigt.\n", encoding="utf-8")
-    library.update_index()
-    assert next(i for i in library.document_infos() if i.ref == undated).date_source == "set"
-    assert library.set_date(undated, None)
-    library.update_index()
-    assert next(i for i in library.document_infos() if i.ref == undated).date is None
+    library.index.update()
+    assert next(i for i in library.documents.infos() if i.ref == undated).date_source == "set"
+    assert library.documents.set_date(undated, None)
+    library.index.update()
+    assert next(i for i in library.documents.infos() if i.ref == undated).date is None
     with pytest.raises(ValueError, match="no document"):
-        library.set_date(DocRef("nope.txt"), "2022")
+        library.documents.set_date(DocRef("nope.txt"), "2022")
     with pytest.raises(ValueError, match="not a date"):
-        library.set_date(undated, "2022-02-30")
+        library.documents.set_date(undated, "2022-02-30")
 
 
 def test_date_ranges_find_what_lies_within(bundled_library):
@@ -122,7 +122,7 @@ def test_date_ranges_find_what_lies_within(bundled_library):
 
 @pytest.mark.parametrize("by", [None, "day", "week", "month"])
 def test_timeline_counts_add_up_to_the_total(bundled_library, by):
-    result = bundled_library.timeline("Kiev OR Oekraïne", by=by)
+    result = bundled_library.search.timeline("Kiev OR Oekraïne", by=by)
     line = result.timeline
     assert line.total == result.total > 0
     assert line.unit == (by or "month")  # months only, for some dates: by month

@@ -18,7 +18,7 @@ def full_text(entry):
 
 @pytest.mark.parametrize("fmt", ["txt", "md"])
 def test_export_of_thread_cards_has_full_text_and_source(library, fmt):
-    doc = library.document(LIVEBLOG_DOC)
+    doc = library.documents.get(LIVEBLOG_DOC)
     chosen = [doc.entries[1], doc.entries[26]]  # one with a caption, one with a gallery
     items = [export.from_entry(doc, e) for e in chosen]
     text = export.render(items, fmt)
@@ -55,17 +55,17 @@ def test_an_edited_entry_is_exported_with_its_author_and_earlier_text(tmp_path, 
 
 def test_export_of_hits_and_bookmarks(library):
     hits = library.search("Frederiksen OR Guterres", limit=10).hits
-    items = library.export_items([h.id for h in hits])
+    items = library.export.items([h.id for h in hits])
     text = export.to_text(items)
     assert "Frederiksen" in text and "Guterres" in text and text.count("Source: ") == len(hits)
-    library.bookmark(hits[0].id, note="mijn notitie", tags=["a", "b"])
-    items = library.bookmark_items(library.bookmark_list())
+    library.bookmarks.add(hits[0].id, note="mijn notitie", tags=["a", "b"])
+    items = library.export.bookmark_items(library.bookmarks.list())
     text = export.to_text(items)
     assert "Note: mijn notitie" in text and "Tags: a, b" in text
 
 
 def test_chronological_order(library):
-    doc = library.document(LIVEBLOG_DOC)
+    doc = library.documents.get(LIVEBLOG_DOC)
     items = [export.from_entry(doc, e) for e in doc.entries[:3]]  # newest first in the file
     assert [i.entry_id for i in export.chronological(items)] == [e.id for e in doc.entries[2::-1]]
 

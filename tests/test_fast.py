@@ -9,13 +9,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from whoosh import index as whoosh_index
 
 from reader import archive, defaults
 from reader.bench.generate import generate
 from reader.library import Library
 from reader.model import DocRef, Filters
 from reader.search.arrays import recording, segment_arrays
-from tests.conftest import BUNDLED
+from tests.conftest import BUNDLED, search_index, whoosh_only
 
 
 def _grow(path: Path, n: int) -> None:
@@ -32,13 +33,14 @@ def segmented(tmp_path_factory) -> Library:
     generate(folder, files=40, entries=40, source=BUNDLED, seed=7)
     shutil.copytree(BUNDLED, folder / "nos")
     lib = Library(folder, root / "data", defaults.variant_files(root / "data"))
-    lib.update_index()
-    assert lib._index.copy_groups().grouped  # (entries carried over: folding is compared too)
+    lib.index.update()
+    with search_index(lib) as index:
+        assert index.copy_groups().grouped  # (entries carried over: folding is compared too)
     paths = sorted(folder.rglob("*.txt"))
     for n in range(5):  # each sync deletes the old entries of a few files: deleted documents stay
         for path in paths[n * 5:n * 5 + 3]:
             _grow(path, n)
-        lib.update_index()
+        lib.index.update()
     return lib
 
 
@@ -81,14 +83,18 @@ def _queries(folder: Path, count: int, seed: int = 3) -> list[str]:
     return out
 
 
+_WHOOSH_ONLY: dict[Path, Library] = {}
+
+
+def _slow(lib: Library) -> Library:
+    """Return lib as a library answering from whoosh alone (one per index)."""
+    if lib.root not in _WHOOSH_ONLY:
+        _WHOOSH_ONLY[lib.root] = whoosh_only(lib)
+    return _WHOOSH_ONLY[lib.root]
+
+
 def _answer(lib: Library, query: str, arrays: bool, sort: str = "relevance", filters=None):
-    lib._index.use_arrays = arrays
-    lib._index.close()  # the next query opens a searcher of the kind asked for
-    try:
-        return lib.search(query, limit=20, sort=sort, filters=filters)
-    finally:
-        lib._index.use_arrays = True
-        lib._index.close()
+    return (lib if arrays else _slow(lib)).search(query, limit=20, sort=sort, filters=filters)
 
 
 def _same(fast, slow) -> None:
@@ -105,9 +111,12 @@ def _same(fast, slow) -> None:
 
 
 def test_arrays_answer_as_whoosh_does(segmented):
-    assert segmented._index.arrays_in_use()
-    assert segmented._index._read(lambda r: len(r.searcher.leaf_searchers())) > 2
-    deleted = segmented._index._read(lambda r: r.searcher.doc_count_all() - r.searcher.doc_count())
+    assert segmented.index.arrays_in_use() and not _slow(segmented).index.arrays_in_use()
+    ix = whoosh_index.open_dir(str(segmented.root / "index"))
+    with ix.searcher() as searcher:
+        segments, deleted = len(searcher.leaf_searchers()), searcher.doc_count_all() - searcher.doc_count()
+    ix.close()
+    assert segments > 2
     assert deleted > 0
     queries = _queries(segmented.archive_dir, 300)
     found = 0
@@ -131,27 +140,19 @@ def test_date_order_one_document_and_date_ranges_as_whoosh(segmented, sort, filt
         slow = _answer(segmented, query, False, sort, filters)
         assert fast.total == slow.total and fast.variants == slow.variants, query
         if sort == "date":
-            keys = segmented._index._read(lambda r: r.prepared.chron)
-            ids_fast = [h.id for h in fast.hits]
-            assert len(ids_fast) == len(slow.hits)
-            assert ([h.date for h in fast.hits] == [h.date for h in slow.hits]) and keys, query
+            assert len(fast.hits) == len(slow.hits)
+            assert [h.date for h in fast.hits] == [h.date for h in slow.hits], query
         else:
             assert [h.id for h in fast.hits] == [h.id for h in slow.hits], query
 
 
 def test_marks_of_a_document_as_whoosh(segmented):
     for query in ["Kiev", "Marioepol", '"humanitaire corridor"']:
-        segmented._index.use_arrays = False
-        segmented._index.close()
-        slow = segmented.matching_entries(query, BLOG)
-        segmented._index.use_arrays = True
-        segmented._index.close()
-        assert segmented.matching_entries(query, BLOG) == slow and slow
+        slow = _slow(segmented).search.matching_entries(query, BLOG)
+        assert segmented.search.matching_entries(query, BLOG) == slow and slow
 
 
 def test_arrays_read_back_from_a_segment_equal_those_written(segmented):
-    from whoosh import index as whoosh_index
-
     folder = segmented.root / "index"
     ix = whoosh_index.open_dir(str(folder))
     with ix.reader() as reader:
@@ -185,22 +186,18 @@ def test_missing_or_damaged_arrays_fall_back_to_whoosh_and_are_rebuilt(library, 
     answer = fresh.search("Marioepol OR Kiev", limit=50)
     assert [h.id for h in answer.hits] == [h.id for h in expected.hits]  # whoosh answers meanwhile
     if damage != "garble_data":
-        assert not fresh._index.arrays_in_use() and fresh.needs_update()
-    report = fresh.update_index()
+        assert not fresh.index.arrays_in_use() and fresh.index.needs_update()
+    report = fresh.index.update()
     assert report.arrays_repaired == 1 and not report.rebuilt  # the index itself is kept
-    assert fresh._index.arrays_in_use() and not fresh.needs_update()
+    assert fresh.index.arrays_in_use() and not fresh.index.needs_update()
     assert [h.id for h in fresh.search("Marioepol OR Kiev", limit=50).hits] == [h.id for h in expected.hits]
 
 
 def test_timelines_as_whoosh(segmented):
     for query in ["Kiev", "Mariupol OR leger", '"humanitaire corridor"']:
         for by in (None, "day", "week"):
-            segmented._index.use_arrays = False
-            segmented._index.close()
-            slow = segmented.timeline(query, by=by)
-            segmented._index.use_arrays = True
-            segmented._index.close()
-            fast = segmented.timeline(query, by=by)
+            slow = _slow(segmented).search.timeline(query, by=by)
+            fast = segmented.search.timeline(query, by=by)
             assert fast.timeline == slow.timeline and fast.timeline.total == fast.stories > 0, query
-            every = segmented.timeline(query, by=by, filters=Filters(all_copies=True))
+            every = segmented.search.timeline(query, by=by, filters=Filters(all_copies=True))
             assert every.timeline.total == every.total == fast.total >= fast.stories, query

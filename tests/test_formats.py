@@ -180,13 +180,13 @@ def test_every_format_is_indexed_and_found(tmp_path):
     shutil.copytree(FIXTURES, folder)
     write_warc(folder / "capture.warc.gz")
     lib = Library(folder, tmp_path / "data")
-    report = lib.update_index()
+    report = lib.index.update()
     assert [p.path for p in report.problems] == ["not-guardian.json"]
     assert lib.search("Kharkiv").total >= 1 and lib.search("Azovstal").total >= 1
     assert lib.search("luxegoederen").total == 3  # the plain page and the article in both WARCs
     hit = lib.search("Bridge destroyed").hits[0]
     assert hit.key_event and hit.time == "2022-05-02T10:40:00+01:00"
-    assert json.dumps(lib.document_infos(), default=str)
+    assert json.dumps(lib.documents.infos(), default=str)
 
 
 def test_a_one_megabyte_page_is_read_whole():

@@ -48,7 +48,7 @@ def test_an_error_inside_a_library_is_named_as_an_internal_error_and_the_other_f
 
     monkeypatch.setattr(lxml.html, "document_fromstring", broken)
     lib = _library(archive_copy, tmp_path)
-    report = lib.update_index()
+    report = lib.index.update()
     assert _reasons(report)["page.html"].startswith(
         "could not be read: internal error in the web page reader (RuntimeError: the parser tripped)")
     assert report.documents == 5 and lib.search("Marioepol").total > 0  # the other files: all read
@@ -77,7 +77,7 @@ def test_devices_pipes_sockets_and_links_to_them_are_named_and_skipped(archive_c
     server = socket.socket(socket.AF_UNIX)
     server.bind(str(archive_copy / "sock.txt"))
     try:
-        report = _library(archive_copy, tmp_path).update_index()
+        report = _library(archive_copy, tmp_path).index.update()
     finally:
         server.close()
     reasons = _reasons(report)
@@ -163,13 +163,13 @@ def test_every_reader_of_a_file_goes_through_the_guard(archive_copy, tmp_path, m
     (archive_copy / "page.html").write_bytes(liveblog_page(CAPTURES[1][1]))
     monkeypatch.setattr(lxml.html, "document_fromstring", lambda *a, **k: 1 / 0)
     lib = _library(archive_copy, tmp_path)
-    listed = [p for p in lib.iter_load() if isinstance(p, Problem)]
+    listed = [p for p in lib.documents.iter_load() if isinstance(p, Problem)]
     assert [p.path for p in listed] == ["page.html"] and "internal error" in listed[0].reason
-    assert len(lib.load()[0]) == 5
+    assert len(lib.documents.load()[0]) == 5
     try:
-        lib.document(DocRef("page.html"))
+        lib.documents.get(DocRef("page.html"))
     except archive.ArchiveError as exc:
         assert "internal error in the web page reader" in str(exc)
     else:
         raise AssertionError("a document that cannot be read was shown")
-    assert lib.document(LIVEBLOG_DOC).entries
+    assert lib.documents.get(LIVEBLOG_DOC).entries

@@ -149,13 +149,13 @@ def test_every_file_that_could_not_be_read_is_named_with_a_true_reason(indexed):
 def test_every_word_of_every_file_that_was_read_is_found(indexed):
     folder, data, _done, _peak = indexed
     lib = Library(folder, data, defaults.variant_files(data))
-    assert not lib.needs_update()
+    assert not lib.index.needs_update()
     readable = {*READABLE, "not-utf8.json", "bombs.warc.gz", "crawl #1.warc.gz",
                 *(p.name for p in BUNDLED.iterdir())}
     entries = oracle.entries(folder)
-    assert lib.doc_count() == len(entries)  # every entry of every readable file, once
+    assert lib.index.doc_count() == len(entries)  # every entry of every readable file, once
     by_file = {}
-    for doc in lib.load()[0]:
+    for doc in lib.documents.load()[0]:
         by_file.setdefault(doc.ref.file, []).extend(doc.entries)
     assert set(by_file) == readable
     for name, file_entries in by_file.items():

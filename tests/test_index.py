@@ -31,45 +31,45 @@ def new_library(archive_dir: Path, data_dir: Path) -> Library:
 def test_first_build_counts_and_reports(archive_copy, data_dir):
     files, entries = oracle.file_count(archive_copy), oracle.entry_count(archive_copy)
     lib = new_library(archive_copy, data_dir)
-    assert lib.needs_update()
+    assert lib.index.needs_update()
     seen = []
-    report = lib.update_index(progress=seen.append)
+    report = lib.index.update(progress=seen.append)
     assert (report.files, report.documents, report.entries, report.added) == (files, files, entries, files)
-    assert report.problems == [] and lib.doc_count() == entries
+    assert report.problems == [] and lib.index.doc_count() == entries
     assert seen[-1].files_done == seen[-1].files_total == files and seen[-1].entries_done == entries
-    assert not lib.needs_update()
+    assert not lib.index.needs_update()
     assert (lib.root / "index").exists() and not (lib.root / "index.partial").exists()
-    again = lib.update_index()
+    again = lib.index.update()
     assert (again.added, again.changed, again.removed) == (0, 0, 0)
 
 
 def test_sync_add_change_delete(library, archive_copy):
     (archive_copy / "new.txt").write_text(NEW_FILE, encoding="utf-8")
-    assert library.needs_update()
-    report = library.update_index()
+    assert library.index.needs_update()
+    report = library.index.update()
     assert (report.added, report.changed, report.removed) == (1, 0, 0)
     assert library.search("zeppelin").total == 1
 
     changed = NEW_FILE.replace("zeppelin", "luchtballon").replace("Zeppelin", "Luchtballon")
     (archive_copy / "new.txt").write_text(changed, encoding="utf-8")
-    report = library.update_index()
+    report = library.index.update()
     assert report.changed == 1
     assert library.search("zeppelin").total == 0
     assert library.search("luchtballon").total == 1
 
     (archive_copy / "new.txt").unlink()
-    report = library.update_index()
+    report = library.index.update()
     assert report.removed == 1
     assert library.search("luchtballon").total == 0
-    assert report.entries == library.doc_count() == oracle.entry_count(archive_copy)
+    assert report.entries == library.index.doc_count() == oracle.entry_count(archive_copy)
 
 
 def test_touch_without_change_reindexes_nothing(library, archive_copy):
     os.utime(archive_copy / LIVEBLOG, None)
-    assert library.needs_update()
-    report = library.update_index()
+    assert library.index.needs_update()
+    report = library.index.update()
     assert (report.added, report.changed, report.removed) == (0, 0, 0)
-    assert not library.needs_update()
+    assert not library.index.needs_update()
 
 
 def test_no_duplicates_after_repeated_syncs(library, archive_copy):
@@ -78,7 +78,7 @@ def test_no_duplicates_after_repeated_syncs(library, archive_copy):
     for n in range(3):
         path.write_text(text + f"\nExtra bericht {n}\n\nNog een alinea nummer {n} met tekst.\n",
                         encoding="utf-8")
-        library.update_index()
+        library.index.update()
     assert library.search("Frederiksen", limit=50).total == 1
     assert library.search('"alinea nummer"', limit=50).total == 1
 
@@ -87,7 +87,7 @@ def test_bad_files_are_reported_not_indexed(library, archive_copy):
     (archive_copy / "leeg.txt").write_bytes(b"")
     (archive_copy / "foto.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" + bytes(range(256)))
     (archive_copy / "link.txt").symlink_to(archive_copy / "nowhere.txt")
-    report = library.update_index()
+    report = library.index.update()
     reasons = {p.path: p.reason for p in report.problems}
     assert set(reasons) == {"leeg.txt", "foto.txt", "link.txt"}
     assert "empty" in reasons["leeg.txt"] and "binary" in reasons["foto.txt"]
@@ -95,7 +95,7 @@ def test_bad_files_are_reported_not_indexed(library, archive_copy):
     assert report.entries == oracle.entry_count(BUNDLED)
     assert (report.files, report.documents) == (oracle.file_count(archive_copy), oracle.file_count(BUNDLED))
     assert library.search("Frederiksen").total == 1
-    assert not library.needs_update()
+    assert not library.index.needs_update()
 
 
 @pytest.mark.parametrize("rebuild", [False, True])
@@ -103,16 +103,16 @@ def test_an_archive_of_only_unreadable_files_gives_an_empty_index(tmp_path, rebu
     (tmp_path / "archive").mkdir()
     (tmp_path / "archive" / "foto.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" + bytes(range(256)))
     lib = new_library(tmp_path / "archive", tmp_path / "data")
-    report = lib.update_index(rebuild=rebuild)
+    report = lib.index.update(rebuild=rebuild)
     assert (report.documents, [p.path for p in report.problems]) == (0, ["foto.txt"])
-    assert lib.searchable() and lib.search("Kiev").total == 0 and lib.document_infos() == []
+    assert lib.index.searchable() and lib.search("Kiev").total == 0 and lib.documents.infos() == []
 
 
 def test_entry_lookup(library):
     hit = library.search("Frederiksen").hits[0]
-    doc, entry = library.entry(hit.id)
+    doc, entry = library.documents.entry(hit.id)
     assert doc.ref == LIVEBLOG_DOC and entry.headline == hit.headline
-    assert library.entry("000000000000") is None
+    assert library.documents.entry("000000000000") is None
 
 
 def _segment(index_dir: Path) -> Path:
@@ -138,11 +138,11 @@ def test_damaged_index_is_rebuilt(library, damage):
         manifest = index_dir / "reader-manifest.json"
         manifest.write_text(manifest.read_text().replace('"schema": ', '"schema": 1000'))
     fresh = new_library(library.archive_dir, library.data_dir)
-    assert fresh.needs_update()
-    report = fresh.update_index()
+    assert fresh.index.needs_update()
+    report = fresh.index.update()
     if damage != "missing_manifest":
         assert report.rebuilt and "damaged" in report.rebuilt
-    assert report.entries == fresh.doc_count() == oracle.entry_count(BUNDLED)
+    assert report.entries == fresh.index.doc_count() == oracle.entry_count(BUNDLED)
     assert fresh.search("Frederiksen").total == len(oracle.with_any(BUNDLED, "Frederiksen"))
 
 
@@ -156,7 +156,7 @@ def test_search_on_damaged_index_says_so_and_never_rebuilds(library):
         fresh.search("Frederiksen")
     assert {p.name: p.stat().st_mtime_ns for p in index_dir.iterdir()} == before
     assert not (library.root / "index.partial").exists()  # the search path started no rebuild
-    report = fresh.update_index(rebuild=True)  # what a front end does about it
+    report = fresh.index.update(rebuild=True)  # what a front end does about it
     assert report.rebuilt and fresh.search("Frederiksen").total == 1
 
 
@@ -170,15 +170,15 @@ def test_second_writer_reports_busy(library, archive_copy, monkeypatch):
     holder = whoosh_index.open_dir(str(library.root / "index")).writer()
     try:
         with pytest.raises(IndexBusy, match="busy"):
-            library.update_index()
+            library.index.update()
     finally:
         holder.cancel()
-    assert library.update_index().added == 1
+    assert library.index.update().added == 1
 
 
 def test_rebuild_keeps_searching_old_index_until_done(library):
     before = library.search("Frederiksen").hits[0].id
-    report = library.update_index(rebuild=True)
+    report = library.index.update(rebuild=True)
     assert report.rebuilt == "as asked"
     assert library.search("Frederiksen").hits[0].id == before
 
@@ -195,7 +195,7 @@ def test_early_searches_answer_from_committed_batches(tmp_path, monkeypatch):
         if p.searchable and p.files_done < p.files_total and not partial_answers:
             partial_answers.append(lib.search("Kiev OR Kyiv", limit=5))
 
-    lib.update_index(progress=progress)
+    lib.index.update(progress=progress)
     assert partial_answers and partial_answers[0].partial and partial_answers[0].total > 0
     final = lib.search("Kiev OR Kyiv", limit=5)
     assert not final.partial and final.total > partial_answers[0].total
@@ -208,11 +208,11 @@ def test_killed_first_build_leaves_a_usable_index(tmp_path, point):
     kill_at(point, tmp_path / "gen", data)
     lib = new_library(tmp_path / "gen", data)
     assert not (lib.root / "index").exists()  # nothing pretends to be a complete index
-    assert lib.needs_update()
-    report = lib.update_index()
-    assert report.entries == lib.doc_count() == 24 * 50  # no duplicates from the resumed build
+    assert lib.index.needs_update()
+    report = lib.index.update()
+    assert report.entries == lib.index.doc_count() == 24 * 50  # no duplicates from the resumed build
     assert lib.search("date:2022-02", limit=1).total > 0
-    assert not lib.needs_update()
+    assert not lib.index.needs_update()
 
 
 @pytest.mark.parametrize("point", ["mid-batch", "promotion"])
@@ -221,16 +221,16 @@ def test_killed_rebuild_keeps_or_replaces_the_index_whole(library, point):
     lib = new_library(library.archive_dir, library.data_dir)
     expected = oracle.entry_count(BUNDLED)
     if (lib.root / "index").exists():  # killed before the swap: the old index is still whole
-        assert lib.doc_count() == expected and lib.search("Frederiksen").total == 1
-    report = lib.update_index()
-    assert report.entries == lib.doc_count() == expected
+        assert lib.index.doc_count() == expected and lib.search("Frederiksen").total == 1
+    report = lib.index.update()
+    assert report.entries == lib.index.doc_count() == expected
     assert lib.search("Frederiksen").total == 1
 
 
 def test_bundled_archive_is_untouched_by_indexing(tmp_path):
     before = {p.name: p.read_bytes() for p in BUNDLED.iterdir()}
     lib = new_library(BUNDLED, tmp_path / "data")
-    lib.update_index()
+    lib.index.update()
     assert {p.name: p.read_bytes() for p in BUNDLED.iterdir()} == before
     assert not any(p.name.startswith(("index", "reader")) for p in BUNDLED.iterdir())
     shutil.rmtree(tmp_path / "data")
@@ -250,7 +250,7 @@ def test_big_and_awkward_files(tmp_path):
         (many / f"{n:04d}.txt").write_text(f"Kop {n}\n\nTekst over zeppelin nummer {n} die eindigt.\n",
                                            encoding="utf-8")
     lib = new_library(folder, tmp_path / "data")
-    report = lib.update_index()
+    report = lib.index.update()
     assert report.files == 1502 and report.problems == []
     assert report.entries == 7000 + 3 + 1500  # the 2.1 MB line: an entry and two that continue it
     assert lib.search('"bericht nummer 6999"').total == 1
@@ -272,15 +272,15 @@ def test_file_deleted_or_rewritten_during_build(tmp_path):
             done.append(p)
             gone.unlink()  # goes away mid-build, before it is read
             rewritten.write_text(NEW_FILE, encoding="utf-8")  # rewritten before it is read
-    report = lib.update_index(progress=progress)
+    report = lib.index.update(progress=progress)
     gone_rel = gone.relative_to(tmp_path / "gen").as_posix()
     assert [(p.path, p.reason) for p in report.problems] == [
         (gone_rel, "file not found (deleted, or a broken link)")]
     assert (report.files, report.documents, report.entries) == (10, 9, 8 * 50 + 1)
     assert lib.search("zeppelin").total == 1  # the rewritten text, not the old one
-    final = lib.update_index()  # the next sync settles what changed underneath
+    final = lib.index.update()  # the next sync settles what changed underneath
     assert (final.files, final.documents, final.problems) == (9, 9, [])
-    assert final.entries == lib.doc_count() == 8 * 50 + 1
+    assert final.entries == lib.index.doc_count() == 8 * 50 + 1
 
 
 def test_unreadable_file_is_reported(tmp_path):
@@ -291,7 +291,7 @@ def test_unreadable_file_is_reported(tmp_path):
     secret.write_text(NEW_FILE, encoding="utf-8")
     secret.chmod(0)
     code = ("import json, sys; from pathlib import Path; from reader.library import Library\n"
-            "r = Library(Path(sys.argv[1]), Path(sys.argv[2])).update_index()\n"
+            "r = Library(Path(sys.argv[1]), Path(sys.argv[2])).index.update()\n"
             "print(json.dumps([r.documents, [[p.path, p.reason] for p in r.problems]]))")
     proc = run_bound_by_permissions(code, str(folder), str(tmp_path / "data"))
     assert proc.returncode == 0, proc.stderr
@@ -318,4 +318,4 @@ def test_lock_of_a_killed_writer_is_not_stale(library, archive_copy):
     proc.stdout.close()
     assert any("LOCK" in p.name for p in (library.root / "index").iterdir())  # the file is left over
     (archive_copy / "new.txt").write_text(NEW_FILE, encoding="utf-8")
-    assert library.update_index().added == 1
+    assert library.index.update().added == 1

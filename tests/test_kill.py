@@ -37,16 +37,16 @@ def test_killed_builds_and_syncs_always_recover(tmp_path, files, points):
     data = tmp_path / "data"
     for round_, point in enumerate(points * 3):
         lib = Library(folder, data, defaults.variant_files(data))
-        built = lib.searchable()
+        built = lib.index.searchable()
         sync = built and point == "mid-batch"  # a sync of changed files, cut off mid-batch
         if sync:
             for n in range(3):
                 _grow(paths[(round_ * 7 + n) % len(paths)], round_)
         kill_at(point, folder, data, rebuild=built and not sync)  # else a first build or a rebuild
         lib = Library(folder, data, defaults.variant_files(data))
-        report = lib.update_index()
+        report = lib.index.update()
         expected = oracle.entry_count(folder)
-        assert report.entries == lib.doc_count() == expected  # no duplicates, nothing missing
+        assert report.entries == lib.index.doc_count() == expected  # no duplicates, nothing missing
         assert lib.search("Kiev OR Kyiv", limit=1).total > 0
 
 

@@ -30,7 +30,7 @@ FORBIDDEN = {
     "reader/wording.py": ("reader.archive", "reader.search", "reader.library", "reader.cli", "reader.ui"),
     "reader/bookmarks.py": ("reader.search", "reader.library", "reader.cli", "reader.ui"),
     "reader/export.py": ("reader.search", "reader.library", "reader.cli", "reader.ui"),
-    "reader/library.py": ("reader.cli", "reader.ui", "whoosh"),
+    "reader/library/": ("reader.cli", "reader.ui", "whoosh"),
 }
 
 
@@ -98,13 +98,22 @@ def test_front_ends_import_nothing_below_library():
                 assert not wrong, f"{rel} imports {sorted(wrong)}"
 
 
-def test_front_ends_use_library_only():
-    """The window and the command line never reach behind Library to its index or bookmark store."""
+def test_front_ends_use_the_surfaces_of_library_only():
+    """The window and the command line call Library's surfaces, never what is private to them
+    (their index, stores and caches)."""
     for rel, text in _sources():
-        if rel.startswith(("reader/ui/", "reader/cli/")):
-            assert not re.search(r"\b(library|lib)\._?(index|bookmarks)\b", text), rel
-            assert not re.search(r"\._(index|bookmarks)\b", text), rel
+        if rel.startswith(("reader/ui/", "reader/cli/", "reader/dev/")):
+            assert not re.search(r"\blibrary\.(\w+\.)?_\w", text), rel
             assert "searcher(" not in text, rel
+
+
+def test_library_is_a_few_small_surfaces(library):
+    surfaces = {name: type(value) for name, value in vars(library).items()
+                if type(value).__module__.startswith("reader.library.")}
+    assert set(surfaces) == {"documents", "index", "search", "reading", "bookmarks", "export"}
+    for cls in surfaces.values():
+        public = [n for n in vars(cls) if not n.startswith("_")]
+        assert 0 < len(public) <= 12, (cls.__name__, public)
 
 
 def _whoosh_objects(value, seen=None) -> list:
@@ -126,13 +135,14 @@ def _whoosh_objects(value, seen=None) -> list:
 def test_no_whoosh_object_leaves_the_search_package(library: Library):
     result = library.search("Mariupol", limit=5)
     hit = result.hits[0]
-    library.bookmark(hit.id, note="n", tags=["t"])
+    library.bookmarks.add(hit.id, note="n", tags=["t"])
     answers = [
         result, library.search("Kiev", limit=3, sort="date", filters=Filters(document=LIVEBLOG_DOC)),
-        library.entry(hit.id), library.document_infos(), library.bookmark_list(),
-        library.matching_entries("Kiev", LIVEBLOG_DOC), library.doc_count(), library.update_index(),
-        library.export_items([hit.id]), library.bookmark_items(library.bookmark_list()),
-        library.bookmark_tags(), library.bookmark_counts(), library.notices(), library.load(),
+        library.documents.entry(hit.id), library.documents.infos(), library.bookmarks.list(),
+        library.search.matching_entries("Kiev", LIVEBLOG_DOC), library.index.doc_count(),
+        library.index.update(),
+        library.export.items([hit.id]), library.export.bookmark_items(library.bookmarks.list()),
+        library.bookmarks.tags(), library.bookmarks.counts(), library.notices(), library.documents.load(),
     ]
     assert all(isinstance(item, export.ExportItem) for item in answers[8])
     assert _whoosh_objects(answers) == []

@@ -97,19 +97,19 @@ def test_syncs_of_one_file_at_a_time_keep_the_big_segments_and_few_small_ones(tm
     generate(tmp_path / "gen" / "daily", files=4, entries=150, source=BUNDLED)
     generate(tmp_path / "gen" / "short", files=12, entries=3, source=BUNDLED, seed=2)
     lib = new_library(tmp_path / "gen", tmp_path / "data")
-    lib.update_index()
-    ix = whoosh_index.open_dir(str(lib._index.directory()))
+    lib.index.update()
+    ix = whoosh_index.open_dir(str(lib.root / "index"))
     big = {s.segment_id() for s in compat.index_segments(ix) if s.doc_count_all() >= merging.SMALL}
     assert big
-    total = lib.doc_count()
+    total = lib.index.doc_count()
     for n, path in enumerate(sorted((tmp_path / "gen" / "short").rglob("*.txt"))):
         path.write_text(path.read_text(encoding="utf-8") + f"\nZeppelin {n}\n\nEen zeppelin nummer"
                         f" z{n}q boven de stad.\n", encoding="utf-8")
-        assert lib.update_index().changed == 1
+        assert lib.index.update().changed == 1
         total += 1
-        segments = compat.index_segments(whoosh_index.open_dir(str(lib._index.directory())))
+        segments = compat.index_segments(whoosh_index.open_dir(str(lib.root / "index")))
         assert big <= {s.segment_id() for s in segments}
         assert sum(s.doc_count_all() < merging.SMALL for s in segments) <= merging.MERGE_AT
-        assert lib.doc_count() == total and lib.search(f"z{n}q").total == 1
+        assert lib.index.doc_count() == total and lib.search(f"z{n}q").total == 1
     assert lib.search("zeppelin").total == 12
     ix.close()

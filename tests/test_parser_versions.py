@@ -69,17 +69,17 @@ def test_an_upgrade_of_one_reader_reads_again_its_files_and_no_others(tmp_path, 
     for name in ("guardian-item.json", "guardian-search.json", "not-guardian.json", "jsonld-liveblog.html"):
         shutil.copy(FIXTURES / name, folder / name)
     lib = Library(folder, tmp_path / "data")
-    first = lib.update_index()
-    assert first.added == 8 and not lib.needs_update()  # (and not-guardian.json skipped)
+    first = lib.index.update()
+    assert first.added == 8 and not lib.index.needs_update()  # (and not-guardian.json skipped)
     monkeypatch.setitem(versions.READERS, "news-api", versions.READERS["news-api"] + 1)
     versions.of.cache_clear()
     try:
-        assert lib.needs_update()
-        again = lib.update_index()
+        assert lib.index.needs_update()
+        again = lib.index.update()
         # the two Guardian responses are read again; the JSON that is none is tried again too
         assert (again.added, again.changed, again.removed) == (0, 2, 0)
         assert [p.path for p in again.problems] == ["not-guardian.json"]
-        assert not lib.needs_update() and lib.update_index().changed == 0
+        assert not lib.index.needs_update() and lib.index.update().changed == 0
     finally:
         monkeypatch.undo()
         versions.of.cache_clear()
@@ -93,14 +93,14 @@ def test_a_web_archive_kept_parsed_is_parsed_again_when_a_reader_it_uses_changes
     folder.mkdir()
     write_warc(folder / "crawl.warc")
     lib = Library(folder, tmp_path / "data")
-    lib.update_index()
-    assert parsed.load(lib.kept, folder / "crawl.warc", "crawl.warc") is not None
+    lib.index.update()
+    assert parsed.load(lib.documents.kept, folder / "crawl.warc", "crawl.warc") is not None
     monkeypatch.setitem(versions.READERS, "page", versions.READERS["page"] + 1)  # pages inside it
     versions.of.cache_clear()
     try:
-        assert parsed.load(lib.kept, folder / "crawl.warc", "crawl.warc") is None
-        assert lib.needs_update() and lib.update_index().changed == 1
-        assert parsed.load(lib.kept, folder / "crawl.warc", "crawl.warc") is not None
+        assert parsed.load(lib.documents.kept, folder / "crawl.warc", "crawl.warc") is None
+        assert lib.index.needs_update() and lib.index.update().changed == 1
+        assert parsed.load(lib.documents.kept, folder / "crawl.warc", "crawl.warc") is not None
     finally:
         monkeypatch.undo()
         versions.of.cache_clear()

@@ -29,7 +29,7 @@ def _grow(path: Path, headline: str) -> None:
 
 
 def test_a_new_archive_has_nothing_new_and_no_document_is_opened(library):
-    caught = library.catch_up()
+    caught = library.reading.catch_up()
     assert caught.total == 0 and not any(r.opened for r in caught.documents.values())
     for text in ("is:new", "IS:NEW", "Is:New"):  # the flag in any case, and the answer says why
         result = library.search(text)
@@ -38,16 +38,16 @@ def test_a_new_archive_has_nothing_new_and_no_document_is_opened(library):
 
 def test_read_part_of_a_liveblog_then_it_grows_then_read_what_it_gained(library, archive_copy):
     """Opening a liveblog makes nothing new (its old entries are known); what it gains is."""
-    doc = library.document(LIVEBLOG_DOC)
-    library.mark_opened(LIVEBLOG_DOC, doc.entries)
-    library.mark_seen(LIVEBLOG_DOC, doc.entries[:10])
-    reading = library.catch_up().reading(LIVEBLOG_DOC)
+    doc = library.documents.get(LIVEBLOG_DOC)
+    library.reading.mark_opened(LIVEBLOG_DOC, doc.entries)
+    library.reading.mark_seen(LIVEBLOG_DOC, doc.entries[:10])
+    reading = library.reading.catch_up().reading(LIVEBLOG_DOC)
     assert (reading.opened, reading.seen, reading.new, reading.edited) == (True, 10, 0, 0)
     assert reading.last_read is not None and library.search("is:new").total == 0
     _grow(archive_copy / LIVEBLOG, "Nieuw bericht uit Kiev")
     _grow(archive_copy / LIVEBLOG, "Nog een bericht uit Charkov")
-    library.update_index()
-    [(info, hits, edited)] = library.new_entries()
+    library.index.update()
+    [(info, hits, edited)] = library.reading.new_entries()
     assert info.ref == LIVEBLOG_DOC and not edited
     assert [h.headline for h in hits] == ["Nog een bericht uit Charkov", "Nieuw bericht uit Kiev"]
     assert {h.id for h in library.search("is:new", limit=100).hits} == {h.id for h in hits}
@@ -56,11 +56,12 @@ def test_read_part_of_a_liveblog_then_it_grows_then_read_what_it_gained(library,
     none_new = library.search("Marioepol is:new")
     assert none_new.message == "None of the entries new since you last read matches."
     other = DocRef("002_147de22630910095.txt")  # never opened: what it holds is not "new"
-    assert library.catch_up().reading(other).new == 0 and not library.catch_up().reading(other).opened
-    library.mark_seen(LIVEBLOG_DOC, library.document(LIVEBLOG_DOC).entries[:1])
-    assert [h.headline for h in library.new_entries()[0][1]] == ["Nieuw bericht uit Kiev"]
-    library.mark_read(LIVEBLOG_DOC)
-    assert library.new_entries() == [] and library.search("is:new").total == 0
+    other_reading = library.reading.catch_up().reading(other)
+    assert other_reading.new == 0 and not other_reading.opened
+    library.reading.mark_seen(LIVEBLOG_DOC, library.documents.get(LIVEBLOG_DOC).entries[:1])
+    assert [h.headline for h in library.reading.new_entries()[0][1]] == ["Nieuw bericht uit Kiev"]
+    library.reading.mark_read(LIVEBLOG_DOC)
+    assert library.reading.new_entries() == [] and library.search("is:new").total == 0
 
 
 def test_a_new_capture_shows_its_new_and_its_edited_update(tmp_path):
@@ -68,40 +69,40 @@ def test_a_new_capture_shows_its_new_and_its_edited_update(tmp_path):
     folder.mkdir()
     write_captures(folder / "blog.warc.gz", CAPTURES[:2])
     lib = Library(folder, tmp_path / "data")
-    lib.update_index()
+    lib.index.update()
     blog = DocRef("blog.warc.gz", BLOG_URL)
-    lib.mark_read(blog)
+    lib.reading.mark_read(blog)
     write_captures(folder / "blog.warc.gz", CAPTURES)  # a third capture: u3 added, u2 edited
-    lib.update_index()
-    [(info, hits, edited)] = lib.new_entries()
+    lib.index.update()
+    [(info, hits, edited)] = lib.reading.new_entries()
     assert [h.headline for h in hits] == ["Corridor bij Marioepol", "Explosies in Kiev"]
     assert {h.headline for h in hits if h.id in edited} == {"Explosies in Kiev"}
-    reading = lib.catch_up().reading(blog)
+    reading = lib.reading.catch_up().reading(blog)
     assert (reading.new, reading.edited, reading.seen) == (2, 1, 1)
-    lib.mark_read(blog)
-    assert lib.new_entries() == []
+    lib.reading.mark_read(blog)
+    assert lib.reading.new_entries() == []
 
 
 def test_what_was_read_survives_rebuilds_edits_and_a_move_to_another_folder(library, archive_copy):
-    library.mark_read(LIVEBLOG_DOC)
-    library.update_index(rebuild=True)
-    assert library.catch_up().total == 0 and library.catch_up().reading(LIVEBLOG_DOC).opened
+    library.reading.mark_read(LIVEBLOG_DOC)
+    library.index.update(rebuild=True)
+    assert library.reading.catch_up().total == 0 and library.reading.catch_up().reading(LIVEBLOG_DOC).opened
     (archive_copy / "verplaatst").mkdir()
     shutil.move(archive_copy / LIVEBLOG, archive_copy / "verplaatst" / LIVEBLOG)
-    library.update_index()
+    library.index.update()
     moved = DocRef(f"verplaatst/{LIVEBLOG}")
-    reading = library.catch_up().reading(moved)
+    reading = library.reading.catch_up().reading(moved)
     assert reading.opened and reading.new == 0 and reading.seen == 38  # (its entry ids changed)
     _grow(archive_copy / "verplaatst" / LIVEBLOG, "Na de verhuizing")
-    library.update_index()
-    assert [h.headline for h in library.new_entries()[0][1]] == ["Na de verhuizing"]
+    library.index.update()
+    assert [h.headline for h in library.reading.new_entries()[0][1]] == ["Na de verhuizing"]
 
 
 def test_the_reading_state_is_shared_by_processes(library, data_dir):
     again = Library(library.archive_dir, data_dir, defaults.variant_files(data_dir))
-    before = again.reading_version()
-    library.mark_seen(LIVEBLOG_DOC, library.document(LIVEBLOG_DOC).entries[:5])
-    assert again.reading_version() != before and again.catch_up().reading(LIVEBLOG_DOC).seen == 5
+    before = again.reading.version()
+    library.reading.mark_seen(LIVEBLOG_DOC, library.documents.get(LIVEBLOG_DOC).entries[:5])
+    assert again.reading.version() != before and again.reading.catch_up().reading(LIVEBLOG_DOC).seen == 5
 
 
 def test_a_damaged_reading_state_is_kept_aside_and_a_new_one_started(archive_copy, data_dir):
@@ -112,9 +113,9 @@ def test_a_damaged_reading_state_is_kept_aside_and_a_new_one_started(archive_cop
     assert notice.startswith("The reading state database was damaged")
     assert "kept as reading.sqlite3.damaged-" in notice
     assert len(list(data_dir.glob("reading.sqlite3.damaged-*"))) == 1
-    lib.update_index()
-    lib.mark_read(LIVEBLOG_DOC)
-    assert lib.catch_up().reading(LIVEBLOG_DOC).seen == 38
+    lib.index.update()
+    lib.reading.mark_read(LIVEBLOG_DOC)
+    assert lib.reading.catch_up().reading(LIVEBLOG_DOC).seen == 38
 
 
 def test_the_store_is_versioned_and_written_ahead(tmp_path):

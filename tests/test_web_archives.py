@@ -215,27 +215,27 @@ def test_a_web_archive_is_parsed_once_its_documents_kept_for_opening(tmp_path):
     folder.mkdir()
     warc = write_warc(folder / "crawl.warc", gzip=False)
     lib = Library(folder, tmp_path / "data")
-    lib.update_index()
+    lib.index.update()
     blog = DocRef("crawl.warc", BLOG_URL)
     kept = list((lib.root / "parsed").iterdir())
-    assert len(kept) == 1 and lib.document(blog).entries[1].edited
+    assert len(kept) == 1 and lib.documents.get(blog).entries[1].edited
     # the same size and time, other bytes: what is kept is what is opened (the file is not read)
     stat, data = warc.stat(), warc.read_bytes()
     assert data.count(b"WARC/1.") > 3
     warc.write_bytes(data.replace(b"WARC/1.", b"XXXX/1."))
     os.utime(warc, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    assert len(lib.document(blog).entries) == 3
-    report = lib.update_index(rebuild=True)  # a rebuild asked for parses every file again
+    assert len(lib.documents.get(blog).entries) == 3
+    report = lib.index.update(rebuild=True)  # a rebuild asked for parses every file again
     assert [p.path for p in report.problems] == ["crawl.warc"] and not report.documents
     # a file changed for real is parsed again; a damaged kept file is no problem
     write_captures(warc, CAPTURES[:1], gzip=False)
-    assert [e.headline for e in lib.document(blog).entries] == ["Goedemorgen"]
-    lib.update_index()
+    assert [e.headline for e in lib.documents.get(blog).entries] == ["Goedemorgen"]
+    lib.index.update()
     kept = list((lib.root / "parsed").iterdir())
     kept[0].write_bytes(b"not a pickle")
-    assert [e.headline for e in lib.document(blog).entries] == ["Goedemorgen"]
+    assert [e.headline for e in lib.documents.get(blog).entries] == ["Goedemorgen"]
     warc.unlink()
-    lib.update_index()
+    lib.index.update()
     assert not list((lib.root / "parsed").iterdir())  # forgotten with its file
 
 
@@ -244,12 +244,12 @@ def test_an_edited_entry_keeps_its_id_and_its_earlier_text_is_searchable(tmp_pat
     folder.mkdir()
     write_warc(folder / "blog.warc.gz")
     lib = Library(folder, tmp_path / "data")
-    lib.update_index()
+    lib.index.update()
     earlier = lib.search('"explosies gehoord in Kiev"')  # only the first text said it so
     now = lib.search("centrum")
     assert earlier.total == 1 and now.total == 1 and earlier.hits[0].id == now.hits[0].id
     assert now.hits[0].time == "2022-04-19T09:30:00+02:00" and now.hits[0].source_url == BLOG_URL
-    infos = {str(i.ref): i for i in lib.document_infos()}
+    infos = {str(i.ref): i for i in lib.documents.infos()}
     assert infos[f"blog.warc.gz#{BLOG_URL}"].captures == 3
     assert f"blog.warc.gz#{OTHER_URL}" in infos
 
@@ -353,13 +353,13 @@ def test_a_web_archive_of_much_text_is_written_in_parts_side_by_side(tmp_path, m
     write_captures(folder / "blog.warc.gz", long_liveblog(900))
     write_warc(folder / "other.warc.gz")
     serial = Library(folder, tmp_path / "serial", defaults.variant_files(tmp_path / "serial"))
-    serial.update_index()  # small files: written by this process, one segment
+    serial.index.update()  # small files: written by this process, one segment
     monkeypatch.setattr(building, "CHUNK_MIN_BYTES", 1_000)
     monkeypatch.setattr(building, "CHUNK_MAX_BYTES", 40_000)
     parts = Library(folder, tmp_path / "parts", defaults.variant_files(tmp_path / "parts"))
     seen = []
-    report = parts.update_index(progress=seen.append)
-    assert report.entries == parts.doc_count() == serial.doc_count() == 900 + 3 + 1
+    report = parts.index.update(progress=seen.append)
+    assert report.entries == parts.index.doc_count() == serial.index.doc_count() == 900 + 3 + 1
     assert report.added == 2 and not report.problems
     assert len(_segments(parts.root / "index")) >= 5 > len(_segments(serial.root / "index"))
     assert [p.entries_done for p in seen] == sorted(p.entries_done for p in seen)
@@ -371,13 +371,13 @@ def test_a_web_archive_of_much_text_is_written_in_parts_side_by_side(tmp_path, m
         a, b = parts.search(query, limit=2000), serial.search(query, limit=2000)
         assert a.total == b.total > 0, query
         assert {h.id: round(h.score, 6) for h in a.hits} == {h.id: round(h.score, 6) for h in b.hits}
-    assert parts.document_infos() == serial.document_infos()
+    assert parts.documents.infos() == serial.documents.infos()
     assert not (parts.root / "work").exists()
 
     # a changed WARC replaces its entries whole, however many parts they were written in
     write_captures(folder / "blog.warc.gz", long_liveblog(700))
-    report = parts.update_index()
-    assert (report.changed, report.entries) == (1, 700 + 3 + 1) and parts.doc_count() == 704
+    report = parts.index.update()
+    assert (report.changed, report.entries) == (1, 700 + 3 + 1) and parts.index.doc_count() == 704
     assert parts.search('"Bericht 899"').total == 0 and parts.search('"Bericht 699"').total == 1
 
 
@@ -388,7 +388,7 @@ def test_a_build_killed_between_parts_of_a_web_archive_indexes_it_whole_again(tm
     data = tmp_path / "data"
     kill_at("between-parts", folder, data)
     lib = Library(folder, data)
-    assert lib.update_index().entries == lib.doc_count() == 900  # nothing twice, nothing missing
+    assert lib.index.update().entries == lib.index.doc_count() == 900  # nothing twice, nothing missing
     assert lib.search('"Bericht 0"').total == lib.search('"Bericht 899"').total == 1
 
 
@@ -402,7 +402,7 @@ def test_when_a_worker_dies_the_parts_left_are_written_here(tmp_path, monkeypatc
     monkeypatch.setattr(building, "CHUNK_MAX_BYTES", 40_000)
     monkeypatch.setattr(building, "write_part", kill_points.write_part_or_die)
     lib = Library(folder, tmp_path / "data")
-    report = lib.update_index()
-    assert report.entries == lib.doc_count() == 900 and not report.problems
+    report = lib.index.update()
+    assert report.entries == lib.index.doc_count() == 900 and not report.problems
     assert lib.search('"Bericht 0"').total == lib.search('"Bericht 899"').total == 1
     assert not (lib.root / "work").exists()

@@ -25,7 +25,7 @@ def test_chunked_build_in_worker_processes_matches_a_serial_build(tmp_path, monk
     generate(tmp_path / "gen", files=90, entries=50, source=BUNDLED)  # about 2.5 MB: chunks
     chunked = new_library(tmp_path / "gen", tmp_path / "chunked")
     seen = []
-    report = chunked.update_index(progress=seen.append)
+    report = chunked.index.update(progress=seen.append)
     assert (report.entries, report.added, report.problems) == (4500, 90, [])
     assert len(_segments(chunked.root / "index")) >= 3  # the first batch and two or more chunks
     assert not (chunked.root / "work").exists()
@@ -33,8 +33,8 @@ def test_chunked_build_in_worker_processes_matches_a_serial_build(tmp_path, monk
 
     monkeypatch.setattr(building, "CHUNK_MIN_BYTES", 10**9)  # everything written by this process
     serial = new_library(tmp_path / "gen", tmp_path / "serial")
-    serial.update_index()
-    assert chunked.doc_count() == serial.doc_count() == 4500
+    serial.index.update()
+    assert chunked.index.doc_count() == serial.index.doc_count() == 4500
     for query in ("Kiev", "Mariupol", '"Russische troepen"', "oekr*", "date:2022-03", "Marioepl~"):
         a, b = chunked.search(query, limit=10_000), serial.search(query, limit=10_000)
         assert a.total == b.total > 0 and a.variants == b.variants
@@ -45,15 +45,15 @@ def test_chunked_build_in_worker_processes_matches_a_serial_build(tmp_path, monk
     order = [(h.date, -h.position) for h in everything]
     assert order == sorted(order, reverse=True) and len({h.date for h in everything}) > 20
     assert [h.id for h in everything[:30]] == [h.id for h in a.hits]
-    assert chunked.document_infos() == serial.document_infos()
+    assert chunked.documents.infos() == serial.documents.infos()
 
     # a later sync of one changed file works on the chunked index as on any other
     target = sorted((tmp_path / "gen").rglob("*.txt"))[40]
     target.write_text(target.read_text(encoding="utf-8") + "\nZeppelin\n\nEen zeppelin boven Kiev.\n",
                       encoding="utf-8")
-    report = chunked.update_index()
+    report = chunked.index.update()
     assert (report.changed, report.entries) == (1, 4501)
-    assert chunked.search("zeppelin").total == 1 and chunked.doc_count() == 4501
+    assert chunked.search("zeppelin").total == 1 and chunked.index.doc_count() == 4501
     # totals are counted from posting lists, hits by whoosh's matcher: on many segments with
     # deleted entries the two agree
     for query in ("Kiev", "Kiev leger", "Kiev -leger", "Kiev OR zeppelin", '"Russische troepen"',
@@ -74,8 +74,8 @@ def test_killed_chunked_build_leaves_no_workers_and_resumes(tmp_path, point):
     assert wait_for(lambda: not any(running(w) for w in workers), 20), \
         "worker processes outlived the killed build"
     lib = new_library(tmp_path / "gen", data)
-    report = lib.update_index()  # not "busy": no orphan holds a lock
-    assert report.entries == lib.doc_count() == 120 * 50
+    report = lib.index.update()  # not "busy": no orphan holds a lock
+    assert report.entries == lib.index.doc_count() == 120 * 50
     assert not (lib.root / "work").exists() or not any((lib.root / "work").iterdir())
 
 
@@ -94,14 +94,14 @@ def test_stopped_build_ends_its_workers_and_resumes_later(tmp_path):
     def progress(p):
         seen.append(p)
         if p.files_done > 20:  # a chunk came back from the workers; others are being written
-            lib.stop()
+            lib.index.stop()
 
     with pytest.raises(IndexStopped):
-        lib.update_index(progress=progress)
+        lib.index.update(progress=progress)
     assert not _workers_of(os.getpid())
     assert not (lib.root / "index").exists() and seen[-1].files_done < 150
     with pytest.raises(IndexStopped):  # a stopped index stays stopped
-        lib.update_index()
+        lib.index.update()
     again = new_library(tmp_path / "gen", tmp_path / "data")
-    report = again.update_index()
-    assert report.entries == again.doc_count() == 150 * 50
+    report = again.index.update()
+    assert report.entries == again.index.doc_count() == 150 * 50

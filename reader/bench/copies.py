@@ -10,6 +10,7 @@ from reader import defaults
 from reader.bench.queries import HOSTILE, QUERIES
 from reader.library import Library
 from reader.model import Filters
+from reader.search import SearchIndex
 from reader.search.arrays import copies, shingles
 
 
@@ -18,8 +19,9 @@ def bench_copies(folder: Path, data: Path, runs: int) -> dict:
     (repeated, medians); the shingles of every segment (the workers' part of a build) and the
     groups worked out from nothing; and the groups brought up to date after one file changed."""
     lib = Library(folder, data, defaults.variant_files(data))
-    groups = lib._index.copy_groups()
-    out: dict = {"entries": lib.doc_count(), "grouped": groups.grouped, "groups": groups.count}
+    index = SearchIndex(lib.root, folder)  # (a bench may look inside: the index's own parts)
+    groups = index.copy_groups()
+    out: dict = {"entries": lib.index.doc_count(), "grouped": groups.grouped, "groups": groups.count}
     folded: list[float] = []
     every: list[float] = []
     for _ in range(runs):
@@ -34,8 +36,8 @@ def bench_copies(folder: Path, data: Path, runs: int) -> dict:
                     times.append(time.perf_counter() - t)
     out["query_folded_ms"] = statistics.median(folded) * 1000
     out["query_every_copy_ms"] = statistics.median(every) * 1000
-    directory = lib._index.directory()
-    parts = lib._index._read(lambda r: r.prepared.arrays.parts)  # (a bench may look inside)
+    directory = index.directory()
+    parts = index._read(lambda r: r.prepared.arrays.parts)
     t = time.perf_counter()
     for part in parts:
         shingles.segment_shingles(dict(part.arrays.arrays), part.doc_count)
@@ -56,13 +58,13 @@ def bench_copies(folder: Path, data: Path, runs: int) -> dict:
         before = (directory / copies.STATE).read_bytes()
         changed.write_text(original + f"\nNog een bericht {n}\n\nEen alinea over Kiev die met een "
                            "punt eindigt, lang genoeg om te vergelijken.\n", encoding="utf-8")
-        lib.update_index()
+        lib.index.update()
         (directory / copies.STATE).write_bytes(before)  # one file behind: compare its new entries
         t = time.perf_counter()
         copies.refresh_folder(directory)
         synced.append(time.perf_counter() - t)
     changed.write_text(original, encoding="utf-8")
-    lib.update_index()
+    lib.index.update()
     out["sync_s"] = statistics.median(synced)
     out["state_mb"] = len(kept) / 1e6
     return out

@@ -69,7 +69,7 @@ def bench_formats(work: Path, files: int = 200, entries: int = 50, runs: int = 3
         for n in range(runs):
             data = work / f"fmt-data-{name}-{n}"
             t = time.perf_counter()
-            Library(folder, data).update_index()
+            Library(folder, data).index.update()
             times.append(time.perf_counter() - t)
             shutil.rmtree(data, ignore_errors=True)
         out[name] = extracted / 1e6 / statistics.median(times)

@@ -68,7 +68,7 @@ def bench_queries(folder: Path, data: Path, repeats: int = 5, rounds: int = 3) -
             for q in queries:
                 t = time.perf_counter()
                 lib = Library(folder, data, variants)
-                lib.doc_count()  # opens the index: whoosh's searcher and the postings arrays
+                lib.index.doc_count()  # opens the index: whoosh's searcher and the postings arrays
                 opens.append((time.perf_counter() - t) * 1000)
                 t = time.perf_counter()
                 lib.search(q, limit=20, sort=_sort(cls))

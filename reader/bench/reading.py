@@ -11,6 +11,7 @@ import numpy as np
 
 from reader import defaults
 from reader.library import Library
+from reader.search import SearchIndex
 from reader.seen import SeenStore
 
 GROWN = 20  # files that gain an entry after everything was read
@@ -24,7 +25,7 @@ def bench_reading(folder: Path, data: Path, work: Path, runs: int, window) -> di
     read = work / "data-reading"
     shutil.copytree(data, read)
     lib = Library(folder, read, defaults.variant_files(read))
-    table = lib._index.entry_table()  # (a bench may look inside: it writes the state directly)
+    table = SearchIndex(lib.root, folder).entry_table()  # (a bench may look inside: it writes the state)
     store = SeenStore(read / "reading.sqlite3", str(folder.resolve()))
     t = time.perf_counter()
     for n, ref in enumerate(table.documents):
@@ -35,16 +36,16 @@ def bench_reading(folder: Path, data: Path, work: Path, runs: int, window) -> di
     for path in sorted(folder.rglob("*.txt"))[:GROWN]:
         path.write_text(path.read_text(encoding="utf-8") + "\nNieuw bericht na het lezen\n\n"
                         "Een nieuwe alinea over Kiev die eindigt.\n", encoding="utf-8")
-    lib.update_index()
-    Library(folder, data, defaults.variant_files(data)).update_index()  # (both as up to date)
+    lib.index.update()
+    Library(folder, data, defaults.variant_files(data)).index.update()  # (both as up to date)
     catch, listing, found = [], [], 0
     for _ in range(runs):
         fresh = Library(folder, read, defaults.variant_files(read))
         t = time.perf_counter()
-        fresh.catch_up()
+        fresh.reading.catch_up()
         catch.append((time.perf_counter() - t) * 1000)
         t = time.perf_counter()
-        found = sum(len(hits) for _info, hits, _edited in fresh.new_entries())
+        found = sum(len(hits) for _info, hits, _edited in fresh.reading.new_entries())
         listing.append((time.perf_counter() - t) * 1000)
     with_state, without = [], []
     for _ in range(max(runs, PAIRS)):  # alternated: a start varies by tens of ms from run to run

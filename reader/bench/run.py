@@ -75,7 +75,7 @@ def sample():  # the RSS of this process and its workers together, every 10 ms
 threading.Thread(target=sample, daemon=True).start()
 lib = Library(Path(sys.argv[1]), Path(sys.argv[2]))
 t = time.perf_counter()
-report = lib.update_index()
+report = lib.index.update()
 done.set()
 # VmHWM, not ru_maxrss: ru_maxrss keeps the bench process's size from before exec
 with open("/proc/self/status", encoding="ascii") as fh:
@@ -98,7 +98,7 @@ def progress(p):
             print(json.dumps({"seconds": time.perf_counter() - t0, "hits": result.total}))
             sys.stdout.flush()
             os._exit(0)
-lib.update_index(progress=progress)
+lib.index.update(progress=progress)
 """
 
 WARM = """
@@ -107,7 +107,7 @@ t0 = time.perf_counter()
 from pathlib import Path
 from reader.library import Library
 lib = Library(Path(sys.argv[1]), Path(sys.argv[2]))
-needs = lib.needs_update()
+needs = lib.index.needs_update()
 result = lib.search("Kiev", limit=20)
 print(json.dumps({"seconds": time.perf_counter() - t0, "hits": result.total, "needed_sync": needs}))
 """
@@ -138,16 +138,16 @@ def bench_sync(folder: Path, data: Path, runs: int) -> dict:
         target.write_text(target.read_text(encoding="utf-8") + f"\nExtra bericht {n}\n\n"
                           "Een nieuwe alinea met tekst over Kiev die eindigt.\n", encoding="utf-8")
         t = time.perf_counter()
-        lib.update_index()
+        lib.index.update()
         results["changed"].append(time.perf_counter() - t)
         new = folder / f"added-{n}.txt"
         shutil.copy(files[-1 - n], new)
         t = time.perf_counter()
-        lib.update_index()
+        lib.index.update()
         results["added"].append(time.perf_counter() - t)
         new.unlink()
         t = time.perf_counter()
-        lib.update_index()
+        lib.index.update()
         results["deleted"].append(time.perf_counter() - t)
     return {k: _median(v) for k, v in results.items()}
 

@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
             return COMMANDS[args.command](args)
         except IndexDamaged as exc:  # found while reading: rebuild once, then do it again
             print(f"liveblog-reader: the index is damaged ({exc}); rebuilding it", file=sys.stderr)
-            library_of(args).update_index(rebuild=True, progress=progress)
+            library_of(args).index.update(rebuild=True, progress=progress)
             return COMMANDS[args.command](args)
     except UsageError as exc:
         print(f"liveblog-reader: {exc}", file=sys.stderr)

@@ -9,7 +9,7 @@ from pathlib import Path
 from reader import defaults, wording
 from reader.cli import output
 from reader.cli.support import UsageError, ensure_index, library_of, progress
-from reader.library import Library
+from reader.library import Documents
 from reader.model import DocRef, Problem
 
 
@@ -20,7 +20,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
         rel = path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         root, rel = path.parent, path.name
-    docs = Library.parse_file(root, rel)
+    docs = Documents.parse_file(root, rel)
     if isinstance(docs, Problem):
         raise UsageError(f"{args.file}: {docs.reason}")
     # one document as an object (as ever); a file of several (a web archive) as a list of them
@@ -31,7 +31,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 def cmd_index(args: argparse.Namespace) -> int:
     library = library_of(args)
-    report = library.update_index(rebuild=args.rebuild, progress=progress)
+    report = library.index.update(rebuild=args.rebuild, progress=progress)
     if report.rebuilt and not args.rebuild:
         print(f"liveblog-reader: {wording.rebuilt(report.rebuilt)}", file=sys.stderr)
     caveats = [wording.skipped(len(report.problems))] if report.problems else []
@@ -45,13 +45,13 @@ def cmd_index(args: argparse.Namespace) -> int:
 def cmd_documents(args: argparse.Namespace) -> int:
     library = library_of(args)
     ensure_index(library)
-    infos = library.document_infos() or [library.info(d) for d in library.load()[0]]
+    infos = library.documents.infos() or [library.documents.info(d) for d in library.documents.load()[0]]
     infos = sorted(infos, key=lambda i: (i.date is None, i.date or "", i.title))
     if args.json:
-        caught = library.catch_up()
+        caught = library.reading.catch_up()
         output.print_json([output.document_info_json(i, caught.reading(i.ref)) for i in infos])
         return 0
-    caught = library.catch_up()
+    caught = library.reading.catch_up()
     for info in infos:
         when = info.date or "date unknown"
         source = f"({info.date_source})" if info.date_source and info.date_source != "file" else ""
@@ -67,13 +67,13 @@ def cmd_date(args: argparse.Namespace) -> int:
         raise UsageError("give a date (YYYY, YYYY-MM or YYYY-MM-DD) or --clear, not both")
     library = library_of(args)
     ensure_index(library)
-    ref = library.find_document(args.path) or DocRef(args.path)
+    ref = library.documents.find(args.path) or DocRef(args.path)
     try:
-        changed = library.set_date(ref, None if args.clear else args.date)
+        changed = library.documents.set_date(ref, None if args.clear else args.date)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    library.update_index(progress=progress)
-    info = next((i for i in library.document_infos() or [] if i.ref == ref), None)
+    library.index.update(progress=progress)
+    info = next((i for i in library.documents.infos() or [] if i.ref == ref), None)
     if args.clear:
         print(f"cleared the date of {args.path}" if changed else f"{args.path} had no date set")
     else:

@@ -16,7 +16,7 @@ def cmd_bookmarks(args: argparse.Namespace) -> int:
     action = args.action or "list"
     if action == "list":
         ensure_index(library)
-        marks = library.bookmark_list(tag=getattr(args, "tag", None))
+        marks = library.bookmarks.list(tag=getattr(args, "tag", None))
         if getattr(args, "json", False):
             output.print_json([{"id": b.entry_id, "note": b.note, "tags": list(b.tags),
                           "created": b.created, "title": b.title, "headline": b.headline,
@@ -34,8 +34,8 @@ def cmd_bookmarks(args: argparse.Namespace) -> int:
         return 0
     if action == "add":
         ensure_index(library)
-        before = library.get_bookmark(args.entry_id)
-        mark = library.bookmark(args.entry_id, note=args.note, tags=args.tag)
+        before = library.bookmarks.get(args.entry_id)
+        mark = library.bookmarks.add(args.entry_id, note=args.note, tags=args.tag)
         if before is None:
             print(f"bookmarked {mark.entry_id}: {mark.headline or mark.title}")
         elif args.note is not None or args.tag:
@@ -43,11 +43,11 @@ def cmd_bookmarks(args: argparse.Namespace) -> int:
         else:
             print(f"already bookmarked {mark.entry_id}: {mark.headline or mark.title}")
     elif action == "remove":
-        if not library.unbookmark(args.entry_id):
+        if not library.bookmarks.remove(args.entry_id):
             raise UsageError(f"no bookmark for entry {args.entry_id}")
         print(f"removed the bookmark of {args.entry_id}")
     elif action == "note":
-        library.annotate(args.entry_id, note=args.text)
+        library.bookmarks.annotate(args.entry_id, note=args.text)
         print(f"noted {args.entry_id}")
     return 0
 
@@ -61,23 +61,23 @@ def cmd_export(args: argparse.Namespace) -> int:
     library = library_of(args)
     ensure_index(library)
     if args.bookmarks:
-        items = library.bookmark_items(library.bookmark_list(tag=args.tag))
+        items = library.export.bookmark_items(library.bookmarks.list(tag=args.tag))
         what = f"no bookmarks tagged {args.tag!r}" if args.tag else "no bookmarks"
     elif args.query is not None:
         hits = library.search(args.query, limit=args.limit).hits
-        items = library.export_items([h.id for h in hits])
+        items = library.export.items([h.id for h in hits])
         what = f"no entry matches {args.query!r}"
     else:
-        items = library.export_items(args.entry_ids)
+        items = library.export.items(args.entry_ids)
         what = "no entries"
     if not items:
         raise UsageError(f"nothing to export: {what}")
     fmt = args.format or ("md" if (args.output or "").lower().endswith(".md") else "txt")
-    text = library.render_export(items, fmt, args.chronological)
+    text = library.export.render(items, fmt, args.chronological)
     if args.output:
         if Path(args.output).exists() and not args.force and Path(args.output).is_file():
             raise UsageError(f"{args.output} already exists; add --force to overwrite it")
-        library.write_export(Path(args.output), text, overwrite=args.force)
+        library.export.write(Path(args.output), text, overwrite=args.force)
         print(f"wrote {wording.entries(len(items))} to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)

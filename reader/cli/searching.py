@@ -31,15 +31,16 @@ def cmd_show(args: argparse.Namespace) -> int:
         raise UsageError("give an entry id (search shows them)")
     library = library_of(args)
     ensure_index(library)
-    found = library.entry(args.entry_id)
+    found = library.documents.entry(args.entry_id)
     if found is None:
         raise UsageError(f"no entry with id {args.entry_id}")
     doc, entry = found
+    copies = library.search.copies_of([entry.id]).get(entry.id, ())
     if args.json:
         output.print_json({**output.entry_json(entry), "document": str(doc.ref), "file": doc.ref.file,
                            "key": doc.ref.key or None, "title": doc.title, "date": doc.date,
                            "source_url": doc.source_url,
-                           "copies": output.copies_json(library.copies_of([entry.id]).get(entry.id, ()))})
+                           "copies": output.copies_json(copies)})
     else:
         when = wording.when(entry.time) if entry.time else (doc.date or "no date")
         marks = "".join((" · key event" if entry.key_event else "", " · pinned" if entry.pinned else "",
@@ -47,7 +48,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         by = f"  ·  {entry.author}" if entry.author else ""
         print(f"{doc.title}  ·  {when}{marks}{by}  ·  {doc.source_url or doc.ref}\n")
         print("\n\n".join([entry.plain_text(), *(f"Earlier version: {t}" for t in entry.earlier)]))
-        for c in library.copies_of([entry.id]).get(entry.id, ()):
+        for c in copies:
             first = " (where it first appeared)" if c.first else ""
             print(f"\nAlso in {c.title or c.document} ({c.date or 'no date'}){first}: id {c.id}")
     return 0
@@ -58,7 +59,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     text = query_text(args.query)
     filters = date_filters(args)
     ensure_index(library)
-    result = library.timeline(text, by=args.by, filters=replace(filters, all_copies=args.all_copies))
+    result = library.search.timeline(text, by=args.by, filters=replace(filters, all_copies=args.all_copies))
     if args.json:
         output.print_json(output.timeline_json(result))
     else:

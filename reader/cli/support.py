@@ -39,12 +39,12 @@ def progress(p: Progress) -> None:
 
 
 def ensure_index(library: Library) -> None:
-    if not library.needs_update():
+    if not library.index.needs_update():
         return
     try:
-        report = library.update_index(progress=progress)
+        report = library.index.update(progress=progress)
     except IndexBusy:
-        if not library.searchable():
+        if not library.index.searchable():
             raise
         print("liveblog-reader: the index is being updated elsewhere; searching what is there",
               file=sys.stderr)
@@ -63,7 +63,7 @@ def query_text(text: str) -> str:
 
 def document_named(library: Library, name: str) -> DocRef:
     """The document a path names, as `documents` shows it."""
-    ref = library.find_document(name)
+    ref = library.documents.find(name)
     if ref is None:
         raise UsageError(f"no document {name} in the archive (paths as `documents` and `search` show them)")
     return ref

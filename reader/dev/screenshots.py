@@ -46,7 +46,7 @@ def shoot(target: Path) -> list[Path]:
         for query, note in (("Marioepol staalfabriek", "Illich-fabriek"),
                             ("Frederiksen", "Gas uit de Noordzee, niet uit Rusland")):
             hit = lib.search(query).hits[0]
-            lib.bookmark(hit.id, note=note, tags=["bronnen"])
+            lib.bookmarks.add(hit.id, note=note, tags=["bronnen"])
         window.refresh_bookmarks()
         _settle(window)
         window.pane.view.setFocus()
@@ -133,7 +133,7 @@ def _catching_up(data: Path, path: Path) -> Path:
     window.show()
     window.start()
     _settle(window)
-    window.library.mark_read(LIVEBLOG)
+    window.library.reading.mark_read(LIVEBLOG)
     blog = folder / LIVEBLOG.file
     head, rest = blog.read_text(encoding="utf-8").split("liveblog gesloten\n\n", 1)
     posts = "".join(f"{title}\n\n{text}\n\n" for title, text in reversed(NEW_POSTS))
@@ -181,7 +181,7 @@ def _copies(data: Path, path: Path) -> Path:
 
     folder = data / "copies"
     shutil.copytree(defaults.BUNDLED_ARCHIVE, folder)
-    doc = Library(folder, data / "copies-data").document(LIVEBLOG)
+    doc = Library(folder, data / "copies-data").documents.get(LIVEBLOG)
     carried = [[e.headline or "", *e.paragraphs] for e in doc.entries[1:5]]
     carried[1][1] = carried[1][1].replace(" de ", " deze ", 2)  # lightly edited on the way
     body = "\n\n".join(line for lines in carried for line in lines if line)

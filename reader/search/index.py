@@ -75,7 +75,9 @@ def _release(reader) -> None:
 class SearchIndex:
     """The index of one archive folder, kept in `root` (a folder of the data dir)."""
 
-    def __init__(self, root: Path, archive_dir: Path):
+    def __init__(self, root: Path, archive_dir: Path, arrays: bool = True):
+        """arrays=False: answer with whoosh's matchers only (the index of record), never from
+        the postings arrays beside it."""
         self.root = root
         self.archive_dir = archive_dir
         self.final = root / "index"
@@ -88,8 +90,7 @@ class SearchIndex:
         self._arrays: tuple[_Identity, fast.IndexArrays] | None = None  # shared by the readers
         self._generation = 0  # bumped on every commit and promotion made here
         self._stopping = threading.Event()
-        # False: answer with whoosh's matchers only (the reference path), not the postings arrays
-        self.use_arrays = True
+        self._use_arrays = arrays
 
     # -- where it is ---------------------------------------------------------
 
@@ -189,7 +190,7 @@ class SearchIndex:
         weakref.finalize(searcher, _release, searcher.reader())
         generation = searcher.reader().generation()
         shared = partial(self._shared_arrays, searcher, replace(identity, generation=generation))
-        prepared = Prepared(searcher, shared if self.use_arrays else None)
+        prepared = Prepared(searcher, shared if self._use_arrays else None)
         prepared.open()
         opened = _Reader(searcher, prepared, replace(identity, generation=generation), self._generation)
         with self._readers_lock:

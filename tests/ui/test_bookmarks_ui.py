@@ -55,7 +55,7 @@ def test_bookmark_a_search_hit_and_filter_by_tag(qtbot, make_window):
     qtbot.keyClick(window.results.view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     wait_bookmarks(qtbot, window, 1)
     eid = window.results.model.item(0).id
-    window.library.annotate(eid, note="gas", tags=["energie"])
+    window.library.bookmarks.annotate(eid, note="gas", tags=["energie"])
     window.refresh_bookmarks()
     qtbot.waitUntil(lambda: window.marks_panel.tag.count() == 2)
     window.marks_panel.tag.setCurrentIndex(1)

@@ -94,7 +94,7 @@ def test_next_new_entry_walks_into_the_next_document_with_new_entries(qtbot, mak
     folder = _archive(tmp_path)
     window = make_window(folder)
     for ref in (LIVEBLOG_DOC, DocRef("002_147de22630910095.txt")):
-        window.library.mark_read(ref)
+        window.library.reading.mark_read(ref)
     _grow(folder / LIVEBLOG, "Nieuw in het liveblog")
     window.controller.sync()
     qtbot.waitUntil(lambda: _new_count(window) == 1, timeout=20_000)
@@ -112,7 +112,7 @@ def test_next_new_entry_walks_into_the_next_document_with_new_entries(qtbot, mak
 def test_whats_new_lists_every_new_entry_by_document_and_the_list_sorts_by_new(qtbot, make_window, tmp_path):
     folder = _archive(tmp_path)
     window = make_window(folder)
-    window.library.mark_read(LIVEBLOG_DOC)
+    window.library.reading.mark_read(LIVEBLOG_DOC)
     _grow(folder / LIVEBLOG, "Wat nieuw is")
     window.controller.sync()
     qtbot.waitUntil(lambda: _new_count(window) == 1, timeout=20_000)
@@ -135,7 +135,7 @@ def test_an_update_edited_in_a_new_capture_is_marked_edited_since_you_read_it(qt
     write_captures(folder / "blog.warc.gz", CAPTURES[:2])
     window = make_window(folder)
     blog = DocRef("blog.warc.gz", BLOG_URL)
-    window.library.mark_read(blog)
+    window.library.reading.mark_read(blog)
     write_captures(folder / "blog.warc.gz", CAPTURES)
     window.controller.sync()
     qtbot.waitUntil(lambda: _new_count(window, blog) == 2, timeout=20_000)
@@ -178,8 +178,8 @@ def test_a_start_lists_the_documents_first_and_then_works_out_what_is_new(qtbot,
 
     folder, data = _archive(tmp_path), tmp_path / "data"
     library = Library(folder, data)
-    library.update_index()
-    library.mark_opened(LIVEBLOG_DOC)
+    library.index.update()
+    library.reading.mark_opened(LIVEBLOG_DOC)
     window = build_window(folder, data)
     qtbot.addWidget(window)
     window.show()

@@ -19,7 +19,7 @@ def _three_copies(tmp_path):
     plan = write_archive(folder, seed=1)
     group = next(g for g in plan.groups if len(g) == 3)
     file, position = min(group)
-    entry = Library(folder, tmp_path / "probe").document(DocRef(file)).entries[position]
+    entry = Library(folder, tmp_path / "probe").documents.get(DocRef(file)).entries[position]
     return folder, group, '"' + " ".join(entry.paragraphs[0].split()[:3]) + '"'
 
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from reader import defaults
 from reader.bench.generate import generate
-from reader.library import Library
+from reader.library import Library, Search
 from reader.model import DocRef
 from reader.ui.control.controller import Controller
 from reader.ui.control.tasks import TaskRunner
@@ -107,7 +107,7 @@ def test_closing_stops_the_builds_of_every_archive_opened(qtbot, make_window, tm
     assert not (first.root / "index").exists() and not (second.root / "index").exists()
     assert not _workers()
     again = Library(tmp_path / "one", first.data_dir)
-    assert again.update_index().entries == 150 * 50  # the stopped build resumes
+    assert again.index.update().entries == 150 * 50  # the stopped build resumes
 
 
 def test_a_hit_opens_once_and_enter_moves_into_the_thread(qtbot, make_window, monkeypatch):
@@ -140,8 +140,8 @@ def test_long_document_marks_come_from_the_index_not_the_gui_thread(qtbot, make_
     window = make_window(folder)
     qtbot.waitUntil(lambda: window.pane.document is not None)
     spans = []
-    match_spans = Library.match_spans
-    monkeypatch.setattr(Library, "match_spans", staticmethod(
+    match_spans = Search.match_spans
+    monkeypatch.setattr(Search, "match_spans", staticmethod(
         lambda text, result: spans.append(text) or match_spans(text, result)))
     search(qtbot, window, "zeppelin")
     expected = {e.id for e in window.pane.document.entries if "zeppelin" in e.body}

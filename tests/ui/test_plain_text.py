@@ -66,7 +66,7 @@ def test_markup_in_every_field_is_shown_as_text(qtbot, make_window, tmp_path, mo
     window.open_document(result.hits[0].document, result.hits[0].id)
     qtbot.waitUntil(lambda: window.pane.document is not None)
     texts += [shown(window.pane.header.toolTip()), *_labels(window.pane)]
-    window.library.annotate(result.hits[0].id, note=MARK["note"])
+    window.library.bookmarks.annotate(result.hits[0].id, note=MARK["note"])
     window.refresh_bookmarks()
     marks = window.marks_panel.model
     qtbot.waitUntil(lambda: marks.rowCount() == 1)
@@ -83,7 +83,7 @@ def test_markup_in_every_field_is_shown_as_text(qtbot, make_window, tmp_path, mo
 
     QTimer.singleShot(0, read_dialog_then_close)
     dialogs.ask_date(window, window.pane.document)  # its prompt names the document
-    mark = window.library.bookmark_list()[0]
+    mark = window.library.bookmarks.list()[0]
     other = type(mark)(**{**mark.__dict__, "archive": str(tmp_path / "elsewhere")})
     QTimer.singleShot(0, read_dialog_then_close)
     dialogs.ask_other_archive(window, other)  # its question names the entry

@@ -74,7 +74,7 @@ def test_one_click_shows_an_item_in_every_list(qtbot, make_window):
     window = make_window(BUNDLED)
     lib = window.library
     hit = lib.search("Frederiksen").hits[0]
-    lib.bookmark(hit.id)
+    lib.bookmarks.add(hit.id)
     window.refresh_bookmarks()
     qtbot.waitUntil(lambda: window.marks_panel.model.rowCount() == 1)
     for tab, view, expected in ((2, window.marks_panel.view, hit.document),
@@ -266,9 +266,9 @@ def test_bookmarks_of_other_archives_are_listed_and_open_their_archive(qtbot, ma
     other = tmp_path / "other"
     shutil.copytree(BUNDLED, other)
     lib = Library(other, data)
-    lib.update_index()
+    lib.index.update()
     hit = lib.search("Frederiksen").hits[0]
-    lib.bookmark(hit.id, note="uit het andere archief")
+    lib.bookmarks.add(hit.id, note="uit het andere archief")
     window = make_window(BUNDLED, data)
     qtbot.waitUntil(lambda: window.marks_panel.model.rowCount() == 1)
     mark = window.marks_panel.model.item(0)

@@ -165,9 +165,9 @@ def test_markup_is_shown_literally(qtbot, make_window, tmp_path):
 
 
 def test_models_pass_the_model_tester(qtmodeltester, bundled_library):
-    docs, _ = bundled_library.load()
+    docs, _ = bundled_library.documents.load()
     doc_model = DocumentListModel()
-    doc_model.set_items([bundled_library.info(d) for d in docs])
+    doc_model.set_items([bundled_library.documents.info(d) for d in docs])
     qtmodeltester.check(doc_model)
     entries = EntryListModel()
     entries.set_items(docs[0].entries)

@@ -38,14 +38,14 @@ class Bookmarks(QObject):
         self.by_id: dict[str, Bookmark] = {}  # the current archive's
         self.filters: tuple[str | None, str | None, bool] = (None, None, True)
         self._seq = 0
-        self._version = library.bookmarks_version()
+        self._version = library.bookmarks.version()
         self.watch = QTimer(self, interval=WATCH_MS)
         self.watch.timeout.connect(self._check)
         self.watch.start()
 
     def _check(self) -> None:
         """Reload when the bookmarks changed on disk (by this window or another program)."""
-        version = self.library.bookmarks_version()
+        version = self.library.bookmarks.version()
         if version != self._version:
             self._version = version
             self.refresh(keep=True)
@@ -68,7 +68,7 @@ class Bookmarks(QObject):
     def _loaded(self, seq: int, state: BookmarkState) -> None:
         if seq != self._seq:
             return
-        self.by_id = {b.entry_id: b for b in state.everything if self.library.is_here(b)}
+        self.by_id = {b.entry_id: b for b in state.everything if self.library.bookmarks.is_here(b)}
         self.loaded.emit(state)
 
     def toggle(self, entry_id: str) -> None:
@@ -76,22 +76,22 @@ class Bookmarks(QObject):
         lib = self.library
         if entry_id in self.by_id:
             self.by_id.pop(entry_id)
-            self.tasks.run(partial(lib.unbookmark, entry_id), self._changed, self._failed)
+            self.tasks.run(partial(lib.bookmarks.remove, entry_id), self._changed, self._failed)
             self.message.emit("Removed the bookmark.")
         else:
-            self.tasks.run(partial(lib.bookmark, entry_id),
+            self.tasks.run(partial(lib.bookmarks.add, entry_id),
                            partial(self._changed, note="Bookmarked. Ctrl+Shift+D adds a note and tags."),
                            self._failed)
 
     def annotate(self, entry_id: str, note: str, tags: list[str]) -> None:
         """Save a bookmark's note and tags (bookmarking the entry if it was not)."""
-        self.tasks.run(partial(self.library.annotate, entry_id, note, tags),
+        self.tasks.run(partial(self.library.bookmarks.annotate, entry_id, note, tags),
                        partial(self._changed, note="Saved the note and tags."), self._failed)
 
     def _changed(self, _result=None, note: str | None = None) -> None:
         if note:
             self.message.emit(note)
-        self._version = self.library.bookmarks_version()
+        self._version = self.library.bookmarks.version()
         self.refresh(keep=True)
 
     def _failed(self, exc: BaseException) -> None:
@@ -101,8 +101,8 @@ class Bookmarks(QObject):
 
 def _load(library: Library, tag: str | None, text: str | None, everywhere: bool) -> BookmarkState:
     """(worker) Read the bookmarks, the filtered ones, the tags and this archive's counts per document."""
-    everything = library.bookmark_list(everywhere=True)
+    everything = library.bookmarks.list(everywhere=True)
     filtered = tag or text or not everywhere
-    shown = library.bookmark_list(tag, text, everywhere) if filtered else everything
-    return BookmarkState(tuple(everything), tuple(shown), tuple(library.bookmark_tags(everywhere)),
-                         library.bookmark_counts())
+    shown = library.bookmarks.list(tag, text, everywhere) if filtered else everything
+    return BookmarkState(tuple(everything), tuple(shown), tuple(library.bookmarks.tags(everywhere)),
+                         library.bookmarks.counts())

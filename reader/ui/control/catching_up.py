@@ -32,7 +32,7 @@ class CatchingUp(QObject):
         self.tasks = tasks
         self.current = CatchUp()
         self._seq = 0
-        self._version = library.reading_version()
+        self._version = library.reading.version()
         self.watch = QTimer(self, interval=WATCH_MS)
         self.watch.timeout.connect(self._check)
         self.watch.start()
@@ -46,7 +46,7 @@ class CatchingUp(QObject):
         self.refresh()
 
     def _check(self) -> None:
-        version = self.library.reading_version()
+        version = self.library.reading.version()
         if version != self._version:
             self._version = version
             self.settle.start()
@@ -54,7 +54,7 @@ class CatchingUp(QObject):
     def refresh(self) -> None:
         """Work out what is new again (on the searching thread: it reads the index)."""
         self._seq += 1
-        self.tasks.run(self.library.catch_up, partial(self._caught_up, self._seq, self.library),
+        self.tasks.run(self.library.reading.catch_up, partial(self._caught_up, self._seq, self.library),
                        self._failed, search=True)
 
     def _caught_up(self, seq: int, library: Library, caught: CatchUp) -> None:
@@ -65,7 +65,7 @@ class CatchingUp(QObject):
     def list_new(self) -> None:
         """Gather every new entry of the archive, by document (emits whats_new)."""
         library = self.library
-        self.tasks.run(library.new_entries, partial(self._listed, library), self._failed, search=True)
+        self.tasks.run(library.reading.new_entries, partial(self._listed, library), self._failed, search=True)
 
     def _listed(self, library: Library, found: list[tuple[object, list[Hit], set[str]]]) -> None:
         if library is self.library:
@@ -73,22 +73,22 @@ class CatchingUp(QObject):
 
     def mark_opened(self, ref: DocRef, entries: list[Entry]) -> None:
         """Note that the reader opened a document holding these entries."""
-        self._write(partial(self.library.mark_opened, ref, list(entries)))
+        self._write(partial(self.library.reading.mark_opened, ref, list(entries)))
 
     def mark_seen(self, ref: DocRef, entries: list[Entry]) -> None:
         """Note entries the reader has seen (written in the background)."""
         if entries:
-            self._write(partial(self.library.mark_seen, ref, list(entries)))
+            self._write(partial(self.library.reading.mark_seen, ref, list(entries)))
 
     def mark_read(self, ref: DocRef) -> None:
         """Mark every entry of a document seen."""
-        self._write(partial(self.library.mark_read, ref), "Marked as read.")
+        self._write(partial(self.library.reading.mark_read, ref), "Marked as read.")
 
     def _write(self, fn, done: str | None = None) -> None:
         self.tasks.run(fn, partial(self._written, done), self._failed)
 
     def _written(self, done: str | None, _result) -> None:
-        self._version = self.library.reading_version()
+        self._version = self.library.reading.version()
         if done:
             self.message.emit(done)
         self.settle.start()

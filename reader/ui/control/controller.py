@@ -89,7 +89,7 @@ class Controller(QObject):
         """List the documents and bring the index up to date, both in the background."""
         self.generation += 1
         self._docs.clear()
-        self.ready = self.library.searchable()
+        self.ready = self.library.index.searchable()
         self.status.emit(f"Opening {self.library.archive_dir}…")
         self._list_documents()
         self._watch()
@@ -149,7 +149,7 @@ class Controller(QObject):
         paths = self.watcher.directories() + self.watcher.files()
         if paths:
             self.watcher.removePaths(paths)
-        self.tasks.run(self.library.folders,
+        self.tasks.run(self.library.documents.folders,
                        partial(self._watch_folders, self.generation), self._task_failed)
 
     def _watch_folders(self, gen: int, folders: list[Path]) -> None:
@@ -187,7 +187,7 @@ class Controller(QObject):
 
     def set_date(self, ref: DocRef, date: str | None) -> None:
         """Set (None: clear) the date of a document, then bring the index up to date."""
-        self.tasks.run(partial(self.library.set_date, ref, date), self._date_set, self._date_failed)
+        self.tasks.run(partial(self.library.documents.set_date, ref, date), self._date_set, self._date_failed)
 
     def _date_set(self, _changed: bool) -> None:
         self.status.emit("Saved the date; updating the index…")
@@ -251,7 +251,7 @@ class Controller(QObject):
 
     def _open_index(self) -> None:
         """Open the index on the searching thread now, so the first search does not wait for it."""
-        self.tasks.run(self.library.doc_count, None, self._task_failed, search=True)
+        self.tasks.run(self.library.index.doc_count, None, self._task_failed, search=True)
 
     def _update_failed(self, ticket: int, exc: BaseException) -> None:
         if not self._finished(ticket):
@@ -317,7 +317,7 @@ class Controller(QObject):
 
     def fill_snippets(self, result: SearchResult, hits: list) -> None:
         """Build the snippets of hits that are shown (in the background); emit snippets_ready."""
-        self.tasks.run(partial(self.library.with_snippets, result, hits),
+        self.tasks.run(partial(self.library.search.with_snippets, result, hits),
                        partial(self._snippets_built, result), self._task_failed, search=True)
 
     def _snippets_built(self, result: SearchResult, hits: list) -> None:
@@ -347,7 +347,7 @@ class Controller(QObject):
         """Work out which entries of a document match a query; emit marks_ready."""
         self._marks_seq += 1
         seq, lib = self._marks_seq, self.library
-        self.tasks.run(partial(lib.matching_entries, text, ref),
+        self.tasks.run(partial(lib.search.matching_entries, text, ref),
                        partial(self._marked, seq, ref, text), partial(self._marks_failed, seq),
                        search=True)
 

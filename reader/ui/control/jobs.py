@@ -15,8 +15,8 @@ SNIPPETS = 15  # hits that come with their snippets: a screenful; the rest when 
 def update(library: Library, rebuild: bool, report: Callable[[Progress], None],
             stop: threading.Event) -> IndexReport:
     """(worker) Update the index in a child process when anything changed (or on a rebuild)."""
-    if not rebuild and not library.needs_update():
-        return library.index_summary()
+    if not rebuild and not library.index.needs_update():
+        return library.index.summary()
     return update_in_child(library, rebuild, report, stop)
 
 
@@ -39,7 +39,7 @@ def document_list(library: Library, report: Callable[[object], None], stop: thre
     then what it has read since every quarter second (streamed=True), so a big archive fills
     the list while it is read.
     """
-    infos = library.document_infos()
+    infos = library.documents.infos()
     if infos is not None:
         return infos, [], False
     return (*list_in_child(library, report, stop), True)
@@ -48,6 +48,6 @@ def document_list(library: Library, report: Callable[[object], None], stop: thre
 def parse(library: Library, ref: DocRef):
     """(worker) Parse one document; return the reason as a string if it cannot be read."""
     try:
-        return library.document(ref)
+        return library.documents.get(ref)
     except ArchiveError as exc:
         return str(exc)

@@ -33,7 +33,7 @@ class WhatsNewModel(_ListModel):
         self.edited: set[str] = set()
 
     def show(self, found: list[tuple[DocumentInfo, list[Hit], set[str]]]) -> None:
-        """Show the new entries of each document, as Library.new_entries gives them."""
+        """Show the new entries of each document, as Library.reading.new_entries gives them."""
         items: list[object] = []
         self.edited = set()
         for info, hits, edited in found:

@@ -30,7 +30,7 @@ class CopyLinks(QObject):
     @Slot(object)
     def _shown(self, doc: Document) -> None:
         ids = [e.id for e in doc.entries]
-        self.tasks.run(partial(self.window.library.copies_of, ids), partial(self._found, doc),
+        self.tasks.run(partial(self.window.library.search.copies_of, ids), partial(self._found, doc),
                        self._failed, search=True)
 
     def _found(self, doc: Document, copies: dict[str, tuple[Copy, ...]]) -> None:

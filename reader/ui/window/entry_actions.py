@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, QSettings, Signal, Slot
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from reader import wording
-from reader.library import ExportItem, Library
+from reader.library import Export, ExportItem, Library
 from reader.model import LEAD, Entry
 from reader.ui.control.bookmarking import Bookmarks
 from reader.ui.control.tasks import TaskRunner
@@ -93,15 +93,15 @@ class EntryActions(QObject):
         source, lib = self.focus_source, self.library
         if source is self.results.view:
             ids = [h.id for h in self.results.selected()]
-            self.tasks.run(partial(lib.export_items, ids), then, self._export_failed)
+            self.tasks.run(partial(lib.export.items, ids), then, self._export_failed)
         elif source is self.marks_panel.view:
-            self.tasks.run(partial(lib.bookmark_items, self.marks_panel.selected()), then,
+            self.tasks.run(partial(lib.export.bookmark_items, self.marks_panel.selected()), then,
                            self._export_failed)
         else:
             doc = self.pane.document
             entries = self.pane.selected_entries() or (
                 [self.pane.current_entry()] if self.pane.current_entry() else [])
-            then(Library.entry_items(doc, entries, self.bookmarks.by_id) if doc else [])
+            then(Export.entry_items(doc, entries, self.bookmarks.by_id) if doc else [])
 
     def export_selected(self) -> None:
         """Write the selected entries, hits or bookmarks to a .txt or .md file."""
@@ -115,7 +115,7 @@ class EntryActions(QObject):
         if not items:
             self.status.emit("Select entries, hits or bookmarks to copy.")
             return
-        QApplication.clipboard().setText(Library.render_export(items, "txt", self.chronological()))
+        QApplication.clipboard().setText(Export.render(items, "txt", self.chronological()))
         self.status.emit(f"Copied {wording.entries(len(items))} as text.")
 
     def _export_items(self, items: list[ExportItem]) -> None:
@@ -133,9 +133,9 @@ class EntryActions(QObject):
         if target.suffix.lower() not in (".txt", ".md"):
             target = target.with_suffix(".md" if chosen.startswith("Markdown") else ".txt")
         fmt = "md" if target.suffix.lower() == ".md" else "txt"
-        text = Library.render_export(items, fmt, self.chronological())
+        text = Export.render(items, fmt, self.chronological())
         self.settings.setValue("export/folder", str(target.parent))
-        self.tasks.run(partial(Library.write_export, target, text, True),
+        self.tasks.run(partial(Export.write, target, text, True),
                        partial(self._exported, target, len(items)), self._export_failed)
 
     def _exported(self, target: Path, count: int, _result=None) -> None:

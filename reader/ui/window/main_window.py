@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.library import Library
+from reader.library import Library, Search
 from reader.model import Bookmark, DocRef, Document, DocumentInfo, Entry, Hit, Problem, SearchResult
 from reader.ui.control.bookmarking import Bookmarks, BookmarkState
 from reader.ui.control.catching_up import CatchingUp
@@ -259,7 +259,7 @@ class MainWindow(QMainWindow):
 
         A bookmark of another archive offers to open that archive, or to read the saved copy.
         """
-        if not self.library.is_here(mark):
+        if not self.library.bookmarks.is_here(mark):
             choice = dialogs.ask_other_archive(self, mark)
             if choice == "open":
                 self.set_archive(Path(mark.archive))
@@ -349,7 +349,7 @@ class MainWindow(QMainWindow):
     def _search_done(self, result: SearchResult) -> None:
         self.result = result
         self.results.show_result(result, self.status.running)
-        self.pane.set_highlighter(partial(Library.match_spans, result=result))
+        self.pane.set_highlighter(partial(Search.match_spans, result=result))
         if self.pane.document is not None:
             self.controller.request_marks(result.query, self.pane.document.ref)
 
