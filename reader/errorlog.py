@@ -6,6 +6,8 @@ import logging
 import logging.handlers
 from pathlib import Path
 
+from reader.text import one_line
+
 FILE = "errors.log"
 MAX_BYTES = 1 << 20  # then it is kept as errors.log.1 and a new one started
 _LOGGER = logging.getLogger("reader")
@@ -39,7 +41,7 @@ def internal_error(where: str, reader: str, exc: BaseException) -> str:
     """Log the traceback of an unexpected error of one of our readers (call it in the except
     clause) and return what to tell the reader: "could not be read: internal error in the …"."""
     _LOGGER.error("internal error in the %s reading %s", reader, where, exc_info=exc)
-    detail = " ".join(str(exc).split())[:160]
+    detail = one_line(str(exc))[:160]
     logged = f"; details in {path()}" if path() else ""
     return (f"could not be read: internal error in the {reader} ({type(exc).__name__}"
             f"{': ' + detail if detail else ''}){logged}")

@@ -114,11 +114,6 @@ class SqliteStore:
                     con.executescript(f"BEGIN IMMEDIATE; {migration}; "
                                       f"PRAGMA user_version = {step + 1}; COMMIT;")
 
-    def schema_version(self) -> int:
-        """Return the database's PRAGMA user_version."""
-        with self._connect() as con:
-            return con.execute("PRAGMA user_version").fetchone()[0]
-
     def version(self) -> tuple:
         """Return something that changes whenever any program commits a change to this file.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -65,3 +66,12 @@ def search_index(lib: Library) -> Iterator[SearchIndex]:
         yield index
     finally:
         index.close()
+
+
+def user_version(database: Path) -> int:
+    """Return a SQLite file's schema version (PRAGMA user_version, which the stores' migrations set)."""
+    con = sqlite3.connect(database)
+    try:
+        return con.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        con.close()

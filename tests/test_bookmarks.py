@@ -10,7 +10,7 @@ from reader import defaults
 from reader.bookmarks import BookmarkError, BookmarkStore
 from reader.library import Library
 from reader.model import DocRef
-from tests.conftest import LIVEBLOG, LIVEBLOG_DOC
+from tests.conftest import LIVEBLOG, LIVEBLOG_DOC, user_version
 
 
 def reopen(library: Library) -> Library:
@@ -100,8 +100,9 @@ def test_removed_entry_keeps_its_bookmark_and_text(library, archive_copy):
 
 
 def test_schema_is_versioned_and_wal(tmp_path):
-    store = BookmarkStore(tmp_path / "b.sqlite3", "/archive")
-    assert store.schema_version() == 3  # 1: bookmarks, 2: the dates a reader sets, 3: documents as refs
+    BookmarkStore(tmp_path / "b.sqlite3", "/archive")
+    # 1: bookmarks, 2: the dates a reader sets, 3: documents as refs
+    assert user_version(tmp_path / "b.sqlite3") == 3
     con = sqlite3.connect(tmp_path / "b.sqlite3")
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     con.close()
@@ -136,7 +137,7 @@ def test_a_version_1_database_is_migrated_and_keeps_its_bookmarks(tmp_path):
     con.commit()
     con.close()
     store = BookmarkStore(path, "/archive")
-    assert store.schema_version() == 3 and [b.entry_id for b in store.list()] == ["e1"]
+    assert user_version(path) == 3 and [b.entry_id for b in store.list()] == ["e1"]
     assert store.list()[0].document == DocRef("d.txt")
     assert store.set_date(DocRef("d.txt"), "2022-04") and store.set_dates() == {DocRef("d.txt"): "2022-04"}
     assert store.set_date(DocRef("d.txt"), None) and not store.set_date(DocRef("d.txt"), None)

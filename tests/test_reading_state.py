@@ -14,7 +14,7 @@ from reader import defaults
 from reader.library import Library
 from reader.model import DocRef, Filters
 from reader.seen import MIGRATIONS, SeenStore
-from tests.conftest import BUNDLED, LIVEBLOG, LIVEBLOG_DOC
+from tests.conftest import BUNDLED, LIVEBLOG, LIVEBLOG_DOC, user_version
 from tests.test_cli import run
 from tests.webfixtures import BLOG_URL, CAPTURES, write_captures
 
@@ -119,8 +119,8 @@ def test_a_damaged_reading_state_is_kept_aside_and_a_new_one_started(archive_cop
 
 
 def test_the_store_is_versioned_and_written_ahead(tmp_path):
-    store = SeenStore(tmp_path / "r.sqlite3", "/archive")
-    assert store.schema_version() == 3
+    SeenStore(tmp_path / "r.sqlite3", "/archive")
+    assert user_version(tmp_path / "r.sqlite3") == 3
     con = sqlite3.connect(tmp_path / "r.sqlite3")
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     con.close()
@@ -140,7 +140,7 @@ def test_a_version_1_reading_state_keeps_what_was_read_and_when(tmp_path):
     con.close()
     store = SeenStore(path, "/archive")
     state = store.state()
-    assert store.schema_version() == 3 and state.entry_ids() == {"00000000000a", "00000000000b"}
+    assert user_version(path) == 3 and state.entry_ids() == {"00000000000a", "00000000000b"}
     assert state.last_read == {LIVEBLOG_DOC: "2022-04-19T09:30:00Z"} and state.read.tolist() == [False, True]
     store.mark_seen(LIVEBLOG_DOC, [("00000000000c", 7)])
     assert store.state().last_read[LIVEBLOG_DOC] > "2022-04-19T09:30:00Z"

@@ -9,6 +9,7 @@ import lxml.html
 from lxml import etree
 
 from reader.formats.common import safe_text
+from reader.text import one_line
 
 BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "figcaption", "dd",
           "dt", "td", "th")
@@ -21,7 +22,7 @@ _TAG = re.compile(r"<[^>]*>?")
 def clean(text: str) -> str:
     """Return text with runs of white space made single spaces (and, from a character reference
     such as &#31;, no control characters: see safe_text)."""
-    return " ".join(safe_text(text).split())
+    return one_line(safe_text(text))
 
 
 def drop(element) -> None:

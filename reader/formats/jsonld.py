@@ -13,9 +13,9 @@ from reader.formats.blocks import html_paragraphs
 from reader.formats.common import clip, safe_text, source_entry_id
 from reader.formats.posts import Post
 from reader.model import Caption, DocRef, Document, Entry
+from reader.text import one_line
 
 _DAY = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-_SPACE = re.compile(r"\s+")
 _MARKUP = re.compile(r"<(?:p|br|div|span|a|b|i|em|strong|ul|ol|li|h[1-6]|blockquote|figure)\b[^>]*>",
                      re.IGNORECASE)
 
@@ -79,7 +79,7 @@ def _text(value) -> str | None:
         value = value.get("name") or value.get("@value") or value.get("caption")
     if value is None or isinstance(value, dict | list):
         return None
-    text = _SPACE.sub(" ", html.unescape(str(value))).strip()
+    text = one_line(html.unescape(str(value)))
     return text or None
 
 
@@ -97,7 +97,7 @@ def paragraphs_of(body) -> list[str]:
     if _MARKUP.search(body):
         return [text for tag, text in html_paragraphs(body) if tag != "figcaption"]
     parts = re.split(r"\n\s*\n|\n", html.unescape(body))
-    return [_SPACE.sub(" ", p).strip() for p in parts if p.strip()]
+    return [one_line(p) for p in parts if p.strip()]
 
 
 def _captions(image) -> list[Caption]:

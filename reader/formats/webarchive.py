@@ -22,11 +22,11 @@ from reader.formats import content_encoding, guardian, html, warc_compat
 from reader.formats.common import ArchiveError, NotADocument, safe_text
 from reader.formats.jsonld import instant
 from reader.model import DocRef, Document, Entry
+from reader.text import one_line
 
 MAX_RECORD_BYTES = 32 * 1024 * 1024  # a page bigger than this (decoded) is not a news page: skipped
 # a WACZ member that claims more than this many times its compressed size is no web archive's
 MAX_MEMBER_RATIO = 100
-_SPACE = re.compile(r"\s+")
 _RECORD_START = re.compile(rb"WARC/1\.[01]\r?\nWARC-")
 _GZIP_START = b"\x1f\x8b\x08"
 _SERVED_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)")
@@ -268,7 +268,7 @@ def _base(url: str) -> tuple[str, str]:
 
 
 def _text(entry: Entry) -> str:
-    return _SPACE.sub(" ", entry.plain_text()).strip()
+    return one_line(entry.plain_text())
 
 
 class Captures:

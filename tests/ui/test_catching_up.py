@@ -13,7 +13,7 @@ from reader.ui.panels.whats_new import DocumentNews
 from tests.conftest import BUNDLED, LIVEBLOG, LIVEBLOG_DOC
 from tests.test_reading_state import _grow
 from tests.ui.qt_text import shown
-from tests.ui.test_window import open_liveblog
+from tests.ui.test_window import listed, open_liveblog
 from tests.webfixtures import BLOG_URL, CAPTURES, write_captures
 
 
@@ -126,7 +126,7 @@ def test_whats_new_lists_every_new_entry_by_document_and_the_list_sorts_by_new(q
     qtbot.waitUntil(lambda: window.pane.current_entry() is not None
                     and window.pane.current_entry().headline == "Wat nieuw is")
     window.documents.order.setCurrentIndex(3)  # "With new entries first"
-    assert window.documents.model.listed()[0].ref == LIVEBLOG_DOC
+    assert listed(window.documents.model)[0].ref == LIVEBLOG_DOC
 
 
 def test_an_update_edited_in_a_new_capture_is_marked_edited_since_you_read_it(qtbot, make_window, tmp_path):

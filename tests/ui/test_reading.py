@@ -15,7 +15,7 @@ from reader.library import Library
 from reader.model import DocRef
 from tests.conftest import BUNDLED, LIVEBLOG_DOC
 from tests.ui.qt_text import shown
-from tests.ui.test_window import open_liveblog, search
+from tests.ui.test_window import listed, open_liveblog, search
 
 ARTICLE = DocRef("002_147de22630910095.txt")
 
@@ -205,15 +205,15 @@ def test_theme_is_chosen_from_the_view_menu_and_remembered(qtbot, make_window, t
 def test_document_filter_folds_accents_and_says_when_nothing_matches(qtbot, make_window):
     window = make_window(BUNDLED)
     panel = window.documents
-    order = [d.ref for d in panel.model.listed()]
+    order = [d.ref for d in listed(panel.model)]
     panel.filter.setText("Oekraïne")
-    accented = len(panel.model.listed())
+    accented = len(listed(panel.model))
     panel.filter.setText("oekraine")
-    assert len(panel.model.listed()) == accented > 0
+    assert len(listed(panel.model)) == accented > 0
     panel.filter.setText("xyzzy")
-    assert panel.model.listed() == [] and panel.empty.isVisibleTo(panel)
+    assert listed(panel.model) == [] and panel.empty.isVisibleTo(panel)
     panel.filter.setText("")
-    assert [d.ref for d in panel.model.listed()] == order
+    assert [d.ref for d in listed(panel.model)] == order
 
 
 def test_a_narrow_window_gives_the_reading_pane_the_room(qtbot, make_window):
@@ -316,9 +316,9 @@ def test_documents_are_listed_by_month_and_a_month_folds_away(qtbot, make_window
     assert headings == ["April 2022", "March 2022", "February 2022", "Date unknown"]  # newest first
     april = next(n for n, h in enumerate(model.items) if isinstance(h, MonthHeader) and h.month == "2022-04")
     _click(qtbot, panel.view, april)
-    assert LIVEBLOG_DOC not in [d.ref for d in model.listed()] and model.items[april].folded
+    assert LIVEBLOG_DOC not in [d.ref for d in listed(model)] and model.items[april].folded
     _click(qtbot, panel.view, april)
-    assert LIVEBLOG_DOC in [d.ref for d in model.listed()]
+    assert LIVEBLOG_DOC in [d.ref for d in listed(model)]
     html = panel.view.itemDelegate().html(model.index(model.row_of(LIVEBLOG_DOC)), panel.palette())
     assert "<i>~2022-04-19</i>" in html  # worked out from the text: muted, the tooltip says how
     tip = model.data(model.index(model.row_of(LIVEBLOG_DOC)), Qt.ItemDataRole.ToolTipRole)
@@ -333,9 +333,9 @@ def test_the_timelines_narrow_hits_and_documents_to_a_range(qtbot, make_window):
     assert strip.isVisibleTo(window.documents) and strip.timeline.unit == "month"
     assert [b.count for b in strip.timeline.buckets] == [1, 1, 1] and strip.timeline.undated == 2
     strip.range_chosen.emit("2022-04-01", "2022-04-30")
-    assert [d.ref for d in window.documents.model.listed()] == [LIVEBLOG_DOC]
+    assert [d.ref for d in listed(window.documents.model)] == [LIVEBLOG_DOC]
     window.documents.clear_range()
-    assert len(window.documents.model.listed()) == 5
+    assert len(listed(window.documents.model)) == 5
     result = search(qtbot, window, "Kiev")
     line = window.results.timeline.timeline
     assert line is not None and line.total == result.total

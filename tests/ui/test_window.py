@@ -6,11 +6,17 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 
 from reader.bench.generate import generate
-from reader.model import DocRef
+from reader.model import DocRef, DocumentInfo
 from reader.ui.views.document_model import DocumentListModel
 from reader.ui.views.models import EntryListModel, HitListModel, ItemRole
 from tests.conftest import BUNDLED, LIVEBLOG_DOC
 from tests.test_archive import LIVEBLOG_HEADLINES
+
+
+def listed(model) -> list:
+    """Return the documents a list model shows, in its rows' order (month headings left out)."""
+    rows = (model.data(model.index(row), ItemRole) for row in range(model.rowCount()))
+    return [item for item in rows if isinstance(item, DocumentInfo)]
 
 
 def open_liveblog(qtbot, window):
@@ -30,8 +36,8 @@ def search(qtbot, window, text):
 
 def test_window_opens_with_five_documents(make_window):
     window = make_window(BUNDLED)
-    assert len(window.documents.model.listed()) == 5
-    titles = {d.title for d in window.documents.model.listed()}
+    assert len(listed(window.documents.model)) == 5
+    titles = {d.title for d in listed(window.documents.model)}
     assert "'Staalcomplex Marioepol nagenoeg verwoest' • VN-chef stelt vierdaags staakt-het-vuren voor" \
         in titles
     assert not any(t.endswith(".txt") for t in titles)  # people see titles, never file names
@@ -157,11 +163,22 @@ def test_markup_is_shown_literally(qtbot, make_window, tmp_path):
     assert "&lt;img src=&quot;http://example.invalid/x.png&quot;&gt;" in html
     assert "<img" not in html and "<script" not in html and "<a " not in html
     assert "&lt;b&gt;Vet&lt;/b&gt;" in window.pane.header.text()
+    window.pane.view.viewport().grab()  # paint the cards
+    assert window.pane.model.rowCount() == 1
+
+
+def test_the_cards_documents_load_no_resource(qtbot):
+    """Should markup ever reach a card's document, its images and links load nothing."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QTextDocument
+
     from reader.ui.views.rich_text import OfflineDocument
 
-    OfflineDocument.requested.clear()
-    window.pane.view.viewport().grab()  # paint the cards
-    assert window.pane.model.rowCount() == 1 and OfflineDocument.requested == []
+    doc = OfflineDocument()
+    doc.setHtml('<img src="file:///etc/hostname"><link rel="stylesheet" href="file:///etc/passwd">')
+    for kind, url in ((QTextDocument.ResourceType.ImageResource, "file:///etc/hostname"),
+                      (QTextDocument.ResourceType.StyleSheetResource, "file:///etc/passwd")):
+        assert doc.resource(kind, QUrl(url)) is None
 
 
 def test_models_pass_the_model_tester(qtmodeltester, bundled_library):
@@ -186,7 +203,7 @@ def test_gui_stays_responsive_while_indexing(qtbot, make_window, tmp_path):
     timer.timeout.connect(lambda: ticks.append(window.controller.updating()))
     window = make_window(tmp_path / "big", wait=False)
     timer.start()
-    qtbot.waitUntil(lambda: not window.controller.updating() and len(window.documents.model.listed()) == 40,
+    qtbot.waitUntil(lambda: not window.controller.updating() and len(listed(window.documents.model)) == 40,
                     timeout=120_000)
     timer.stop()
     assert sum(1 for running in ticks if running) >= 10  # the event loop ran during indexing
@@ -222,8 +239,8 @@ def test_first_start_lists_documents_while_they_are_read(qtbot, make_window, tmp
     model = window.documents.model
     resets, sizes = [], []
     model.modelReset.connect(lambda: resets.append(model.rowCount()))
-    model.rowsInserted.connect(lambda *_: sizes.append(len(model.listed())))
-    qtbot.waitUntil(lambda: not window.controller.updating() and len(model.listed()) == 120,
+    model.rowsInserted.connect(lambda *_: sizes.append(len(listed(model))))
+    qtbot.waitUntil(lambda: not window.controller.updating() and len(listed(model)) == 120,
                     timeout=120_000)
     documents = [n for n in dict.fromkeys(sizes) if n]  # (a month's heading is a row too)
     assert documents[:FIRST_LISTED] == list(range(1, FIRST_LISTED + 1)) and documents[-1] == 120

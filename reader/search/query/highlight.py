@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from reader.search.analysis import WORD, index_term
+from reader.text import one_line
 
 SNIPPET_CHARS = 240
 
@@ -25,7 +26,7 @@ def match_spans(text: str, stem: Iterable[str], exact: Iterable[str] = ()) -> li
 def snippet(text: str, stem: Iterable[str], exact: Iterable[str] = (),
             width: int = SNIPPET_CHARS) -> tuple[str, list[tuple[int, int]]]:
     """Return a window of text around the densest matches, with match offsets in the window."""
-    text = " ".join(text.split())
+    text = one_line(text)
     spans = match_spans(text, stem, exact)
     if len(text) <= width:
         return text, spans
@@ -52,14 +53,16 @@ def snippet(text: str, stem: Iterable[str], exact: Iterable[str] = (),
     return window, inside
 
 
-def mark(text: str, spans: Iterable[tuple[int, int]], before: str = "«", after: str = "»") -> str:
-    """Return text with every span wrapped in the given markers."""
+def mark(text: str, spans: Iterable[tuple[int, int]], before: str = "«", after: str = "»",
+         escape: Callable[[str], str] = str) -> str:
+    """Return text with every span wrapped in the given markers (spans overlapping one before
+    are left out); escape(…) is applied to the text, never to the markers."""
     out, last = [], 0
     for start, end in sorted(spans):
         if start < last:
             continue
-        out.append(text[last:start])
-        out.append(before + text[start:end] + after)
+        out.append(escape(text[last:start]))
+        out.append(before + escape(text[start:end]) + after)
         last = end
-    out.append(text[last:])
+    out.append(escape(text[last:]))
     return "".join(out)

@@ -205,10 +205,6 @@ class DocumentListModel(_ListModel):
         return sorted((d for d in self._all if self._accepts(d)),
                       key=lambda d: document_key(d, self.order, self.new_counts.get(d.ref, 0)))
 
-    def listed(self) -> list[DocumentInfo]:
-        """Return the documents in the list's rows, in order (headings left out)."""
-        return [d for d in self.items if isinstance(d, DocumentInfo)]
-
     def first_document_row(self) -> int:
         """Return the row of the first document (not a heading), or -1."""
         return next((i for i, d in enumerate(self.items) if isinstance(d, DocumentInfo)), -1)

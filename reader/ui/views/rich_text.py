@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
 )
 
+from reader.library import mark
+
 MARGIN = 6
 PAD = 12
 STAR = 22
@@ -31,16 +33,7 @@ SMALL = 0.84  # font-size:small
 
 def mark_html(text: str, spans: Iterable[tuple[int, int]], color: str) -> str:
     """Return text escaped for HTML, with the spans wrapped in a highlight."""
-    out, last = [], 0
-    for start, end in sorted(spans):
-        if start < last:
-            continue
-        out.append(html.escape(text[last:start]))
-        out.append(f'<span style="background-color:{color}; color:#000">'
-                   f"{html.escape(text[start:end])}</span>")
-        last = end
-    out.append(html.escape(text[last:]))
-    return "".join(out)
+    return mark(text, spans, f'<span style="background-color:{color}; color:#000">', "</span>", html.escape)
 
 
 def is_dark(palette: QPalette) -> bool:
@@ -55,10 +48,7 @@ def highlight_color(palette: QPalette) -> str:
 class OfflineDocument(QTextDocument):
     """A text document that never loads a resource (image, stylesheet, link target)."""
 
-    requested: list[str] = []  # every resource anything asked for: stays empty
-
     def loadResource(self, kind: int, url) -> None:
-        OfflineDocument.requested.append(url.toString())
         return None
 
 
