@@ -3,6 +3,7 @@ never claim damage and never fail (commits merge and delete segments under them)
 
 from __future__ import annotations
 
+import queue
 import threading
 from pathlib import Path
 
@@ -14,31 +15,51 @@ from reader.library import Library
 from tests.conftest import BUNDLED
 
 
-def _hammer(lib: Library, stop: threading.Event, answers: list, errors: list) -> None:
-    """Ask everything a window asks, in a loop, until stopped."""
-    while not stop.is_set():
-        try:
-            result = lib.search("Kiev OR leger", limit=5)
-            answers.append(result)
-            if result.hits:
-                lib.documents.entry(result.hits[0].id)
-                lib.search.matching_entries("Kiev", result.hits[0].document)
-            lib.index.doc_count()
-            lib.bookmarks.list()
-        except Exception as exc:  # noqa: BLE001 - every failure is the finding
-            errors.append(exc)
-
-
-def _while_searching(lib: Library, work) -> tuple[list, list]:
-    stop, answers, errors = threading.Event(), [], []
-    thread = threading.Thread(target=_hammer, args=(lib, stop, answers, errors))
-    thread.start()
+def _ask(lib: Library, answers: list, errors: list) -> None:
+    """Ask everything a window asks, once."""
     try:
-        work()
+        result = lib.search("Kiev OR leger", limit=5)
+        answers.append(result)
+        if result.hits:
+            lib.documents.entry(result.hits[0].id)
+            lib.search.matching_entries("Kiev", result.hits[0].document)
+        lib.index.doc_count()
+        lib.bookmarks.list()
+    except Exception as exc:  # noqa: BLE001 - every failure is the finding
+        errors.append(exc)
+
+
+def _while_searching(lib: Library, work) -> tuple[int, list, list]:
+    """Run work(progress) with a searching thread that asks once at every progress point of
+    the update, while the update waits: searches at chosen points of every build and sync
+    (the thread keeps its searcher between them, as a window's threads do, so each commit
+    merges and deletes segments under it). Returns how many were asked, the answers, the errors."""
+    asks: queue.Queue = queue.Queue()
+    answered = threading.Semaphore(0)
+    answers: list = []
+    errors: list = []
+
+    def searching() -> None:
+        while asks.get():
+            _ask(lib, answers, errors)
+            answered.release()
+
+    thread = threading.Thread(target=searching)
+    thread.start()
+    asked = 0
+
+    def progress(_p) -> None:
+        nonlocal asked
+        asked += 1
+        asks.put(True)
+        answered.acquire()
+
+    try:
+        work(progress)
     finally:
-        stop.set()
+        asks.put(False)
         thread.join()
-    return answers, errors
+    return asked, answers, errors
 
 
 def _grow(paths: list[Path], n: int) -> None:
@@ -56,15 +77,15 @@ def test_searching_during_builds_and_syncs_never_fails(tmp_path, files):
     for run in range(3):
         lib = Library(folder, tmp_path / f"data-{run}", defaults.variant_files(tmp_path))
 
-        def build_then_sync(lib=lib, run=run):
-            lib.index.update()
+        def build_then_sync(progress, lib=lib, run=run):
+            lib.index.update(progress=progress)
             for n in range(3):  # syncs: small commits merge segments under the searches
                 _grow(paths[(run * 10 + n * 3):(run * 10 + n * 3 + 3)], n)
-                lib.index.update()
+                lib.index.update(progress=progress)
 
-        answers, errors = _while_searching(lib, build_then_sync)
+        asked, answers, errors = _while_searching(lib, build_then_sync)
         assert errors == [], [f"{type(e).__name__}: {e}" for e in errors[:3]]
-        assert len(answers) > 10  # the searches really ran alongside
+        assert len(answers) == asked > 10  # a search at every step of every update
         assert not [a.message for a in answers if a.message and "damaged" in a.message]
         final = lib.search("Kiev OR leger", limit=5)
         assert final.total >= max(a.total for a in answers)
