@@ -1,7 +1,8 @@
 """The main window: lays out the panels and the reading pane, builds menus and actions, connects signals.
 
 The index lifecycle and the order of searches belong to the Controller; bookmarks to
-Bookmarks; what is done with entries to EntryActions. The window shows what they report.
+Bookmarks; what is done with entries to EntryActions, with searches to SearchActions, with what
+is new to NewsActions. The window shows what they report.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.library import Library, Search
+from reader.library import Library
 from reader.model import Bookmark, DocRef, Document, DocumentInfo, Entry, Hit, Problem, SearchResult
 from reader.ui.control.bookmarking import Bookmarks, BookmarkState
 from reader.ui.control.catching_up import CatchingUp
@@ -37,8 +38,8 @@ from reader.ui.views import plain_text
 from reader.ui.window import dialogs, menus, window_state
 from reader.ui.window.copy_links import CopyLinks
 from reader.ui.window.entry_actions import EntryActions
-from reader.ui.window.menus import DOCUMENTS, RESULTS
 from reader.ui.window.news_actions import NewsActions
+from reader.ui.window.search_actions import SearchActions
 from reader.ui.window.search_bar import SearchBar
 from reader.ui.window.status_bar import IndexStatus
 from reader.ui.window.theme import apply_theme
@@ -54,7 +55,6 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.controller, self.bookmarks, self.tasks, self.settings = controller, bookmarks, tasks, settings
         self.icons = icons
-        self.result: SearchResult | None = None
         self.problems: list[Problem] = []
         self._pending: tuple[DocRef, str | None, bool] | None = None  # document asked for, entry, focus
         self.setWindowTitle("Liveblog Reader")
@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self.news.status.connect(self.show_status)
         self.copies = CopyLinks(self, tasks)
         self.copies.status.connect(self.show_status)
+        self.searching = SearchActions(self)
         self.theme_actions = menus.build(self)
         self._connect()
         self._restore()
@@ -75,6 +76,11 @@ class MainWindow(QMainWindow):
     @property
     def library(self) -> Library:
         return self.controller.library
+
+    @property
+    def result(self) -> SearchResult | None:
+        """The search answer shown (None: no search)."""
+        return self.searching.result
 
     # -- building ----------------------------------------------------------------
 
@@ -115,29 +121,17 @@ class MainWindow(QMainWindow):
         c.indexing.connect(self.status.indexing)
         c.index_progress.connect(self.status.index_progress)
         c.index_done.connect(self.status.index_done)
-        c.searchable.connect(self._rerun_search)
         c.archive_changed.connect(self._archive_changed)
-        c.search_done.connect(self._search_done)
-        c.search_failed.connect(self.results.show_failure)
-        c.marks_ready.connect(self._marks_ready)
-        c.snippets_ready.connect(self._snippets_ready)
         c.document_ready.connect(self._document_ready)
         c.status.connect(self.show_status)
         c.notice.connect(self._notice)
         c.library_changed.connect(self._library_changed)
         self.bookmarks.loaded.connect(self._bookmarks_loaded)
         self.bookmarks.message.connect(self.show_status)
-        self.search_bar.search.connect(self.run_search)
-        self.search_bar.cleared.connect(self.clear_search)
-        self.search_bar.down.connect(self.results.enter)
         self.documents.chosen.connect(self.open_document)
         self.documents.opened.connect(partial(self._open_and_read))
         self.results.chosen.connect(self._hit_chosen)
         self.results.opened.connect(partial(self._hit_chosen, focus=True))
-        self.results.options_changed.connect(self._rerun_search)
-        self.results.range_changed.connect(self._rerun_search)
-        self.results.suggestion.connect(self.search_bar.set_query)
-        self.results.snippets_wanted.connect(self._snippets_wanted)
         self.marks_panel.chosen.connect(self.open_bookmark)
         self.marks_panel.opened.connect(partial(self.open_bookmark, focus=True))
         self.marks_panel.filter_changed.connect(self.refresh_bookmarks)
@@ -148,11 +142,21 @@ class MainWindow(QMainWindow):
     # -- settings -----------------------------------------------------------------
 
     def _restore(self) -> None:
-        window_state.restore(self)
+        state = window_state.load(self.settings)
+        if state.geometry is not None:
+            self.restoreGeometry(state.geometry)
+        if state.splitter is not None:
+            self.splitter.restoreState(state.splitter)
+        self.documents.set_order_index(state.documents_order)
+        self.results.sort.setCurrentIndex(state.results_order)
+        self.pane.set_newest_first(state.newest_first)
+        self.pane.set_zoom(state.zoom)
 
     def save_settings(self) -> None:
         """Write window state to the settings file."""
-        window_state.save(self)
+        window_state.store(self.settings, window_state.WindowState(
+            self.saveGeometry(), self.splitter.saveState(), self.documents.order_index(),
+            self.results.sort.currentIndex(), self.pane.newest_first, self.pane.zoom))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
@@ -181,7 +185,7 @@ class MainWindow(QMainWindow):
         self.marks_panel.set_archive(library.archive_id)
         self.documents.set_documents([])
         self.pane.show_placeholder("Loading…")
-        self.clear_search()
+        self.searching.clear()
         self.bookmarks.set_library(library)
 
     @Slot(object)
@@ -241,8 +245,7 @@ class MainWindow(QMainWindow):
         if self.pane.document != doc:  # a sync that did not touch it leaves the reader's place
             self.pane.show_document(doc, entry_id, self.news.news(ref))
             self.news.opened(doc)
-            if self.result is not None:
-                self.controller.request_marks(self.result.query, ref)
+            self.searching.marks_wanted()
         elif entry_id:
             self.pane.go_to(entry_id)
         self.documents.select(ref)
@@ -325,63 +328,6 @@ class MainWindow(QMainWindow):
 
     def _menu_actions(self) -> list[QAction]:
         return [a for m in self.menuBar().actions() if m.menu() for a in m.menu().actions()]
-
-    # -- searching ------------------------------------------------------------------------
-
-    def focus_search(self) -> None:
-        self.search_bar.setFocus()
-        self.search_bar.selectAll()
-
-    def run_search(self, text: str, show: bool = True) -> None:
-        """Ask the controller for an answer (the newest question wins); show=True: on the Results tab."""
-        shown = self.pane.document
-        document = shown.ref if shown is not None and self.results.this_doc.isChecked() else None
-        if show:
-            self.tabs.setCurrentIndex(RESULTS)
-        self.controller.search(text, self.results.sort_order(), self.results.filters(document))
-
-    def _rerun_search(self, *_args) -> None:
-        """Ask the query again (the index or the options changed); the reader's tab stays."""
-        if self.search_bar.text().strip():
-            self.run_search(self.search_bar.text(), show=False)
-
-    @Slot(object)
-    def _search_done(self, result: SearchResult) -> None:
-        self.result = result
-        self.results.show_result(result, self.status.running)
-        self.pane.set_highlighter(partial(Search.match_spans, result=result))
-        if self.pane.document is not None:
-            self.controller.request_marks(result.query, self.pane.document.ref)
-
-    @Slot(object)
-    def _snippets_wanted(self, hits: list[Hit]) -> None:
-        if self.result is not None:
-            self.controller.fill_snippets(self.result, hits)
-
-    @Slot(object, object)
-    def _snippets_ready(self, result: SearchResult, hits: list[Hit]) -> None:
-        if result is self.result:
-            self.results.add_snippets(hits)
-
-    @Slot(object, str, object)
-    def _marks_ready(self, ref: DocRef, query: str, ids: set[str]) -> None:
-        if (self.result is not None and self.result.query == query and self.pane.document is not None
-                and self.pane.document.ref == ref):
-            self.pane.set_marks(ids)
-
-    def clear_search(self) -> None:
-        """Forget the query; the reader stays where they are (the search field keeps the focus)."""
-        self.controller.cancel_search()
-        self.result = None
-        self.results.clear()
-        self.pane.set_highlighter(None)
-        self.tabs.setCurrentIndex(DOCUMENTS)
-
-    def leave_search(self) -> None:
-        """Clear the search and go back to reading the document (Esc)."""
-        self.search_bar.clear()
-        self.clear_search()
-        self.pane.view.setFocus()
 
     # -- bookmarks --------------------------------------------------------------------------
 

@@ -31,11 +31,11 @@ def build(w) -> QActionGroup:
     _action(w, file_menu, "&Open Archive Folder…", w.choose_archive, QKeySequence.StandardKey.Open)
     file_menu.addSeparator()
     export = _action(w, file_menu, "&Export Selected…", entries.export_selected, "Ctrl+E")
-    w.chronological = QAction("Export in &Chronological Order", w, checkable=True)
-    w.chronological.setChecked(entries.chronological())
-    w.chronological.toggled.connect(
+    chronological = QAction("Export in &Chronological Order", w, checkable=True)
+    chronological.setChecked(entries.chronological())
+    chronological.toggled.connect(
         lambda on: w.settings.setValue("export/chronological", "true" if on else "false"))
-    file_menu.addAction(w.chronological)
+    file_menu.addAction(chronological)
     file_menu.addSeparator()
     _action(w, file_menu, "Re&build Index…", w.confirm_rebuild)
     _action(w, file_menu, "Archive &Problems…", lambda: dialogs.show_problems(w, w.problems))
@@ -43,8 +43,8 @@ def build(w) -> QActionGroup:
     _action(w, file_menu, "&Quit", w.close, QKeySequence.StandardKey.Quit)
 
     edit = bar.addMenu("&Edit")
-    _action(w, edit, "&Find", w.focus_search, QKeySequence.StandardKey.Find)
-    _action(w, edit, "C&lear the Search, Back to the Document", w.leave_search, "Esc")
+    _action(w, edit, "&Find", w.searching.focus, QKeySequence.StandardKey.Find)
+    _action(w, edit, "C&lear the Search, Back to the Document", w.searching.leave, "Esc")
     copy = _action(w, edit, "&Copy Entry as Text", entries.copy_current,
                    QKeySequence.StandardKey.Copy, Qt.ShortcutContext.WidgetWithChildrenShortcut)
     pane.addAction(copy)

@@ -2,34 +2,44 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray
+from dataclasses import dataclass
+
+from PySide6.QtCore import QByteArray, QSettings
 
 
-def restore(window) -> None:
-    """Put a MainWindow back as it was: geometry, splitter, orders, zoom."""
-    s = window.settings
-    geometry = s.value("window/geometry")
-    if isinstance(geometry, QByteArray):
-        window.restoreGeometry(geometry)
-    splitter = s.value("window/splitter")
-    if isinstance(splitter, QByteArray):
-        window.splitter.restoreState(splitter)
-    window.documents.set_order_index(_int(s.value("documents/sort"), 0))
-    window.results.sort.setCurrentIndex(_int(s.value("results/sort"), 0))
-    window.pane.set_newest_first(str(s.value("pane/newest_first", "true")) == "true")
-    window.pane.set_zoom(_float(s.value("pane/zoom"), 1.0))
+@dataclass(frozen=True)
+class WindowState:
+    """The window's geometry and splitter (as Qt saves them), list orders, thread order, zoom."""
+
+    geometry: QByteArray | None = None
+    splitter: QByteArray | None = None
+    documents_order: int = 0
+    results_order: int = 0
+    newest_first: bool = True
+    zoom: float = 1.0
 
 
-def save(window) -> None:
-    """Write a MainWindow's state to its settings file."""
-    s = window.settings
-    s.setValue("window/geometry", window.saveGeometry())
-    s.setValue("window/splitter", window.splitter.saveState())
-    s.setValue("documents/sort", window.documents.order_index())
-    s.setValue("results/sort", window.results.sort.currentIndex())
-    s.setValue("pane/newest_first", "true" if window.pane.newest_first else "false")
-    s.setValue("pane/zoom", window.pane.zoom)
-    s.sync()
+def load(settings: QSettings) -> WindowState:
+    """Return the state the settings hold (what is missing or malformed: as a first start)."""
+    geometry, splitter = settings.value("window/geometry"), settings.value("window/splitter")
+    return WindowState(geometry if isinstance(geometry, QByteArray) else None,
+                       splitter if isinstance(splitter, QByteArray) else None,
+                       _int(settings.value("documents/sort"), 0), _int(settings.value("results/sort"), 0),
+                       str(settings.value("pane/newest_first", "true")) == "true",
+                       _float(settings.value("pane/zoom"), 1.0))
+
+
+def store(settings: QSettings, state: WindowState) -> None:
+    """Write a window's state to its settings file."""
+    if state.geometry is not None:
+        settings.setValue("window/geometry", state.geometry)
+    if state.splitter is not None:
+        settings.setValue("window/splitter", state.splitter)
+    settings.setValue("documents/sort", state.documents_order)
+    settings.setValue("results/sort", state.results_order)
+    settings.setValue("pane/newest_first", "true" if state.newest_first else "false")
+    settings.setValue("pane/zoom", state.zoom)
+    settings.sync()
 
 
 def _int(value, default: int) -> int:
