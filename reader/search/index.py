@@ -1,75 +1,29 @@
-"""The index of one archive: where it lives, and per-thread searchers that survive concurrent commits.
+"""The index of one archive: where it lives, updating it, and what is asked of it.
 
-whoosh opens a segment's files lazily, and a commit merges and deletes small segments while
-other threads or processes still read them; a folder is renamed when a build is promoted.
-A read that fails because the index changed under it reopens and tries again: only a failure
-on an index that did not change is damage (IndexDamaged), and deciding what to do about it is
-the caller's business, never the search path's.
+Reads go through per-thread searchers that survive concurrent commits (readers.py): only a
+failure on an index that did not change is damage (IndexDamaged), and deciding what to do
+about it is the caller's business, never the search path's.
 """
 
 from __future__ import annotations
 
-import os
-import pickle
-import struct
 import threading
-import weakref
-import zlib
-from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from functools import partial
+from dataclasses import replace
 from pathlib import Path
-from typing import TypeVar
 
 import numpy as np
 from whoosh import index as whoosh_index
 
 from reader.model import Copy, DocRef, Filters, Hit, SearchResult
-from reader.search import compat
-from reader.search.arrays import copies, entries, fast, segment_arrays
+from reader.search.arrays import copies, entries, segment_arrays
 from reader.search.arrays.copies import CopyGroups
 from reader.search.arrays.entries import EntryTable
-from reader.search.arrays.prepared import Prepared
 from reader.search.indexing import updating
-from reader.search.indexing.updating import IndexBusy, IndexReport, ProgressFn
+from reader.search.indexing.updating import IndexReport, ProgressFn
 from reader.search.manifest import MANIFEST, IndexDamaged, Manifest
 from reader.search.query import folding, querying
-
-T = TypeVar("T")
-
-# What reading a damaged (or concurrently rewritten) index raises; programming errors are not among them.
-READ_ERRORS = (OSError, EOFError, struct.error, pickle.UnpicklingError, zlib.error, UnicodeDecodeError,
-               whoosh_index.IndexError)
-READ_ATTEMPTS = 8  # reopen this often while the index keeps changing under a read
-MAX_READERS = 32  # readers kept for threads; the oldest are let go (closed once collected)
-
-
-@dataclass(frozen=True)
-class _Identity:
-    """Which index a searcher was opened on: folder, the folder's inode, table-of-contents generation."""
-
-    directory: Path | None
-    inode: int
-    generation: int
-
-
-@dataclass
-class _Reader:
-    searcher: object
-    prepared: Prepared
-    identity: _Identity
-    local_generation: int
-
-
-def _read_error(exc: BaseException) -> bool:
-    return isinstance(exc, READ_ERRORS) or compat.raised_in_whoosh(exc)
-
-
-def _release(reader) -> None:
-    """Close a reader's files unless it was closed already."""
-    if not getattr(reader, "is_closed", False):
-        reader.close()
+from reader.search.readers import Reader, Readers, T
 
 
 class SearchIndex:
@@ -83,14 +37,8 @@ class SearchIndex:
         self.final = root / "index"
         self.partial = root / "index.partial"
         self.write_lock = threading.Lock()  # one update at a time in this process
-        # each thread's reader, by thread id: a thread of Qt's pool gets a new Python thread
-        # state (and so empty threading.local data) for every task it runs
-        self._readers: OrderedDict[int, _Reader] = OrderedDict()
-        self._readers_lock = threading.Lock()
-        self._arrays: tuple[_Identity, fast.IndexArrays] | None = None  # shared by the readers
-        self._generation = 0  # bumped on every commit and promotion made here
+        self._readers = Readers(self.directory, arrays)
         self._stopping = threading.Event()
-        self._use_arrays = arrays
 
     # -- where it is ---------------------------------------------------------
 
@@ -152,7 +100,7 @@ class SearchIndex:
 
     def changed(self) -> None:
         """Note a commit or promotion made by this process: searchers reopen."""
-        self._generation += 1
+        self._readers.changed()
 
     def stop(self) -> None:
         """Make a running update stop at the next file or chunk, and every later one at once."""
@@ -164,85 +112,14 @@ class SearchIndex:
 
     # -- reading -------------------------------------------------------------
 
-    def _identity(self) -> _Identity:
-        directory = self.directory()
-        if directory is None:
-            return _Identity(None, 0, -1)
-        try:
-            inode = os.stat(directory).st_ino
-        except OSError:
-            inode = 0
-        return _Identity(directory, inode, compat.toc_generation(directory))
-
-    def _reader(self) -> _Reader | None:
-        """Return this thread's searcher, reopened when the index changed; None if there is no index."""
-        current = self._readers.get(threading.get_ident())
-        if current is not None and current.local_generation == self._generation:
-            identity = self._identity()
-            if identity == current.identity:
-                return current
-        self.close()
-        identity = self._identity()
-        if identity.directory is None:
-            return None
-        searcher = whoosh_index.open_dir(str(identity.directory)).searcher()
-        # a searcher dropped without close() (its thread ended) closes its files when collected
-        weakref.finalize(searcher, _release, searcher.reader())
-        generation = searcher.reader().generation()
-        shared = partial(self._shared_arrays, searcher, replace(identity, generation=generation))
-        prepared = Prepared(searcher, shared if self._use_arrays else None)
-        prepared.open()
-        opened = _Reader(searcher, prepared, replace(identity, generation=generation), self._generation)
-        with self._readers_lock:
-            self._readers[threading.get_ident()] = opened
-            while len(self._readers) > MAX_READERS:  # threads that are gone: let them be collected
-                self._readers.popitem(last=False)
-        return opened
-
-    def _shared_arrays(self, searcher, identity: _Identity) -> fast.IndexArrays:
-        """Return the postings arrays of an index generation, opened once for every thread."""
-        with self._readers_lock:
-            if self._arrays is not None and self._arrays[0] == identity:
-                return self._arrays[1]
-        arrays = fast.IndexArrays(searcher, identity.directory)
-        with self._readers_lock:
-            self._arrays = (identity, arrays)
-        return arrays
-
-    def _read(self, fn: Callable[[_Reader | None], T]) -> T:
-        """Run fn on this thread's reader; reopen and retry when the index changed under it.
-
-        Raises IndexDamaged when reading fails twice on an index that did not change.
-        """
-        failures = 0
-        last: BaseException | None = None
-        for _ in range(READ_ATTEMPTS):
-            seen = self._identity()
-            opened = None
-            try:
-                opened = self._reader()
-                return fn(opened)
-            except RecursionError:
-                raise
-            except Exception as exc:
-                if not _read_error(exc):
-                    raise
-                last = exc
-                before = opened.identity if opened is not None else seen
-                self.close()
-                if self._identity() != before:
-                    continue  # a commit, merge or promotion happened meanwhile: not damage
-                failures += 1
-                if failures >= 2:
-                    raise IndexDamaged(f"{type(exc).__name__}: {exc}") from exc
-        raise IndexBusy(f"the index changed too often while it was read ({last}); try again")
+    def _read(self, fn: Callable[[Reader | None], T]) -> T:
+        """Run fn on this thread's reader (see readers.py: reopened and retried when the index
+        changed under it); raises IndexDamaged when the index is damaged."""
+        return self._readers.read(fn)
 
     def close(self) -> None:
         """Close this thread's searcher."""
-        with self._readers_lock:
-            current = self._readers.pop(threading.get_ident(), None)
-        if current is not None:
-            current.searcher.close()
+        self._readers.close()
 
     def query(self, text: str, variants, limit: int = 20, sort: str = "relevance",
               filters: Filters | None = None, snippets: int | None = None,
@@ -255,7 +132,7 @@ class SearchIndex:
         numbers is:new lets through (catchup.CatchUp.new_eids); fold_copies: one hit per story.
         """
 
-        def ask(reader: _Reader | None) -> SearchResult:
+        def ask(reader: Reader | None) -> SearchResult:
             if reader is None:
                 return SearchResult(text, 0, (), message="The index is not built yet.", partial=True)
             try:
@@ -271,7 +148,7 @@ class SearchIndex:
     def with_snippets(self, result: SearchResult, hits: list[Hit]) -> list[Hit]:
         """Return the hits with their snippets (for hits asked for without them)."""
 
-        def fill(reader: _Reader | None) -> list[Hit]:
+        def fill(reader: Reader | None) -> list[Hit]:
             out = []
             for hit in hits:
                 stored = reader.searcher.document(id=hit.id) if reader and not hit.snippet_ready else None
@@ -296,7 +173,7 @@ class SearchIndex:
     def document_of(self, entry_id: str) -> DocRef | None:
         """Return the document an entry belongs to, or None."""
 
-        def find(reader: _Reader | None) -> DocRef | None:
+        def find(reader: Reader | None) -> DocRef | None:
             fields = reader.searcher.document(id=entry_id) if reader else None
             return DocRef.from_token(fields["doc"]) if fields else None
 
@@ -306,7 +183,7 @@ class SearchIndex:
         """Return every live entry as arrays (its document, id, fingerprint), worked out once per
         index generation."""
 
-        def table(reader: _Reader | None) -> EntryTable:
+        def table(reader: Reader | None) -> EntryTable:
             if reader is None:
                 return entries.entry_table_of_nothing()
             if reader.prepared.entries is None:
@@ -324,7 +201,7 @@ class SearchIndex:
     def copies_of(self, entry_ids: list[str]) -> dict[str, tuple[Copy, ...]]:
         """Return the copies in other documents of those entries that have any, earliest first."""
 
-        def find(reader: _Reader | None) -> dict[str, tuple[Copy, ...]]:
+        def find(reader: Reader | None) -> dict[str, tuple[Copy, ...]]:
             groups = _groups(reader) if reader else CopyGroups()
             if not groups.count:
                 return {}
@@ -343,7 +220,7 @@ class SearchIndex:
         """Return the entries of these ids as hits (their snippets their opening), in that order;
         ids the index does not hold are left out."""
 
-        def find(reader: _Reader | None) -> list[Hit]:
+        def find(reader: Reader | None) -> list[Hit]:
             stored = [reader.searcher.document(id=e) for e in entry_ids] if reader else []
             return [querying.make_hit(s, 0.0, ()) for s in stored if s]
 
@@ -352,7 +229,7 @@ class SearchIndex:
     def present(self, entry_ids: set[str] | list[str]) -> set[str]:
         """Return which of these entry ids are in the index."""
 
-        def find(reader: _Reader | None) -> set[str]:
+        def find(reader: Reader | None) -> set[str]:
             if reader is None:
                 return set()
             return {e for e in entry_ids if reader.searcher.document_number(id=e) is not None}
@@ -360,7 +237,7 @@ class SearchIndex:
         return self._read(find)
 
 
-def _groups(reader: _Reader) -> CopyGroups:
+def _groups(reader: Reader) -> CopyGroups:
     """Return the copy groups of a reader's index, worked out once per searcher (from its
     postings arrays when it has them, else the kept pairs)."""
     prepared = reader.prepared
