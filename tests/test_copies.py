@@ -164,7 +164,7 @@ def test_kept_docnums_that_are_no_longer_the_index_s_are_not_trusted(planted):
     kept = copies.load(directory)
     assert len(kept.doc) == len(kept.eid) > 0
     for wrong in (kept.doc[::-1].copy(), kept.doc[:0], kept.doc + 1):
-        copies._save(directory, copies._State(kept.eid, kept.fingerprint, kept.pairs, kept.members,
+        copies.save(directory, copies.State(kept.eid, kept.fingerprint, kept.pairs, kept.members,
                                               kept.bounds, wrong))
         fresh = _library(folder, folder.parent / "data")
         assert found_pairs(fresh) == plan.pairs()

@@ -334,7 +334,7 @@ def test_a_web_archive_is_cut_into_as_many_parts_as_there_are_workers_or_a_multi
     size = (tmp_path / "blog.warc.gz").stat().st_size
     [chunk] = building.plan([("blog.warc.gz", size, 0, None)], 1, part_workers=2)
     docs = archive.read_documents(tmp_path, "blog.warc.gz")
-    text = sum(building._size(e) for d in docs for e in d.entries)
+    text = sum(building.text_size(e) for d in docs for e in d.entries)
     chunk.part_bytes = int(text / 2.2)
     result = building.write_chunk(str(tmp_path), chunk, str(tmp_path / "segment"))
     assert len(result.rest) == 4

@@ -87,7 +87,9 @@ class Sources:
 
 
 @dataclass
-class _State:
+class State:
+    """The copy groups as kept in copies.state: the entries compared, the pairs found, the groups."""
+
     eid: np.ndarray  # int64, ascending: the entries compared
     fingerprint: np.ndarray  # int64, aligned with eid
     pairs: np.ndarray  # int64 (n, 2): verified copies, as eids
@@ -107,15 +109,15 @@ class _State:
                 and np.array_equal(fingerprint_by_doc[doc], self.fingerprint))
 
 
-def _empty() -> _State:
-    return _State(_I8, _I8, np.zeros((0, 2), dtype=np.int64), _I8, np.zeros(1, dtype=np.int64))
+def _empty() -> State:
+    return State(_I8, _I8, np.zeros((0, 2), dtype=np.int64), _I8, np.zeros(1, dtype=np.int64))
 
 
-def load(folder: Path) -> _State | None:
+def load(folder: Path) -> State | None:
     """Return the kept state of an index folder, None when missing or damaged."""
     try:
         _count, a = segment_arrays.read(folder / STATE)
-        state = _State(a["eid"], a["fingerprint"], a["pairs"].reshape(-1, 2), a["members"], a["bounds"],
+        state = State(a["eid"], a["fingerprint"], a["pairs"].reshape(-1, 2), a["members"], a["bounds"],
                        a.get("doc", _I8))
     except (ArraysDamaged, KeyError, ValueError):
         return None
@@ -126,7 +128,8 @@ def load(folder: Path) -> _State | None:
     return state if ok else None
 
 
-def _save(folder: Path, state: _State) -> None:
+def save(folder: Path, state: State) -> None:
+    """Write the kept state into an index folder (as an arrays file, checksummed)."""
     with contextlib.suppress(OSError):  # a read-only index: worked out again next time
         segment_arrays.write(folder / STATE, len(state.eid), {
             "eid": state.eid, "fingerprint": state.fingerprint, "pairs": state.pairs.ravel(),
@@ -192,10 +195,10 @@ def groups(folder: Path, eid_by_doc: np.ndarray, fingerprint_by_doc: np.ndarray,
             pairs = state.pairs if state is not None else np.zeros((0, 2), dtype=np.int64)
             return _grouped(_connect(pairs[_both_in(pairs, eid)]), eid, doc, len(live))
         state = _update(state or _empty(), eid, fp, doc, sources, len(live))
-        _save(folder, state)
+        save(folder, state)
     elif sources is not None:  # the same entries under other docnums (segments merged): noted
         state.doc = doc.copy()
-        _save(folder, state)
+        save(folder, state)
     return _grouped((state.members, state.bounds), eid, doc, len(live))
 
 
@@ -209,7 +212,7 @@ def _grouped(grouping: tuple[np.ndarray, np.ndarray], eid: np.ndarray, doc: np.n
     return CopyGroups(group, at, bounds)
 
 
-def _update(state: _State, eid, fp, doc, sources: Sources, size: int) -> _State:
+def _update(state: State, eid, fp, doc, sources: Sources, size: int) -> State:
     """Return the state brought in line with the live entries (eid ascending, their
     fingerprints and docnums, of size docnums in all): only the entries not compared before are
     compared."""
@@ -238,7 +241,7 @@ def _update(state: _State, eid, fp, doc, sources: Sources, size: int) -> _State:
         if verified:
             pairs = np.concatenate([pairs, np.sort(np.array(verified, dtype=np.int64), axis=1)])
     members, bounds = _connect(pairs)
-    return _State(eid.copy(), fp.copy(), pairs, members, bounds, doc.copy())
+    return State(eid.copy(), fp.copy(), pairs, members, bounds, doc.copy())
 
 
 def _keys(bands: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -155,7 +155,7 @@ def write_chunk(archive_dir: str, chunk: Chunk, folder: str) -> ChunkResult:
         docs += outcome.docs or ()
         outcome.docs = None
         outcomes.append(outcome)
-    text = sum(_size(e) for doc in docs for e in doc.entries)
+    text = sum(text_size(e) for doc in docs for e in doc.entries)
     if text > 1.5 * chunk.part_bytes:
         parts = -(-text // chunk.part_bytes)
         parts = -(-parts // chunk.workers) * chunk.workers  # (5.6 MB: 4 parts for 2 workers, not 3)
@@ -185,7 +185,7 @@ def _segment(folder: str):
     return Writer(ix, limitmb=WORKER_LIMITMB, compound=False), ix
 
 
-def _size(entry) -> int:
+def text_size(entry) -> int:
     """Return about how much text an entry gives the index."""
     return (len(entry.headline or "") + sum(len(p) for p in entry.paragraphs)
             + len(entry.caption_text) + sum(len(t) for t in entry.earlier))
@@ -205,7 +205,7 @@ def cut(docs: Part, part_bytes: int) -> list[Part]:
                     with_title, start = False, n
                 parts.append(current)
                 current, size = [], 0
-            size += _size(entry)
+            size += text_size(entry)
         if start < len(doc.entries):
             current.append((replace(doc, entries=doc.entries[start:]) if start else doc, with_title))
     if current:
