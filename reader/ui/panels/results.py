@@ -59,6 +59,7 @@ class ResultsPanel(QWidget):
                              (self.chip, 0)],
                       self.info, self.note, self.timeline, self.view)
         self._asked: set[str] = set()  # hits whose snippets were asked for
+        self._summary = ""  # the line above the hits shown
         self.view.verticalScrollBar().valueChanged.connect(self._want_snippets)
 
     def sort_order(self) -> str:
@@ -79,7 +80,8 @@ class ResultsPanel(QWidget):
         self.model.set_items(result.hits)
         self._asked = set()
         self.view.itemDelegate().clear_cache()
-        self.info.setText(summary(result, indexing))
+        self._summary = summary(result, indexing)
+        self.info.setText(self._summary)
         self.note.setText(result.message or "")
         self.note.setVisible(bool(result.message))
         QTimer.singleShot(0, self._want_snippets)  # once the rows are laid out
@@ -143,7 +145,12 @@ class ResultsPanel(QWidget):
         super().resizeEvent(event)
         self._want_snippets()
 
+    def show_searching(self, query: str) -> None:
+        """Say that an answer is on its way (the hits of the last one stay until it comes)."""
+        self.info.setText(f"<i>Searching for {html.escape(query.strip())}…</i>")
+
     def show_failure(self, reason: str) -> None:
+        self.info.setText(self._summary)
         self.note.setText(f"The search failed: {reason}")
         self.note.setVisible(True)
 
@@ -152,6 +159,7 @@ class ResultsPanel(QWidget):
         self.timeline.set_timeline(None)
         self.date_range = None
         self.chip.setVisible(False)
+        self._summary = ""
         self.info.setText("")
         self.note.setVisible(False)
 

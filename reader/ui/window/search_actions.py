@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, QTimer, Slot
 
 from reader.library import Search
 from reader.model import DocRef, Hit, SearchResult
 from reader.ui.window.menus import DOCUMENTS, RESULTS
+
+SLOW_MS = 150  # an answer not there after this long: the Results tab says it is searching
 
 
 class SearchActions(QObject):
@@ -19,7 +21,11 @@ class SearchActions(QObject):
         super().__init__(window)
         self.window = window
         self.result: SearchResult | None = None  # the answer shown
+        self.asked = ""  # the question on its way
+        self.slow = QTimer(self, singleShot=True, interval=SLOW_MS)  # started with each question
         c, bar, results = window.controller, window.search_bar, window.results
+        self.slow.timeout.connect(lambda: results.show_searching(self.asked))
+        c.search_failed.connect(self.slow.stop)
         c.searchable.connect(self.rerun)
         c.search_done.connect(self._done)
         c.search_failed.connect(results.show_failure)
@@ -45,6 +51,8 @@ class SearchActions(QObject):
         document = shown.ref if shown is not None and w.results.this_doc.isChecked() else None
         if show:
             w.tabs.setCurrentIndex(RESULTS)
+        self.asked = text
+        self.slow.start()
         w.controller.search(text, w.results.sort_order(), w.results.filters(document))
 
     def rerun(self, *_args) -> None:
@@ -60,6 +68,7 @@ class SearchActions(QObject):
 
     @Slot(object)
     def _done(self, result: SearchResult) -> None:
+        self.slow.stop()
         self.result = result
         w = self.window
         w.results.show_result(result, w.status.running)
@@ -87,6 +96,7 @@ class SearchActions(QObject):
         """Forget the query; the reader stays where they are (the search field keeps the focus)."""
         w = self.window
         w.controller.cancel_search()
+        self.slow.stop()
         self.result = None
         w.results.clear()
         w.pane.set_highlighter(None)
