@@ -201,3 +201,28 @@ def test_timelines_as_whoosh(segmented):
             assert fast.timeline == slow.timeline and fast.timeline.total == fast.stories > 0, query
             every = segmented.search.timeline(query, by=by, filters=Filters(all_copies=True))
             assert every.timeline.total == every.total == fast.total >= fast.stories, query
+
+
+def test_fuzzy_and_prefix_words_from_the_vocabulary_are_whooshs(tmp_path):
+    """The arrays' vocabulary lookups (rapidfuzz's optimal string alignment over each segment's
+    sorted terms) find the words whoosh's terms_within and expand_prefix find: one and two
+    edits, swapped letters, words of two-byte and three-byte characters, a word at the edge of
+    the length window."""
+    folder = tmp_path / "archive"
+    shutil.copytree(BUNDLED, folder)
+    (folder / "namen.txt").write_text(
+        "Namen\n\nКиїв Київ Київа Харків Харкове Маріуполь Μαριούπολη Μαριουπολη Kyjiw Kyiv Kyyiv "
+        "Kiyv Kievv Kiev Mariupol Marioepol Mariopol Maripuol Zelenski Zelensky Zelenskyy "
+        "Zelenskij ﬁnale 東京 東京都 a ab ba abc.\n", encoding="utf-8")
+    lib = Library(folder, tmp_path / "data")
+    lib.index.update()
+    slow = whoosh_only(lib)
+    queries = ["Київ~", "Київ~2", "Харків~", "Маріуполь~2", "Μαριουπολη~", "Kyiv~", "Kyiv~2",
+               "Kiev~", "Marioepol~2", "Maripuol~", "Zelensky~", "Zelenskyy~2", "東京~", "ab~",
+               "ba~2", "oekrain~", "Oekraïne~2", "Ки*", "Мар*", "Zel*", "kie*", "東*", "a*", "x*"]
+    for query in queries:
+        fast_result, slow_result = lib.search(query, limit=50), slow.search(query, limit=50)
+        assert fast_result.total == slow_result.total, query
+        assert [h.id for h in fast_result.hits] == [h.id for h in slow_result.hits], query
+        assert fast_result.message == slow_result.message, query
+    assert lib.search("Київ~").total > 0 and lib.search("Maripuol~").total > 0  # (swapped letters)

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from whoosh import query as wq
 
-from reader.search import compat
+from reader.search import compat, edits
 from reader.search.arrays.segment_arrays import (
     FIELDS,
     POSITIONAL,
@@ -126,6 +126,45 @@ class IndexArrays:
     def translit_words(self, key: str) -> set[str]:
         """Return the unstemmed words of the index with this transliteration key."""
         return {w for p in self.parts for w in p.arrays.translit_words(key)}
+
+    # -- the vocabulary -----------------------------------------------------------------
+    # As whoosh's MultiReader gives it (every segment's terms, those only deleted documents had
+    # too), from the arrays: a segment's terms are a slice of sorted bytes, not a walk of its
+    # term file, so a query pays microseconds per segment for them, not a term-file read.
+
+    def knows(self, field: str) -> bool:
+        """Return True when the arrays hold a field's vocabulary."""
+        return all(p.arrays.has_field(field) for p in self.parts)
+
+    def expand_prefix(self, field: str, prefix: str, limit: int) -> list[str]:
+        """Return the first `limit` terms of a field that start with prefix, in whoosh's order
+        (by their UTF-8 bytes), as whoosh's reader.expand_prefix gives them."""
+        wanted = prefix.encode("utf-8")
+        found: set[bytes] = set()
+        for part in self.parts:
+            found.update(part.arrays.prefix_terms(field, wanted, limit))
+        return [t.decode("utf-8") for t in sorted(found)[:limit]]
+
+    def terms_within(self, field: str, word: str, maxdist: int, prefix: int) -> list[str]:
+        """Return the terms of a field within maxdist edits of word (reader/search/edits.py) that
+        share its first `prefix` characters, in whoosh's order (by their UTF-8 bytes)."""
+        size = len(word)
+        wide = sum(ord(c) > 127 for c in word) + maxdist  # characters of 2-4 bytes it may have
+        low, high = max(size - maxdist, 0), size + maxdist + 3 * wide
+        start = word[:prefix].encode("utf-8")
+        found: set[bytes] = set()
+        for part in self.parts:
+            found.update(part.arrays.sized_terms(field, start, low, high))
+        return edits.near(word, (term.decode("utf-8") for term in sorted(found)), maxdist)
+
+    def doc_frequency(self, field: str, text: str) -> int:
+        """Return in how many documents a term occurs (deleted ones too, as whoosh counts)."""
+        total = 0
+        for part in self.parts:
+            row = part.arrays.term(field, text)
+            if row >= 0:
+                total += part.arrays.doc_frequency(field, row)
+        return total
 
     # -- evaluating -------------------------------------------------------------------
 

@@ -197,6 +197,23 @@ class SegmentArrays:
         """Return the rows of the terms that start with prefix."""
         return self._vocab[field].prefix(prefix.encode("utf-8"))
 
+    def prefix_terms(self, field: str, prefix: bytes, limit: int) -> list[bytes]:
+        """Return the first `limit` terms (in byte order) that start with prefix."""
+        vocab = self._vocab[field]
+        rows = vocab.prefix(prefix)
+        return [vocab[r] for r in rows[:limit]]
+
+    def sized_terms(self, field: str, prefix: bytes, low: int, high: int) -> list[bytes]:
+        """Return the terms that start with prefix and are low to high bytes long."""
+        vocab = self._vocab[field]
+        rows = vocab.prefix(prefix)
+        sizes = vocab.sizes(rows)
+        return [vocab[rows.start + int(i)] for i in np.flatnonzero((sizes >= low) & (sizes <= high))]
+
+    def has_field(self, field: str) -> bool:
+        """Return True when this file holds a field's vocabulary."""
+        return field in self._vocab
+
     def rows(self, field: str) -> int:
         """Return how many terms a field's vocabulary has."""
         return len(self._vocab[field])
@@ -261,6 +278,10 @@ class _Vocab:
 
     def prefix(self, prefix: bytes) -> range:
         return range(bisect.bisect_left(self, prefix), bisect.bisect_left(self, prefix + b"\xff"))
+
+    def sizes(self, rows: range) -> np.ndarray:
+        """Return the lengths in bytes of the terms in a range of rows."""
+        return np.diff(self._offsets[rows.start:rows.stop + 1])
 
 
 def check_index(ix, directory: Path) -> str | None:

@@ -10,6 +10,7 @@ from whoosh import query as wq
 
 from reader import dates, timelines
 from reader.model import CAPTION_LABEL, DocRef, Filters, Hit, SearchResult
+from reader.search import edits
 from reader.search.analysis import MIN_TRANSLIT, Variants, exact_terms, fold, stem_terms
 from reader.search.arrays.copies import CopyGroups
 from reader.search.arrays.prepared import Prepared
@@ -122,12 +123,22 @@ def _title(terms: list[str], ctx: _Context) -> wq.Query:
     return wq.Or([wq.Term("doc", d) for d in sorted(docs)]) if docs else wq.NullQuery
 
 
+def _vocabulary(ctx: _Context, fieldname: str):
+    """Return the postings arrays when they hold the field's vocabulary (else whoosh's reader
+    is asked: the same words, a term file walked per segment)."""
+    arrays = ctx.prepared.arrays
+    return arrays if arrays is not None and arrays.knows(fieldname) else None
+
+
 def _expanded(fieldname: str, words: list[str], ctx: _Context, what: str) -> wq.Query | None:
     if not words:
         ctx.notes.append(f"No word in the archive matches {what}.")
         return wq.NullQuery
     if len(words) > MAX_EXPANSION:
-        freq = {w: ctx.reader.doc_frequency(fieldname, w) for w in words}
+        vocabulary = _vocabulary(ctx, fieldname)
+        frequency = vocabulary.doc_frequency if vocabulary is not None else \
+            (lambda f, w: ctx.reader.doc_frequency(f, w))
+        freq = {w: frequency(fieldname, w) for w in words}
         words = sorted(words, key=lambda w: -freq[w])[:MAX_EXPANSION]
         ctx.notes.append(f"{what} matches many words; used the {MAX_EXPANSION} most frequent.")
     (ctx.exact if fieldname == "exact" else ctx.stem).update(words)
@@ -137,20 +148,27 @@ def _expanded(fieldname: str, words: list[str], ctx: _Context, what: str) -> wq.
 def _prefix(node: syntax.Word, ctx: _Context) -> wq.Query | None:
     prefix = fold(node.text)
     fieldname = "exact" if node.field in (None, "content") else node.field
-    words = []
-    for raw in ctx.reader.expand_prefix(fieldname, prefix):
-        words.append(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
-        if len(words) > 20 * MAX_EXPANSION:
-            break
+    vocabulary = _vocabulary(ctx, fieldname)
+    if vocabulary is not None:
+        words = vocabulary.expand_prefix(fieldname, prefix, 20 * MAX_EXPANSION + 1)
+    else:
+        words = []
+        for raw in ctx.reader.expand_prefix(fieldname, prefix):
+            words.append(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
+            if len(words) > 20 * MAX_EXPANSION:
+                break
     return _expanded(fieldname, words, ctx, f"'{node.text}*'")
 
 
 def _fuzzy(node: syntax.Word, ctx: _Context) -> wq.Query | None:
     word = fold(node.text)
-    words = [
-        w.decode("utf-8") if isinstance(w, bytes) else w
-        for w in ctx.reader.terms_within("exact", word, node.distance, prefix=1)
-    ]
+    vocabulary = _vocabulary(ctx, "exact")
+    if vocabulary is not None:
+        words = vocabulary.terms_within("exact", word, node.distance, prefix=1)
+    else:  # (whoosh's own terms_within measures edits one way or another by segment count)
+        terms = (w.decode("utf-8") if isinstance(w, bytes) else w
+                 for w in ctx.reader.expand_prefix("exact", word[:1]))
+        words = edits.near(word, terms, node.distance)
     return _expanded("exact", words, ctx, f"'{node.text}~'")
 
 
