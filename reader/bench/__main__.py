@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from reader import defaults
+from reader.bench.big import run_big
 from reader.bench.generate import generate
 from reader.bench.run import SIZES, run
 
@@ -20,13 +21,16 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--entries", type=int, default=50)
     g.add_argument("--seed", type=int, default=1)
     r = sub.add_parser("run", help="run the benchmark and print the table")
-    r.add_argument("--size", choices=sorted(SIZES), default="full")
+    r.add_argument("--size", choices=[*sorted(SIZES), "1m"], default="full",
+                   help="1m: a million entries with a long tail of words (reader/bench/big.py)")
     r.add_argument("--runs", type=int, default=3)
     r.add_argument("--out", default="bench-results/latest.json")
     args = p.parse_args(argv)
     if args.command == "generate":
         size = generate(Path(args.dir), args.files, args.entries, defaults.BUNDLED_ARCHIVE, args.seed)
         print(f"wrote {args.files} files, {args.files * args.entries} entries, {size / 1e6:.1f} MB")
+    elif args.size == "1m":
+        run_big(Path(args.out))
     else:
         run(args.size, args.runs, Path(args.out))
     return 0

@@ -24,18 +24,52 @@ def vocabulary(source: Path) -> list[str]:
     return words
 
 
-class Generator:
-    """Recombine archive words into liveblog files, the same for the same seed."""
+TAIL = 0.1  # with a long tail: the share of words taken from it
+TAIL_SIZE = 2_000_000  # its distinct words (ranks); most are rare, as names, typos and numbers are
+_SYLLABLES = ["ka", "ko", "va", "len", "mir", "sch", "ova", "enko", "berg", "ski", "ar", "del",
+              "tor", "ina", "ul", "rad", "vic", "hov", "an", "zeh", "pol", "dro", "mar", "ev",
+              "ste", "lin", "gor", "aja", "nik", "ost", "rud", "ham", "bel", "cz", "uk", "ia",
+              "sen", "wal", "dir", "ops"]
 
-    def __init__(self, words: list[str], seed: int = 1, copied: float = COPIED):
+
+class Generator:
+    """Recombine archive words into liveblog files, the same for the same seed.
+
+    tail=True mixes in words of a long tail (Zipf-like ranks: made-up names, one-letter typos
+    of real words, numbers), as real archives have hundreds of thousands of distinct words.
+    """
+
+    def __init__(self, words: list[str], seed: int = 1, copied: float = COPIED, tail: bool = False):
         self.words = words
         self.copied = copied
+        self.tail = tail
         self.rng = random.Random(seed)
         self.recent: list[str] = []  # the last entries written, that a later liveblog may carry over
 
+    def tail_word(self) -> str:
+        """Return a word of the long tail: rank r comes about 1/r as often as rank 1 (Zipf)."""
+        rank = int(TAIL_SIZE ** self.rng.random())
+        if rank % 11 == 0:
+            return str(rank * 7 % 1_000_003)
+        if rank % 5 == 0:  # a typo of a real word: one letter changed
+            word = self.words[rank % len(self.words)]
+            at = rank % len(word)
+            return word[:at] + "qxzjvk"[rank % 6] + word[at + 1:]
+        name, n = "", rank
+        while True:
+            name += _SYLLABLES[n % len(_SYLLABLES)]
+            n //= len(_SYLLABLES)
+            if not n:
+                break
+        return name.capitalize() if rank % 2 else name
+
     def sentence(self, low: int, high: int) -> str:
         n = self.rng.randint(low, high)
-        words = [self.rng.choice(self.words) for _ in range(n)]
+        if self.tail:
+            words = [self.tail_word() if self.rng.random() < TAIL else self.rng.choice(self.words)
+                     for _ in range(n)]
+        else:
+            words = [self.rng.choice(self.words) for _ in range(n)]
         if self.rng.random() < 0.3:
             pair = self.rng.choice(SPELLINGS)
             words.insert(self.rng.randrange(len(words) + 1), self.rng.choice(pair))
@@ -90,11 +124,11 @@ class Generator:
 
 
 def generate(target: Path, files: int, entries: int, source: Path, seed: int = 1,
-             copied: float = COPIED) -> int:
+             copied: float = COPIED, tail: bool = False) -> int:
     """Write `files` liveblogs of `entries` entries each under target, a `copied` share of the
-    entries carried over from earlier ones; return bytes written."""
+    entries carried over from earlier ones (tail: with a long tail of words); return bytes written."""
     target.mkdir(parents=True, exist_ok=True)
-    gen = Generator(vocabulary(source), seed, copied)
+    gen = Generator(vocabulary(source), seed, copied, tail)
     start = dt.date(2022, 2, 24)
     total = 0
     for i in range(files):

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from reader import archive, defaults
+from reader.model import Problem
 
 HOSTILE = "hostile input (not a target: must answer, not hang)"
 QUERIES = {
@@ -82,10 +83,11 @@ def bench_queries(folder: Path, data: Path, repeats: int = 5, rounds: int = 3) -
     return out
 
 
-def bench_fts5(folder: Path, repeats: int = 5) -> dict:
-    """Build an FTS5 table of the same entries and time the same questions (top 20 and count)."""
-    docs, _ = archive.load(folder)
-    con = sqlite3.connect(":memory:")
+def bench_fts5(folder: Path, repeats: int = 5, database: Path | None = None) -> dict:
+    """Build an FTS5 table of the same entries and time the same questions (top 20 and count);
+    database: a file to build it in (else in memory)."""
+    docs = (d for d in archive.iter_load(folder) if not isinstance(d, Problem))  # (one at a time)
+    con = sqlite3.connect(database or ":memory:")
     t = time.perf_counter()
     con.execute("CREATE VIRTUAL TABLE e USING fts5(id UNINDEXED, date UNINDEXED, headline, body, "
                 "tokenize='unicode61 remove_diacritics 2')")
