@@ -34,7 +34,7 @@ def _disk(folder: Path) -> dict:
             kind = ("posting arrays" if name.endswith(".arrays")
                     else "postings" if name.endswith(".pst")
                     else "terms" if name.endswith((".trm", ".dci", ".dcz"))
-                    else "columns and stored fields" if name.endswith((".vpst", ".fln", ".col", ".seg"))
+                    else "columns, lengths and stored fields" if name.endswith(".col")
                     else "other")
             kinds[kind] += path.stat().st_size
     return {k: v / 1e6 for k, v in sorted(kinds.items())}
@@ -65,7 +65,7 @@ def run_big(out: Path) -> dict:
         r["build"] = {"seconds": build["seconds"], "mb_per_s": size_mb / build["seconds"],
                       "together_rss_mb": build["together_mb"], "peak_rss_mb": build["peak_rss_mb"],
                       "worker_rss_mb": build["worker_rss_mb"], "disk_mb": _disk(index),
-                      "segments": len(list(index.rglob("*.arrays"))) - 1}
+                      "segments": len(list(index.rglob("*.arrays")))}
         r["queries"] = bench_queries(folder, index, repeats=3, rounds=1)
         typing = _child(WINDOW, str(folder), str(index), "typing", *TYPED)
         r["window"] = {"rss_after_searches_mb": typing["idle_rss_mb"],
