@@ -1,15 +1,25 @@
-"""The archive folder: which files count, and reading each behind one guard into documents by its format."""
+"""The archive folder: which files count, and reading each behind one guard into documents."""
 
 from __future__ import annotations
 
-import io
 import os
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from reader import dates, errorlog, parsed, reading
-from reader.formats import guardian, html, text, versions, webarchive
+from reader.formats import choosing, webarchive
+from reader.formats.choosing import (  # noqa: F401 - part of this module's API
+    HTML_SUFFIXES,
+    JSON_SUFFIXES,
+    TEXT_SUFFIXES,
+    WEB_ARCHIVE_SUFFIXES,
+    counts,
+    kind_of,
+    parser_version,
+    reader_name,
+    suffix,
+)
 from reader.formats.common import (
     ArchiveError,
     bounded,
@@ -18,45 +28,7 @@ from reader.formats.common import (
 from reader.formats.text import parse_text  # noqa: F401 - part of this module's API
 from reader.model import DocRef, Document, Problem
 
-TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
-HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-JSON_SUFFIXES = {".json"}
-WEB_ARCHIVE_SUFFIXES = {".warc", ".warc.gz", ".wacz"}
 MAX_FILE_BYTES = 64 * 1024 * 1024  # read whole; web archives are streamed, whatever their size
-
-
-def suffix(rel: str) -> str:
-    """Return a file's format suffix, lowercased (".warc.gz" counts as one)."""
-    name = rel.rsplit("/", 1)[-1].lower()
-    if name.endswith(".warc.gz"):
-        return ".warc.gz"
-    return Path(name).suffix
-
-
-def counts(rel: str) -> bool:
-    """Return True when a file name is one the archive reads."""
-    return suffix(rel) in TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | WEB_ARCHIVE_SUFFIXES
-
-
-def kind_of(rel: str) -> str:
-    """Return which kind of file the archive reads it as: text, page, news-api or web archive."""
-    kind = suffix(rel)
-    if kind in HTML_SUFFIXES:
-        return "page"
-    if kind in JSON_SUFFIXES:
-        return "news-api"
-    return "web archive" if kind in WEB_ARCHIVE_SUFFIXES else "text"
-
-
-def parser_version(rel: str) -> str:
-    """Return the version of the readers a file's documents come from (formats/versions.py)."""
-    return versions.of(kind_of(rel))
-
-
-def reader_name(rel: str) -> str:
-    """Return what the reader of a file's format is called in messages."""
-    return {"page": "web page reader", "news-api": "news-API JSON reader",
-            "web archive": "web archive reader", "text": "text reader"}[kind_of(rel)]
 
 
 def read_file(root: Path, rel: str, set_dates: Mapping[DocRef, str] | None = None, kept: Path | None = None,
@@ -98,21 +70,9 @@ def _read(root: Path, rel: str, set_dates: Mapping[DocRef, str] | None, kept: Pa
 
 
 def parse_file_bytes(data: bytes, rel: str) -> list[Document]:
-    """Parse one file's bytes into its documents; raise ArchiveError for an empty, binary or
-    unreadable file, or one in no format the archive reads.
-
-    Any text makes a document: a liveblog's header alone is one with its title and no entries.
-    """
-    kind = suffix(rel)
-    if not data.strip():
-        raise ArchiveError("empty file")
-    if kind in HTML_SUFFIXES:
-        return [html.parse(data, DocRef(rel))]
-    if kind in JSON_SUFFIXES:
-        return guardian.parse(data, DocRef(rel))
-    if kind in WEB_ARCHIVE_SUFFIXES:
-        return webarchive.parse_stream(io.BytesIO(data), rel)
-    return [text.parse_bytes(data, DocRef(rel))]
+    """Parse one file's bytes into its documents (by its format: formats/choosing.py); raise
+    ArchiveError for an empty, binary or unreadable file, or one in no format the archive reads."""
+    return choosing.parse(data, rel)
 
 
 def read_documents(root: Path, rel: str, set_dates: Mapping[DocRef, str] | None = None,
