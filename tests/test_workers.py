@@ -105,3 +105,43 @@ def test_stopped_build_ends_its_workers_and_resumes_later(tmp_path):
     again = new_library(tmp_path / "gen", tmp_path / "data")
     report = again.index.update()
     assert report.entries == again.index.doc_count() == 150 * 50
+
+
+class _PoolThatBreaks:
+    """A process pool whose workers die after `lasting` jobs: later submissions are refused
+    with BrokenProcessPool, as concurrent.futures refuses them once a worker has died. The
+    jobs it takes run at once, here (a pool's answers are whatever its function returns)."""
+
+    lasting = 2
+
+    def __init__(self, *_args, **_kwargs):
+        self.taken = 0
+
+    def submit(self, fn, *args):
+        import concurrent.futures as cf
+
+        if self.taken >= self.lasting:
+            raise cf.process.BrokenProcessPool("a worker died")
+        self.taken += 1
+        future = cf.Future()
+        future.set_result(fn(*args))
+        return future
+
+    def shutdown(self, *_args, **_kwargs):
+        pass
+
+
+def test_a_job_refused_by_a_broken_pool_is_written_here_not_lost(tmp_path, monkeypatch):
+    """(a job taken off the queue was lost when the pool refused it: its files never indexed)"""
+    from reader.search.indexing import building, workers
+
+    generate(tmp_path / "gen", files=12, entries=50, source=BUNDLED)
+    monkeypatch.setattr(building, "CHUNK_MIN_BYTES", 1_000)
+    monkeypatch.setattr(workers.cf, "ProcessPoolExecutor", _PoolThatBreaks)
+    files = [(p.relative_to(tmp_path / "gen").as_posix(), p.stat().st_size, 0, None)
+             for p in sorted((tmp_path / "gen").rglob("*.txt"))]
+    chunks = building.plan(files, 2)
+    assert len(chunks) > _PoolThatBreaks.lasting + 1
+    results = list(workers.run_chunks(tmp_path / "gen", chunks, tmp_path / "work", 2))
+    assert sorted(r.chunk for r in results) == list(range(len(chunks)))
+    assert sum(len(r.outcomes or []) for r in results) == len(files)

@@ -57,6 +57,12 @@ class _Job:
     def run(self) -> building.ChunkResult:
         return self.fn(*self.args)
 
+    def elsewhere(self) -> _Job:
+        """Return the same job writing into a folder of its own (a dead worker may have left
+        files in the first)."""
+        folder = f"{self.folder}.again"
+        return _Job(self.chunk, folder, self.fn, (*self.args[:-1], folder))
+
 
 class _Jobs:
     """The segments still to write, and how many results each chunk still owes."""
@@ -94,27 +100,35 @@ def _in_pool(jobs: _Jobs, workers: int, stopping: Callable[[], bool]) -> Iterato
     except (OSError, ImportError):  # no process support here (semaphores missing)
         return
     running: dict[cf.Future, _Job] = {}
+    started: dict[int, multiprocessing.Process] = {}  # every worker the pool started
     try:
         while (jobs.todo or running) and not stopping():
-            while jobs.todo:
-                job = jobs.todo.popleft()
+            while jobs.todo:  # (a job leaves todo once submitted: a broken pool refuses it)
+                job = jobs.todo[0]
                 running[pool.submit(job.fn, *job.args)] = job
+                jobs.todo.popleft()
+            started.update((p.pid, p) for p in compat.pool_processes(pool))
             done, _ = cf.wait(running, timeout=0.25, return_when=cf.FIRST_COMPLETED)
             for future in done:
                 result = future.result()
                 yield jobs.done(running.pop(future), result)
     except cf.process.BrokenProcessPool:  # a worker died: its jobs and those queued are left
-        jobs.todo.extendleft(reversed(list(running.values())))
+        # (the pool fails the futures before it ends its other workers: one may still be
+        # writing a job's folder, so the jobs are written again into folders of their own)
+        again = [job.elsewhere() for job in running.values()]
+        jobs.folders.update(job.folder for job in again)
+        jobs.todo.extendleft(reversed(again))
     finally:
         if running:  # stopped, failed or abandoned: end the workers now
-            _end(pool)
+            _end(pool, list(started.values()))
         else:
             pool.shutdown()
 
 
-def _end(pool: cf.ProcessPoolExecutor) -> None:
-    """Shut a pool down without waiting for chunks still being written."""
-    processes = compat.pool_processes(pool)
+def _end(pool: cf.ProcessPoolExecutor, started: list) -> None:
+    """Shut a pool down without waiting for chunks still being written; return once every
+    worker it started is gone."""
+    processes = [*started, *compat.pool_processes(pool)]
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         if process.is_alive():
