@@ -1,5 +1,5 @@
 """Web archives (WARC, WARC.gz, WACZ): captures merged, damage survived, memory bounded, and
-written into the index in parts by several workers."""
+written into the index in parts (their workers: test_workers.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,6 @@ import pytest
 from reader import archive, defaults
 from reader.library import Library
 from reader.model import DocRef
-from tests import kill_points
-from tests.kill_points import kill_at
 from tests.webfixtures import (
     BLOG_URL,
     CAPTURES,
@@ -379,30 +377,3 @@ def test_a_web_archive_of_much_text_is_written_in_parts_side_by_side(tmp_path, m
     report = parts.index.update()
     assert (report.changed, report.entries) == (1, 700 + 3 + 1) and parts.index.doc_count() == 704
     assert parts.search('"Bericht 899"').total == 0 and parts.search('"Bericht 699"').total == 1
-
-
-def test_a_build_killed_between_parts_of_a_web_archive_indexes_it_whole_again(tmp_path):
-    folder = tmp_path / "archive"
-    folder.mkdir()
-    write_captures(folder / "blog.warc.gz", long_liveblog(900))
-    data = tmp_path / "data"
-    kill_at("between-parts", folder, data)
-    lib = Library(folder, data)
-    assert lib.index.update().entries == lib.index.doc_count() == 900  # nothing twice, nothing missing
-    assert lib.search('"Bericht 0"').total == lib.search('"Bericht 899"').total == 1
-
-
-def test_when_a_worker_dies_the_parts_left_are_written_here(tmp_path, monkeypatch):
-    from reader.search.indexing import building
-
-    folder = tmp_path / "archive"
-    folder.mkdir()
-    write_captures(folder / "blog.warc.gz", long_liveblog(900))
-    monkeypatch.setattr(building, "CHUNK_MIN_BYTES", 1_000)
-    monkeypatch.setattr(building, "CHUNK_MAX_BYTES", 40_000)
-    monkeypatch.setattr(building, "write_part", kill_points.write_part_or_die)
-    lib = Library(folder, tmp_path / "data")
-    report = lib.index.update()
-    assert report.entries == lib.index.doc_count() == 900 and not report.problems
-    assert lib.search('"Bericht 0"').total == lib.search('"Bericht 899"').total == 1
-    assert not (lib.root / "work").exists()

@@ -8,10 +8,13 @@ from pathlib import Path
 import pytest
 
 from reader.bench.generate import generate
+from reader.library import Library
 from reader.model import Filters
+from tests import kill_points
 from tests.conftest import BUNDLED
 from tests.kill_points import children, kill_at, running, wait_for
 from tests.test_index import new_library
+from tests.webfixtures import long_liveblog, write_captures
 
 
 def _segments(index_dir: Path) -> set[str]:
@@ -145,3 +148,30 @@ def test_a_job_refused_by_a_broken_pool_is_written_here_not_lost(tmp_path, monke
     results = list(workers.run_chunks(tmp_path / "gen", chunks, tmp_path / "work", 2))
     assert sorted(r.chunk for r in results) == list(range(len(chunks)))
     assert sum(len(r.outcomes or []) for r in results) == len(files)
+
+
+def test_a_build_killed_between_parts_of_a_web_archive_indexes_it_whole_again(tmp_path):
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    write_captures(folder / "blog.warc.gz", long_liveblog(900))
+    data = tmp_path / "data"
+    kill_at("between-parts", folder, data)
+    lib = Library(folder, data)
+    assert lib.index.update().entries == lib.index.doc_count() == 900  # nothing twice, nothing missing
+    assert lib.search('"Bericht 0"').total == lib.search('"Bericht 899"').total == 1
+
+
+def test_when_a_worker_dies_the_parts_left_are_written_here(tmp_path, monkeypatch):
+    from reader.search.indexing import building
+
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    write_captures(folder / "blog.warc.gz", long_liveblog(900))
+    monkeypatch.setattr(building, "CHUNK_MIN_BYTES", 1_000)
+    monkeypatch.setattr(building, "CHUNK_MAX_BYTES", 40_000)
+    monkeypatch.setattr(building, "write_part", kill_points.write_part_or_die)
+    lib = Library(folder, tmp_path / "data")
+    report = lib.index.update()
+    assert report.entries == lib.index.doc_count() == 900 and not report.problems
+    assert lib.search('"Bericht 0"').total == lib.search('"Bericht 899"').total == 1
+    assert not (lib.root / "work").exists()
