@@ -36,7 +36,7 @@ bench: $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m reader.bench run --size $(or $(BENCH_SIZE),full) --runs $(or $(BENCH_RUNS),3)
 
 screenshots: $(TEST_STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m reader.dev.screenshots docs
+	QT_QPA_PLATFORM=offscreen $(PY) -m devtools.screenshots docs
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -35,7 +35,7 @@ FORBIDDEN = {
 
 
 def _sources():
-    for path in sorted((ROOT / "reader").rglob("*.py")):
+    for path in sorted([*(ROOT / "reader").rglob("*.py"), *(ROOT / "devtools").rglob("*.py")]):
         yield path.relative_to(ROOT).as_posix(), path.read_text(encoding="utf-8")
 
 
@@ -50,7 +50,7 @@ def test_only_search_imports_whoosh_and_only_ui_imports_qt():
         if re.search(r"^\s*(from|import) whoosh", text, re.M):
             assert rel.startswith("reader/search/"), rel
         if re.search(r"^\s*(from|import) PySide6", text, re.M):
-            assert rel.startswith(("reader/ui/", "reader/dev/")), rel
+            assert rel.startswith(("reader/ui/", "devtools/")), rel
 
 
 def test_dependencies_point_one_way():
@@ -69,7 +69,7 @@ FRONT_END_MAY_IMPORT = {"reader", "reader.library", "reader.model", "reader.word
                         "reader.timelines", "reader.text", "reader.defaults", "reader.background"}
 # front end -> the packages of its own it may import (developer tools drive the real window)
 OWN = {"reader/ui/": ("reader.ui",), "reader/cli/": ("reader.cli",),
-       "reader/dev/": ("reader.dev", "reader.ui", "reader.bench.generate")}
+       "devtools/": ("devtools", "reader.ui", "reader.bench.generate")}
 ALSO = {"reader/cli/__init__.py": ("reader.ui.app",)}  # no command: the window
 
 
@@ -102,7 +102,7 @@ def test_front_ends_use_the_surfaces_of_library_only():
     """The window and the command line call Library's surfaces, never what is private to them
     (their index, stores and caches)."""
     for rel, text in _sources():
-        if rel.startswith(("reader/ui/", "reader/cli/", "reader/dev/")):
+        if rel.startswith(("reader/ui/", "reader/cli/", "devtools/")):
             assert not re.search(r"\blibrary\.(\w+\.)?_\w", text), rel
             assert "searcher(" not in text, rel
 

@@ -26,6 +26,9 @@ SIZES = {"full": (2000, 50), "small": (200, 50), "tiny": (20, 50)}
 GROWTH = {"full": [(200, 50), (6000, 50)], "small": [(20, 50)], "tiny": []}  # besides the main size
 TYPED = ["Kiev", "Oekraïne", "Mariupol", '"humanitaire corridor"', "oorlog Donbas", "bombard*",
          "Kyiv", "leger", "Marioepl~", "Russische troepen", "Zelensky", "verdedig*"]
+SOURCE = Path(__file__).resolve().parents[2]  # the checkout: devtools/ is there, not installed
+
+
 def _median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
@@ -37,7 +40,7 @@ def _du(path: Path) -> int:
 def _child(code: str, *args: str) -> dict:
     """Run code in a fresh interpreter; it prints one JSON line; add the child's peak RSS."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=SOURCE,
                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, check=True)
     data = json.loads(out.stdout.strip().splitlines()[-1])
     after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -114,7 +117,7 @@ print(json.dumps({"seconds": time.perf_counter() - t0, "hits": result.total, "ne
 
 
 
-WINDOW = "from reader.dev.startup_probe import main; main()"
+WINDOW = "from devtools.startup_probe import main; main()"  # (devtools/: not installed)
 
 
 def bench_parse(folder: Path, size_mb: float, runs: int) -> dict:

@@ -1,0 +1,1 @@
+"""Developer tools on the real window, not installed: `make screenshots`, the probe of `make bench`."""
