@@ -1,4 +1,4 @@
-"""Each whoosh, warcio and concurrent.futures internal we rely on (reader/search/compat.py,
+"""Each whoosh, warcio and concurrent.futures internal we rely on (reader/search/compat/,
 reader/formats/warc_compat.py), pinned.
 
 If a new version changes one, the test names it; the functions fall back to the documented

@@ -16,8 +16,8 @@ from reader.model import DocRef, DocumentInfo
 from reader.search.schema import SCHEMA_VERSION
 
 MANIFEST = "reader-manifest.json"
-ARRAYS_SUFFIX = ".arrays"  # the postings arrays beside each segment (segment_arrays.py)
-DERIVED = ("copies.state",)  # derived data beside the index (copies.py), checked on its own
+ARRAYS_SUFFIX = ".arrays"  # the postings arrays beside each segment (arrays/segment_arrays.py)
+DERIVED = ("copies.state",)  # derived data beside the index (arrays/copies.py), checked on its own
 _INFO_FIELDS = [f.name for f in dataclasses.fields(DocumentInfo) if f.name != "ref"]
 
 

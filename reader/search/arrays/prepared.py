@@ -27,8 +27,8 @@ class Prepared:
         self._keymap: dict[str, list[str]] | None = None
         self._chron: list[int] | None = None
         self._columns: dict[str, np.ndarray] = {}
-        self.entries = None  # the searcher's EntryTable (search/entries.py), made when first asked
-        self.copies = None  # its CopyGroups (search/copies.py), made when first asked
+        self.entries = None  # the searcher's EntryTable (arrays/entries.py), made when first asked
+        self.copies = None  # its CopyGroups (arrays/copies.py), made when first asked
 
     @property
     def arrays(self) -> fast.IndexArrays | None:
