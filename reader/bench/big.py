@@ -48,7 +48,7 @@ def _classes(queries: dict) -> dict:
 
 def run_big(out: Path) -> dict:
     """Run the million-entry benchmark; print its table; write JSON to out."""
-    from reader.bench.run import BUILD, WINDOW, _child  # (run imports this module)
+    from reader.bench.run import BUILD, WINDOW, _child, growth_point  # (run imports this module)
 
     work = Path(tempfile.mkdtemp(prefix="lr-bench-1m-"))
     try:
@@ -71,14 +71,8 @@ def run_big(out: Path) -> dict:
         r["window"] = {"rss_after_searches_mb": typing["idle_rss_mb"],
                        "type_to_paint_ms": typing["type_to_paint_ms"]}
         r["fts5"] = bench_fts5(folder, repeats=3, database=work / "fts5.sqlite3")
-        growth = {}
-        for files in GROWTH:
-            small, data = work / f"growth-{files}", work / f"growth-data-{files}"
-            generate(small, files, ENTRIES, defaults.BUNDLED_ARCHIVE, tail=True)
-            _child(BUILD, str(small), str(data))
-            growth[files * ENTRIES] = _classes(bench_queries(small, data, repeats=3, rounds=1))
-            shutil.rmtree(small, ignore_errors=True)
-            shutil.rmtree(data, ignore_errors=True)
+        growth = {files * ENTRIES: _classes(growth_point(work, files, ENTRIES, tail=True))
+                  for files in GROWTH}
         growth[FILES * ENTRIES] = _classes(r["queries"])
         r["growth"] = growth
     finally:

@@ -214,17 +214,22 @@ def run(size: str, runs: int, out: Path) -> dict:
 def bench_growth(work: Path, main_folder: Path, main_entries: int, sizes: list[tuple[int, int]],
                  runs: int) -> dict:
     """Return every query's p50/p95 (cold and repeated, over all classes) per archive size."""
-    out = {}
-    for files, entries in sizes:
-        folder = work / f"growth-{files}"
-        generate(folder, files, entries, defaults.BUNDLED_ARCHIVE)
-        _child(BUILD, str(folder), str(work / f"growth-data-{files}"))
-        out[files * entries] = _growth_row(bench_queries(folder, work / f"growth-data-{files}",
-                                                         repeats=3, rounds=1))
-        shutil.rmtree(folder, ignore_errors=True)
-        shutil.rmtree(work / f"growth-data-{files}", ignore_errors=True)
+    out = {files * entries: _growth_row(growth_point(work, files, entries)) for files, entries in sizes}
     out[main_entries] = _growth_row(bench_queries(main_folder, work / "data-0", repeats=3, rounds=1))
     return dict(sorted(out.items()))
+
+
+def growth_point(work: Path, files: int, entries: int, tail: bool = False) -> dict:
+    """Generate and build an archive of this size (tail: with a long tail of words), ask every
+    query class of it (cold and repeated, one round), remove it; return the timings."""
+    folder, data = work / f"growth-{files}", work / f"growth-data-{files}"
+    try:
+        generate(folder, files, entries, defaults.BUNDLED_ARCHIVE, tail=tail)
+        _child(BUILD, str(folder), str(data))
+        return bench_queries(folder, data, repeats=3, rounds=1)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(data, ignore_errors=True)
 
 
 def _growth_row(queries: dict) -> dict:
