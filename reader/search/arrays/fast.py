@@ -93,13 +93,7 @@ class IndexArrays:
 
     def copy_bands(self, docnums: np.ndarray) -> np.ndarray:
         """Return the MinHash bands (reader/search/arrays/shingles.py) of documents, one row each."""
-        out = np.zeros((len(docnums), BANDS), dtype=np.uint32)
-        for part in self.parts:
-            inside = (docnums >= part.offset) & (docnums < part.offset + part.doc_count)
-            if inside.any():
-                table = part.arrays.arrays["copies.bands"].reshape(part.doc_count, BANDS)
-                out[inside] = table[docnums[inside] - part.offset]
-        return out
+        return self._rows_of("copies.bands", BANDS, np.uint32, docnums)
 
     def band_tables(self) -> Iterator[tuple[int, np.ndarray]]:
         """Yield each segment's first document number and its bands (doc_count x BANDS), as kept."""
@@ -108,11 +102,15 @@ class IndexArrays:
 
     def copy_sketch(self, docnums: np.ndarray) -> np.ndarray:
         """Return the similarity sketches (reader/search/arrays/shingles.py) of documents, one row each."""
-        out = np.zeros((len(docnums), SKETCH), dtype=np.uint8)
+        return self._rows_of("copies.sketch", SKETCH, np.uint8, docnums)
+
+    def _rows_of(self, name: str, width: int, dtype, docnums: np.ndarray) -> np.ndarray:
+        """Return the rows of documents in a per-document table of `width` values each."""
+        out = np.zeros((len(docnums), width), dtype=dtype)
         for part in self.parts:
             inside = (docnums >= part.offset) & (docnums < part.offset + part.doc_count)
             if inside.any():
-                table = part.arrays.arrays["copies.sketch"].reshape(part.doc_count, SKETCH)
+                table = part.arrays.arrays[name].reshape(part.doc_count, width)
                 out[inside] = table[docnums[inside] - part.offset]
         return out
 
