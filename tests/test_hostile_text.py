@@ -114,6 +114,42 @@ def test_a_text_file_padded_with_nul_bytes_is_read():
     assert "explosies gehoord" in _words(doc)
 
 
+_UPDATE = ("liveblog\nNOS\nOorlog • Dag 55\nOekraïense troepen heroveren dorp\n"
+           "Het Oekraïense leger zegt een dorp bij Charkov te hebben heroverd; één inwoner "
+           "vertelt dat de beschietingen zijn gestopt en dat het café weer open is.\n")
+
+
+def test_a_utf8_file_cut_off_inside_its_last_character_stays_utf8():
+    """(a download cut at a byte count stops mid-character: it was read as Windows-1252, so
+    every accented letter before the cut came out as two)"""
+    data = (_UPDATE + "Één ").encode()[:-4]  # the cut falls between the two bytes of 'É'
+    doc = text.parse_bytes(data, DocRef("cut.txt"))
+    words = _words(doc)
+    assert "Oekraïense leger" in words and "één inwoner" in words and "Ã" not in words
+
+
+def test_a_stray_byte_in_a_utf8_file_is_replaced_and_the_rest_stays_utf8():
+    data = _UPDATE.encode().replace("café".encode(), b"caf\xe9")
+    doc = text.parse_bytes(data, DocRef("stray.txt"))
+    words = _words(doc)
+    assert "Oekraïense leger" in words and "caf\ufffd weer open" in words and "Ã" not in words
+
+
+def test_a_windows_1252_file_with_one_accented_letter_stays_windows_1252():
+    data = ("liveblog\nNOS\nOorlog • Dag 55\nCafe in Kiev open\nHet café in Kiev is weer "
+            "open, zegt de eigenaar van de zaak in het centrum.\n").encode("cp1252")
+    doc = text.parse_bytes(data, DocRef("old.txt"))
+    assert "Het café in Kiev" in _words(doc)
+
+
+def test_a_saved_page_cut_off_inside_its_last_character_stays_utf8():
+    page = _page("<article><h1>Oekraïense troepen</h1><p>Het Oekraïense leger zegt een dorp "
+                 "te hebben heroverd; één inwoner vertelt dat het café weer open is. Één</p>"
+                 "</article>").split("Één".encode())[0] + "Één".encode()[:1]
+    doc = html.parse(page, DocRef("cut.html"))
+    assert "één inwoner" in _words(doc) and "Ã" not in _words(doc)
+
+
 def test_safe_text_keeps_text_and_removes_only_what_breaks():
     assert safe_text("tab\tnew\nline\r ok ë 😀") == "tab\tnew\nline\r ok ë 😀"
     assert safe_text("a\x00b\x1fc\x0bd\ufffee\uffff") == "abcde"

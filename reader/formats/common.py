@@ -95,12 +95,27 @@ def decode(data: bytes) -> tuple[str, str | None]:
     else:
         if looks_binary(data[:8192]):
             raise ArchiveError("binary file, not text")
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
-            note = "not valid UTF-8; decoded as Windows-1252"
+        text, note = utf8_or_cp1252(data)
     return text.replace("\r\n", "\n").replace("\r", "\n"), note
+
+
+def utf8_or_cp1252(data: bytes) -> tuple[str, str | None]:
+    """Decode bytes that name no encoding: as UTF-8 when they are UTF-8 but for a few damaged
+    bytes (a download cut mid-character, a stray byte among many accented letters), else as
+    Windows-1252; return (text, note about encoding)."""
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.end == len(data):
+            return data.decode("utf-8", errors="replace"), "cut off inside its last character"
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    multibyte = len(text) - len(text.encode("ascii", "ignore")) - text.count("\ufffd")
+    # Windows-1252 text is almost never valid UTF-8 by chance (an accented letter would have to
+    # follow one of Ã, Â and the like), so a few valid sequences per damaged one mean UTF-8
+    if multibyte >= max(3, 3 * bad):
+        return text, f"not valid UTF-8 throughout: {bad} damaged byte sequence(s) replaced"
+    return data.decode("cp1252", errors="replace"), "not valid UTF-8; decoded as Windows-1252"
 
 
 def looks_binary(sample: bytes) -> bool:

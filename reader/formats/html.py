@@ -15,7 +15,15 @@ from lxml import etree
 
 from reader.formats import jsonld, microdata, posts, tickers
 from reader.formats.blocks import block_texts, clean, drop, markup_paragraphs, too_deep
-from reader.formats.common import ArchiveError, NotADocument, clip, load_json, looks_binary, safe_text
+from reader.formats.common import (
+    ArchiveError,
+    NotADocument,
+    clip,
+    load_json,
+    looks_binary,
+    safe_text,
+    utf8_or_cp1252,
+)
 from reader.formats.text import parse_text
 from reader.model import Caption, DocRef, Document
 
@@ -45,10 +53,7 @@ def _decoded(data: bytes, served: str | None) -> str:
             continue
         if found:  # a <meta> readable as ASCII is not UTF-16: it means UTF-8
             return data.decode("utf-8" if found.startswith("utf-16") else found, errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    return utf8_or_cp1252(data)[0]
 
 
 def page_tree(text: str):
