@@ -114,6 +114,18 @@ def test_a_page_without_structured_data_is_one_article_of_its_main_text(tmp_path
         assert doc.title == "Sancties tegen Rusland uitgebreid, café" and "\ufffd" not in text
 
 
+def test_the_short_paragraphs_of_a_page_without_structured_data_are_its_text(tmp_path):
+    """(the main text was read by the text layout's rules, where a short line not followed by
+    text is a photo caption: a page of short notes without a full stop showed photo markers)"""
+    page = ("<html><head><title>Korte berichten</title></head><body><main><p>Sirenes in Kiev</p>"
+            "<p>Treinen rijden weer</p><p>Stroom deels terug</p></main></body></html>")
+    (tmp_path / "short.html").write_text(page, encoding="utf-8")
+    [doc] = archive.read_documents(tmp_path, "short.html")
+    [entry] = doc.entries
+    assert entry.paragraphs == ("Sirenes in Kiev", "Treinen rijden weer", "Stroom deels terug")
+    assert entry.captions == ()
+
+
 @pytest.mark.parametrize("encoding, stated", [("utf-16", "utf-8"), ("utf-8-sig", "iso-8859-1"),
                                               ("utf-8", "utf-16"), ("cp1252", None)])
 def test_a_page_is_decoded_as_a_browser_would(tmp_path, encoding, stated):

@@ -125,7 +125,7 @@ def _plain(root, text: str, ref: DocRef) -> Document:
     paragraphs = markup_paragraphs(text[text.lower().find("<body"):] if "<body" in text.lower() else text)
     if not paragraphs:
         raise NotADocument("a web page without text")
-    doc = parse_text("\n\n".join(paragraphs), ref)
+    doc = parse_text("\n\n".join(paragraphs), ref, page=True)
     title = meta.get("title")
     return replace(doc, title=clip(title) if title else doc.title, date=jsonld.day(meta.get("date")),
                    source_url=meta.get("url"), site=meta.get("site"),
@@ -219,7 +219,7 @@ def _article(root, data: str, ref: DocRef, meta: dict) -> Document:
                                                      else root))
     if not text.strip():
         raise NotADocument("a web page without text")
-    doc = parse_text(text.replace("\n", "\n\n"), ref)
+    doc = parse_text(text.replace("\n", "\n\n"), ref, page=True)
     title = meta.get("title")
     return replace(doc, title=clip(title) if title else doc.title,
                    date=jsonld.day(meta.get("date")), source_url=meta.get("url"), site=meta.get("site"))

@@ -58,8 +58,9 @@ def _is_body(line: _Line) -> bool:
     return line.credit is None and not _is_short(line.text) and not _CREDIT.search(line.text)
 
 
-def _classify(lines: list[_Line]) -> list[str]:
-    """Label each line: headline, body, caption, gallery or chrome."""
+def _classify(lines: list[_Line], page: bool = False) -> list[str]:
+    """Label each line: headline, body, caption, gallery or chrome (a page's main text has no
+    captions among its paragraphs: a short one is a heading before text, else text)."""
     kinds = []
     for i, line in enumerate(lines):
         nxt = lines[i + 1] if i + 1 < len(lines) else None
@@ -70,15 +71,16 @@ def _classify(lines: list[_Line]) -> list[str]:
         elif _CREDIT.search(line.text):
             kinds.append("caption")
         elif _is_short(line.text):
-            kinds.append("headline" if nxt is not None and _is_body(nxt) else "caption")
+            followed = nxt is not None and _is_body(nxt)
+            kinds.append("headline" if followed else "body" if page else "caption")
         else:
             kinds.append("body")
     return kinds
 
 
-def _entries(ref: DocRef, lines: list[_Line]) -> tuple[Entry, ...]:
+def _entries(ref: DocRef, lines: list[_Line], page: bool = False) -> tuple[Entry, ...]:
     groups: list[tuple[str | None, list[str], list[Caption]]] = []
-    for line, kind in zip(lines, _classify(lines), strict=True):
+    for line, kind in zip(lines, _classify(lines, page), strict=True):
         if kind == "chrome":
             continue
         if kind == "headline" or not groups:
@@ -101,8 +103,9 @@ def _entries(ref: DocRef, lines: list[_Line]) -> tuple[Entry, ...]:
     return tuple(entries)
 
 
-def parse_text(text: str, ref: DocRef) -> Document:
-    """Parse one decoded file (or a page's main text) into a Document (a liveblog or an article).
+def parse_text(text: str, ref: DocRef, page: bool = False) -> Document:
+    """Parse one decoded file (or, with page, a web page's main text) into a Document (a
+    liveblog or an article).
 
     A stray NUL or control character (a download padded with NULs) is dropped, not the file.
     """
@@ -114,7 +117,7 @@ def parse_text(text: str, ref: DocRef) -> Document:
     lines = _lines(text)
     if lines and lines[0].text.lower() == "liveblog":
         return _liveblog(ref, date, lines[1:])
-    entries = _entries(ref, lines)
+    entries = _entries(ref, lines, page)
     return Document(ref, _article_title(entries, ref), "article", date, False, entries)
 
 

@@ -16,8 +16,9 @@ READERS = {
     "text": 2,  # formats/text.py: the NOS text layout (and the main text of pages without data)
     # text 2: UTF-8 cut mid-character or with a few stray bytes stays UTF-8 (common.decode)
     # formats/html.py, jsonld.py, microdata.py, posts.py, tickers.py, blocks.py: saved pages
-    "page": 3,  # 2: JSON-LD reconciled with the page's post elements, microdata values, tickers
+    "page": 4,  # 2: JSON-LD reconciled with the page's post elements, microdata values, tickers
     # page 3: a page that names no charset and is UTF-8 but for a cut or stray byte stays UTF-8
+    # page 4: a page's main text has no captions (its short paragraphs were read as photo captions)
     "news-api": 1,  # formats/guardian.py
     "web archive": 1,  # formats/webarchive.py, content_encoding.py: records, captures merged
     "dates": 1,  # reader/dates.py: a document's date where it gives none
