@@ -20,13 +20,12 @@ import numpy as np
 from whoosh import query as wq
 
 from reader.search import compat, edits
+from reader.search.arrays import tiers
 from reader.search.arrays.segment_arrays import (
     FIELDS,
     POSITIONAL,
     SCORED,
-    ArraysDamaged,
     SegmentArrays,
-    file_name,
     length_table,
 )
 from reader.search.arrays.shingles import BANDS, SKETCH
@@ -53,18 +52,19 @@ class IndexArrays:
     """
 
     def __init__(self, searcher, folder: Path):
+        leaves, offsets = [], []
+        for sub, offset in searcher.leaf_searchers():
+            reader = sub.reader()
+            if reader.segment() is not None:  # (an index without segments yet has one without)
+                leaves.append(tiers.Leaf(reader.segment().segment_id(), reader.doc_count_all()))
+                offsets.append(offset)
+        # the parts: consolidated tiers where they match runs of segments, else segments' own
+        found = tiers.cover(folder, leaves)
         self.parts: list[_Part] = []
-        try:
-            for sub, offset in searcher.leaf_searchers():
-                reader = sub.reader()
-                if reader.segment() is None:  # an index without segments yet
-                    continue
-                arrays = SegmentArrays(folder / file_name(reader.segment().segment_id()),
-                                       reader.doc_count_all())
-                self.parts.append(_Part(arrays, offset, reader.doc_count_all()))
-        except ArraysDamaged:
-            self.close()
-            raise
+        at = 0
+        for part in found:
+            self.parts.append(_Part(part.arrays, offsets[at], part.doc_count))
+            at += len(part.leaves)
         self.size = sum(p.doc_count for p in self.parts)
         self._offsets = [p.offset for p in self.parts]
         self.live = np.ones(self.size, dtype=bool)

@@ -19,6 +19,7 @@ import json
 import mmap
 import os
 import zlib
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -94,6 +95,40 @@ def write(path: Path, doc_count: int, arrays: dict[str, np.ndarray]) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
+
+
+HEADER_ROOM = (1 << 16) - len(MAGIC) - 8  # the header of a streamed file: the data starts at 64 KiB
+
+
+def write_streamed(path: Path, doc_count: int, arrays: Iterable[tuple[str, np.ndarray]]) -> None:
+    """Write arrays to path as they come (each let go once written), in write()'s format with
+    room kept for the header; atomically (temporary file, fsync, rename)."""
+    layout, crc, offset = {}, 0, 0
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(b"\0" * (len(MAGIC) + 8 + HEADER_ROOM))
+            for name, array in arrays:
+                data = memoryview(np.ascontiguousarray(array)).cast("B")
+                pad = b"\0" * ((-len(data)) % 8)
+                layout[name] = [array.dtype.str, offset, int(array.size)]
+                crc = zlib.crc32(pad, zlib.crc32(data, crc))
+                fh.write(data)
+                fh.write(pad)
+                offset += len(data) + len(pad)
+                del data, array
+            header = json.dumps({"doc_count": doc_count, "crc32": crc, "data_bytes": offset,
+                                 "arrays": layout}).encode("utf-8")
+            if len(header) > HEADER_ROOM:
+                raise ValueError(f"an arrays header of {len(header)} bytes")
+            fh.seek(0)
+            fh.write(MAGIC + HEADER_ROOM.to_bytes(8, "little") + header.ljust(HEADER_ROOM))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
 
 
 def read(path: Path) -> tuple[int, dict[str, np.ndarray]]:

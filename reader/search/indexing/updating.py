@@ -16,7 +16,7 @@ from whoosh.index import LockError
 
 from reader import archive, parsed
 from reader.model import DocRef, Problem
-from reader.search.arrays import copies, recording
+from reader.search.arrays import copies, recording, tiers
 from reader.search.indexing import building, merging, workers
 from reader.search.manifest import FileRecord, IndexDamaged, Manifest, ProblemRecord, set_dates_of
 from reader.search.schema import entry_fields, make_schema
@@ -62,6 +62,7 @@ class IndexReport:
     partial: list[Problem] = field(default_factory=list)  # files read in part (a damaged record…)
     rebuilt: str | None = None  # why the index was rebuilt, if it was
     arrays_repaired: int = 0  # segments whose postings arrays were missing or damaged and rewritten
+    tiers_written: int = 0  # consolidated arrays written (arrays/tiers.py)
     seconds: float = 0.0
 
 
@@ -139,6 +140,8 @@ def update(index, rebuild: bool = False, progress: ProgressFn | None = None,
             report.arrays_repaired = recording.repair_index(ix, target)
             if report.arrays_repaired:
                 manifest.write(target)
+            report.tiers_written = tiers.refresh_index(ix, target)
+            if report.arrays_repaired or report.tiers_written:
                 index.changed()
             copies.refresh(ix, target)  # (else the first search after it would)
         finally:
