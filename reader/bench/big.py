@@ -32,6 +32,7 @@ def _disk(folder: Path) -> dict:
         if path.is_file():
             name = path.name
             kind = ("posting arrays" if name.endswith(".arrays")
+                    else "consolidated arrays (tiers)" if name.endswith(".tier")
                     else "postings" if name.endswith(".pst")
                     else "terms" if name.endswith((".trm", ".dci", ".dcz"))
                     else "columns, lengths and stored fields" if name.endswith(".col")
