@@ -14,6 +14,7 @@ from reader import defaults
 from reader.bench.generate import generate
 from reader.library import Library
 from reader.search.arrays import segment_arrays, tiers
+from reader.search.arrays.fast import column
 from tests.conftest import BUNDLED, whoosh_only
 from tests.test_fast import _grow, _queries, _same
 
@@ -108,6 +109,13 @@ def test_a_tier_holds_what_its_segments_hold(grown):
                                   np.concatenate([s.arrays[name] for s in segments]))
         for s in segments:
             s.close()
+        ix = whoosh_index.open_dir(str(folder))
+        with ix.reader() as reader:  # the numeric columns (date order, day, key event) are whoosh's
+            mine = [leaf for leaf, _ in reader.leaf_readers()][:len(tier.leaves)]
+            for name in segment_arrays.COLUMNS:
+                assert np.array_equal(tiers.columns(tier)[name],
+                                      np.concatenate([column(leaf, name) for leaf in mine])), name
+        ix.close()
     finally:
         for part in [tier, *rest]:
             part.arrays.close()

@@ -22,6 +22,7 @@ from whoosh import query as wq
 from reader.search import compat, edits
 from reader.search.arrays import tiers
 from reader.search.arrays.segment_arrays import (
+    COLUMNS,
     FIELDS,
     POSITIONAL,
     SCORED,
@@ -31,7 +32,6 @@ from reader.search.arrays.segment_arrays import (
 from reader.search.arrays.shingles import BANDS, SKETCH
 
 K1, B = 1.2, 0.75  # whoosh's BM25F defaults, which the schema's fields use
-COLUMNS = ("chron", "day", "key", "eid", "fingerprint")
 
 
 class Unsupported(Exception):
@@ -52,19 +52,30 @@ class IndexArrays:
     """
 
     def __init__(self, searcher, folder: Path):
-        leaves, offsets = [], []
+        leaves, offsets, readers = [], [], []
         for sub, offset in searcher.leaf_searchers():
             reader = sub.reader()
             if reader.segment() is not None:  # (an index without segments yet has one without)
                 leaves.append(tiers.Leaf(reader.segment().segment_id(), reader.doc_count_all()))
                 offsets.append(offset)
+                readers.append(reader)
         # the parts: consolidated tiers where they match runs of segments, else segments' own
         found = tiers.cover(folder, leaves)
         self.parts: list[_Part] = []
+        # the schema's numeric columns, by document number: date order, day, key event; a
+        # tier keeps its segments' (read from whoosh once, when it was made)
+        by_column: dict[str, list[np.ndarray]] = {name: [] for name in COLUMNS}
         at = 0
         for part in found:
             self.parts.append(_Part(part.arrays, offsets[at], part.doc_count))
+            kept = tiers.columns(part)
+            for name in COLUMNS:
+                by_column[name] += [kept[name]] if kept else [
+                    column(r, name) for r in readers[at:at + len(part.leaves)]]
             at += len(part.leaves)
+        self.columns: dict[str, np.ndarray] = {
+            name: np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int64)
+            for name, pieces in by_column.items()}
         self.size = sum(p.doc_count for p in self.parts)
         self._offsets = [p.offset for p in self.parts]
         self.live = np.ones(self.size, dtype=bool)
@@ -74,12 +85,6 @@ class IndexArrays:
                 self.live[deleted + offset] = False
         self.avg_length = {f: searcher.avg_field_length(f) or 1 for f in SCORED}
         self.lengths = {f: self._concat_lengths(f) for f in SCORED}
-        # the schema's numeric columns, by document number: date order, day, key event
-        self.columns: dict[str, np.ndarray] = {}
-        for name in COLUMNS:
-            found = [column(sub.reader(), name) for sub, _ in searcher.leaf_searchers()
-                     if sub.reader().segment() is not None]
-            self.columns[name] = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
     def _concat_lengths(self, field: str) -> np.ndarray:
         table = length_table()

@@ -30,6 +30,7 @@ MAGIC = b"LRARRAYS1\n"
 SCORED = ("content", "headline", "exact")  # fields whose per-document lengths BM25 needs
 FIELDS = (*SCORED, "doc", "date")
 POSITIONAL = ("content", "headline")  # fields with phrases: positions are kept
+COLUMNS = ("chron", "day", "key", "eid", "fingerprint")  # the schema's numeric columns (tiers keep them)
 COPIES = ("copies.sstart", "copies.shingles", "copies.bands", "copies.sketch")  # (shingles.py)
 
 

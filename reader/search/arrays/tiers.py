@@ -21,13 +21,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from reader.search.arrays.segment_arrays import (
+    COLUMNS,
     FIELDS,
     POSITIONAL,
     SCORED,
@@ -137,7 +138,19 @@ def _tier_at(directory: Path, leaves: Sequence[Leaf], i: int, names: list[str]) 
     return None
 
 
-def refresh(directory: Path, leaves: Sequence[Leaf]) -> int:
+ColumnsOf = Callable[[Leaf], dict[str, np.ndarray]]  # a segment's numeric columns, from whoosh
+
+
+def columns(part: Part) -> dict[str, np.ndarray] | None:
+    """Return the numeric columns a tier keeps for its documents (None for a segment's own
+    arrays, whose columns whoosh holds)."""
+    a = part.arrays.arrays
+    if not part.level or any(f"column.{name}" not in a for name in COLUMNS):
+        return None
+    return {name: a[f"column.{name}"] for name in COLUMNS}
+
+
+def refresh(directory: Path, leaves: Sequence[Leaf], columns_of: ColumnsOf) -> int:
     """Bring the tiers in line with the segments: check the ones in use (damaged ones are
     removed), join runs of FANOUT parts of a level, remove the tiers no longer used; return how
     many tiers were written."""
@@ -152,10 +165,10 @@ def refresh(directory: Path, leaves: Sequence[Leaf]) -> int:
                     part.arrays.close()
                     with contextlib.suppress(OSError):
                         part.path.unlink()
-                    return written + refresh(directory, leaves)
+                    return written + refresh(directory, leaves, columns_of)
         while (run := _next_run(parts)) is not None:
             start, stop = run
-            joined = join(directory, parts[start:stop])
+            joined = join(directory, parts[start:stop], columns_of)
             for part in parts[start:stop]:
                 part.arrays.close()
             parts[start:stop] = [joined]
@@ -175,9 +188,17 @@ def refresh(directory: Path, leaves: Sequence[Leaf]) -> int:
 def refresh_index(ix, directory: Path) -> int:
     """refresh() for a whoosh index ix in directory; return how many tiers were written."""
     from reader.search import compat
+    from reader.search.arrays.fast import column
 
     leaves = [Leaf(s.segment_id(), s.doc_count_all()) for s in compat.index_segments(ix)]
-    return refresh(directory, leaves)
+    with ix.reader() as reader:
+        by_id = {leaf.segment().segment_id(): leaf for leaf, _ in reader.leaf_readers()
+                 if leaf.segment() is not None}
+
+        def columns_of(leaf: Leaf) -> dict[str, np.ndarray]:
+            return {name: column(by_id[leaf.segment_id], name) for name in COLUMNS}
+
+        return refresh(directory, leaves, columns_of)
 
 
 def _next_run(parts: list[Part]) -> tuple[int, int] | None:
@@ -190,7 +211,7 @@ def _next_run(parts: list[Part]) -> tuple[int, int] | None:
     return None
 
 
-def join(directory: Path, parts: Sequence[Part]) -> Part:
+def join(directory: Path, parts: Sequence[Part], columns_of: ColumnsOf) -> Part:
     """Write the tier of consecutive parts and return it (opened)."""
     leaves = tuple(leaf for part in parts for leaf in part.leaves)
     folder = directory / FOLDER
@@ -204,12 +225,20 @@ def join(directory: Path, parts: Sequence[Part]) -> Part:
         for field in FIELDS:
             yield from joined_field(sources, field).items()
         yield from joined_copies(sources).items()
+        kept = [columns(part) or _leaf_columns(part, columns_of) for part in parts]
+        for name in COLUMNS:
+            yield f"column.{name}", np.concatenate([k[name] for k in kept]).astype(np.int64)
         yield "tier.segments", np.frombuffer("\n".join(x.segment_id for x in leaves).encode(), np.uint8)
         yield "tier.counts", np.array([leaf.doc_count for leaf in leaves], dtype=np.int64)
         yield "tier.level", np.array([level], dtype=np.int64)
 
     write_streamed(path, doc_count, arrays())
     return Part(SegmentArrays(path, doc_count), leaves, level, path)
+
+
+def _leaf_columns(part: Part, columns_of: ColumnsOf) -> dict[str, np.ndarray]:
+    found = [columns_of(leaf) for leaf in part.leaves]
+    return {name: np.concatenate([f[name] for f in found]) for name in COLUMNS}
 
 
 def _vocab_list(a: dict[str, np.ndarray], field: str) -> list[bytes]:
