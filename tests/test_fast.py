@@ -158,8 +158,10 @@ def test_arrays_read_back_from_a_segment_equal_those_written(segmented):
     ix = whoosh_index.open_dir(str(folder))
     with ix.reader() as reader:
         for leaf, _ in reader.leaf_readers():
-            written = segment_arrays.SegmentArrays(
-                folder / segment_arrays.file_name(leaf.segment().segment_id()))
+            own = folder / segment_arrays.file_name(leaf.segment().segment_id())
+            if not own.exists():
+                continue  # a tier holds them (test_tiers.py takes them back out and compares)
+            written = segment_arrays.SegmentArrays(own)
             doc_count, rebuilt = recording.from_reader(leaf)
             assert doc_count == written.doc_count
             assert set(rebuilt) == set(written.arrays)

@@ -1,5 +1,6 @@
-"""Consolidated postings arrays (tiers): made from runs of segments, they answer as whoosh does;
-stale, damaged or missing ones are passed over and made again."""
+"""Consolidated postings arrays (tiers): made from runs of segments, they answer as whoosh does
+and hold their segments' arrays (whose own files go); a stale tier gives its segments their
+files back, a damaged or missing one is passed over, read back from whoosh and made again."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from whoosh import index as whoosh_index
 from reader import defaults
 from reader.bench.generate import generate
 from reader.library import Library
-from reader.search.arrays import segment_arrays, tiers
+from reader.search.arrays import joining, recording, segment_arrays, tiers
 from reader.search.arrays.fast import column
 from tests.conftest import BUNDLED, whoosh_only
 from tests.test_fast import _grow, _queries, _same
@@ -81,42 +82,29 @@ def test_a_tier_joins_four_segments_and_the_segments_after_it_are_read_on_their_
     assert _compare(grown, _queries(grown.archive_dir, 300)) > 200
 
 
-def test_a_tier_holds_what_its_segments_hold(grown):
+def test_a_tier_holds_what_its_segments_hold_and_gives_each_back(grown):
+    """A segment's arrays taken out of its tier are those whoosh's segment gives back, array for
+    array (its own file is removed once the tier holds them); the tier keeps whoosh's columns."""
     folder = grown.root / "index"
-    parts = tiers.cover(folder, _leaves(grown))
-    tier, rest = parts[0], parts[1:]
+    [tier, *rest] = tiers.cover(folder, _leaves(grown))
+    ix = whoosh_index.open_dir(str(folder))
     try:
-        segments = [segment_arrays.SegmentArrays(folder / segment_arrays.file_name(leaf.segment_id))
-                    for leaf in tier.leaves]
-        offsets = np.cumsum([0] + [s.doc_count for s in segments])
-        for field in segment_arrays.FIELDS:
-            words = {s.word(field, r) for s in segments for r in range(s.rows(field))}
-            assert tier.arrays.rows(field) == len(words)
-            for word in sorted(words)[::7]:
-                row = tier.arrays.term(field, word)
-                docs, weights = tier.arrays.postings(field, row)
-                expected = [(s.postings(field, s.term(field, word)), o)
-                            for s, o in zip(segments, offsets, strict=False) if s.term(field, word) >= 0]
-                assert docs.tolist() == [int(d) + o for (d, _), o in expected for d in d]
-                assert weights.tolist() == [w for (_, ws), _ in expected for w in ws.tolist()]
-                if field in segment_arrays.POSITIONAL:
-                    got = tier.arrays.positions(field, row)
-                    want = [s.positions(field, s.term(field, word)) for s in segments
-                            if s.term(field, word) >= 0]
-                    assert got[1].tolist() == [p for _, ps in want for p in ps.tolist()], word
-        for name in ("copies.bands", "copies.sketch"):
-            assert np.array_equal(tier.arrays.arrays[name],
-                                  np.concatenate([s.arrays[name] for s in segments]))
-        for s in segments:
-            s.close()
-        ix = whoosh_index.open_dir(str(folder))
-        with ix.reader() as reader:  # the numeric columns (date order, day, key event) are whoosh's
+        with ix.reader() as reader:
             mine = [leaf for leaf, _ in reader.leaf_readers()][:len(tier.leaves)]
+            start = 0
+            for leaf, covered in zip(mine, tier.leaves, strict=True):
+                assert not (folder / segment_arrays.file_name(covered.segment_id)).exists()
+                doc_count, expected = recording.from_reader(leaf)
+                taken = joining.extract(tier.arrays, start, doc_count)
+                assert set(taken) == set(expected)
+                for name, array in expected.items():
+                    assert taken[name].dtype == array.dtype and np.array_equal(taken[name], array), name
+                start += doc_count
             for name in segment_arrays.COLUMNS:
                 assert np.array_equal(tiers.columns(tier)[name],
                                       np.concatenate([column(leaf, name) for leaf in mine])), name
-        ix.close()
     finally:
+        ix.close()
         for part in [tier, *rest]:
             part.arrays.close()
 
@@ -136,14 +124,15 @@ def test_a_damaged_tier_is_passed_over_and_made_again(tmp_path, damage):
     else:  # the same size, a header that parses: only the checksum finds it
         path.write_bytes(data[:-64] + bytes(64))
     fresh = Library(lib.archive_dir, lib.data_dir, defaults.variant_files(lib.data_dir))
-    if damage != "garble_data":  # the segments' own arrays answer meanwhile
-        assert fresh.index.arrays_in_use() and _parts(fresh) == [(0, 1)] * 4
-        for query, answer in expected.items():
-            _same(fresh.search(query, limit=20), answer)
-    report = fresh.index.update()
-    assert report.tiers_written == 1 and not report.rebuilt
+    if damage != "garble_data":  # (its segments have no files of their own): whoosh answers meanwhile
+        assert not fresh.index.arrays_in_use() and fresh.index.needs_update()
+    for query, answer in expected.items():
+        _same(fresh.search(query, limit=20), answer)
+    report = fresh.index.update()  # the segments' arrays read back from whoosh, joined again
+    assert (report.arrays_repaired, report.tiers_written, report.rebuilt) == (4, 1, None)
     assert _parts(fresh) == [(1, 4)] and path.read_bytes() == data
     fresh = Library(lib.archive_dir, lib.data_dir, defaults.variant_files(lib.data_dir))
+    assert fresh.index.arrays_in_use() and not fresh.index.needs_update()
     for query, answer in expected.items():
         _same(fresh.search(query, limit=20), answer)
 
@@ -159,3 +148,34 @@ def test_tiers_of_tiers_and_stale_tiers_removed(tmp_path, monkeypatch):
     names = {p.name for p in (lib.root / "index" / tiers.FOLDER).iterdir()}
     assert len(names) == sum(1 for level, _ in shape if level)  # only the tiers in use are kept
     assert _compare(lib, QUERIES + _queries(lib.archive_dir, 60)) > 40
+
+
+def test_a_tier_whose_segment_a_sync_drops_gives_the_others_their_files_back(tmp_path, monkeypatch):
+    """The files grown by the first sync are deleted (and another grown): that sync's segment
+    has no live entry and is dropped, so the tier that held it no longer matches; its other
+    segments get their own files back (taken out of it), and answer as whoosh does."""
+    lib = _grown(tmp_path, 5)
+    before = _leaves(lib)
+    assert _parts(lib) == [(1, 4), (0, 1), (0, 1), (0, 1)]
+    paths = sorted(lib.archive_dir.rglob("*.txt"))
+    for path in paths[0:3]:
+        path.unlink()
+    _grow(paths[30], 9)
+    monkeypatch.setattr(tiers, "FANOUT", 8)  # (so that they are not joined again at once)
+    assert lib.index.update().arrays_repaired == 0  # (taken out of the tier, not read from whoosh)
+    after = _leaves(lib)
+    assert before[2] not in after and before[:2] + before[3:] == after[:-1]  # (the sync's own last)
+    folder = lib.root / "index"
+    assert all((folder / segment_arrays.file_name(leaf.segment_id)).exists() for leaf in after)
+    assert not list((folder / tiers.FOLDER).iterdir()) and _parts(lib) == [(0, 1)] * len(after)
+    ix = whoosh_index.open_dir(str(folder))
+    with ix.reader() as reader:
+        for leaf, _ in list(reader.leaf_readers())[:3]:
+            own = segment_arrays.SegmentArrays(folder / segment_arrays.file_name(leaf.segment().segment_id()))
+            _count, expected = recording.from_reader(leaf)
+            assert set(own.arrays) == set(expected)
+            for name, array in expected.items():
+                assert np.array_equal(own.arrays[name], array), name
+            own.close()
+    ix.close()
+    assert _compare(lib, QUERIES + _queries(lib.archive_dir, 100)) > 60

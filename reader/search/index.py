@@ -16,7 +16,7 @@ import numpy as np
 from whoosh import index as whoosh_index
 
 from reader.model import Copy, DocRef, Filters, Hit, SearchResult
-from reader.search.arrays import copies, entries, segment_arrays
+from reader.search.arrays import copies, entries, upkeep
 from reader.search.arrays.copies import CopyGroups
 from reader.search.arrays.entries import EntryTable
 from reader.search.indexing import updating
@@ -67,7 +67,7 @@ class SearchIndex:
         except Exception as exc:  # noqa: BLE001 - whoosh raises many kinds on damaged files
             return f"the index cannot be opened ({type(exc).__name__}: {exc})"
         try:
-            return segment_arrays.check_index(ix, self.final)
+            return upkeep.check_index(ix, self.final)
         finally:
             ix.close()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import operator
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 
@@ -196,16 +196,17 @@ def from_reader(reader) -> tuple[int, dict[str, np.ndarray]]:
     return doc_count, recorder.arrays(doc_count)
 
 
-def repair_index(ix, directory: Path) -> int:
-    """Write the arrays file of every segment whose file is missing or damaged; return how many.
+def repair_index(ix, directory: Path, skip: Collection[str] = ()) -> int:
+    """Write the arrays file of every segment (but those in skip: a tier holds theirs) whose
+    file is missing or damaged; return how many.
 
     Each file is checked whole (its checksum) and rebuilt from the segment's postings.
     """
     repaired = 0
     with ix.reader() as reader:
         for leaf, _offset in reader.leaf_readers():
-            if leaf.segment() is None:  # an index of no segments (no file gave an entry)
-                continue
+            if leaf.segment() is None or leaf.segment().segment_id() in skip:
+                continue  # (None: an index of no segments, no file gave an entry)
             path = directory / file_name(leaf.segment().segment_id())
             try:
                 arrays = SegmentArrays(path, leaf.doc_count_all())

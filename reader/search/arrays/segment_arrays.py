@@ -325,15 +325,3 @@ class _Vocab:
         starts = (offsets[picked] - base).tolist()
         ends = (offsets[picked + 1] - base).tolist()
         return [data[a:b] for a, b in zip(starts, ends, strict=True)]
-
-
-def check_index(ix, directory: Path) -> str | None:
-    """Return why some segment of an index has no usable arrays file (cheap: headers only), or None."""
-    from reader.search import compat
-
-    for segment in compat.index_segments(ix):
-        try:
-            SegmentArrays(directory / file_name(segment.segment_id()), segment.doc_count_all()).close()
-        except ArraysDamaged as exc:
-            return str(exc)
-    return None

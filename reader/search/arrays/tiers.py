@@ -18,7 +18,6 @@ made again.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 from collections.abc import Callable, Sequence
@@ -27,11 +26,10 @@ from pathlib import Path
 
 import numpy as np
 
+from reader.search.arrays.joining import joined_copies, joined_field
 from reader.search.arrays.segment_arrays import (
     COLUMNS,
     FIELDS,
-    POSITIONAL,
-    SCORED,
     ArraysDamaged,
     SegmentArrays,
     file_name,
@@ -72,7 +70,9 @@ def tier_name(leaves: Sequence[Leaf]) -> str:
     return f"{leaves[0].segment_id}-{len(leaves)}-{hashlib.sha1(key).hexdigest()[:12]}{SUFFIX}"
 
 
-def _tier_leaves(arrays: SegmentArrays) -> tuple[tuple[Leaf, ...], int]:
+def tier_leaves(arrays: SegmentArrays) -> tuple[tuple[Leaf, ...], int]:
+    """Return the segments a tier covers, in order, and its level (ArraysDamaged if it does
+    not say)."""
     a = arrays.arrays
     try:
         ids = a["tier.segments"].tobytes().decode("ascii").split("\n")
@@ -88,12 +88,29 @@ def _tier_leaves(arrays: SegmentArrays) -> tuple[tuple[Leaf, ...], int]:
 def cover(directory: Path, leaves: Sequence[Leaf]) -> list[Part]:
     """Return the parts that answer for the segments, in order: the longest tier that matches
     a run of them where there is one, else each segment's own arrays (ArraysDamaged if one of
-    those cannot be opened; a tier that cannot be is passed over)."""
+    those cannot be opened; a tier that cannot be is passed over).
+
+    A refresh in another process may join segments into a tier and remove their own files
+    while this looks: a segment's file missing is looked for once more, tiers listed again.
+    """
+    try:
+        return _cover(directory, leaves)
+    except ArraysDamaged:
+        return _cover(directory, leaves)
+
+
+def tier_files(directory: Path) -> list[str]:
+    """Return the names of the tier files in an index folder."""
+    try:
+        return sorted(e.name for e in os.scandir(directory / FOLDER) if e.name.endswith(SUFFIX))
+    except OSError:
+        return []
+
+
+def _cover(directory: Path, leaves: Sequence[Leaf]) -> list[Part]:
     starting: dict[str, list[str]] = {}
-    with contextlib.suppress(OSError):
-        for entry in os.scandir(directory / FOLDER):
-            if entry.name.endswith(SUFFIX):
-                starting.setdefault(entry.name.split("-", 1)[0], []).append(entry.name)
+    for name in tier_files(directory):
+        starting.setdefault(name.split("-", 1)[0], []).append(name)
     parts: list[Part] = []
     try:
         i = 0
@@ -127,7 +144,7 @@ def _tier_at(directory: Path, leaves: Sequence[Leaf], i: int, names: list[str]) 
         except (ArraysDamaged, OSError):
             continue
         try:
-            covered, level = _tier_leaves(arrays)
+            covered, level = tier_leaves(arrays)
         except ArraysDamaged:
             arrays.close()
             continue
@@ -148,67 +165,6 @@ def columns(part: Part) -> dict[str, np.ndarray] | None:
     if not part.level or any(f"column.{name}" not in a for name in COLUMNS):
         return None
     return {name: a[f"column.{name}"] for name in COLUMNS}
-
-
-def refresh(directory: Path, leaves: Sequence[Leaf], columns_of: ColumnsOf) -> int:
-    """Bring the tiers in line with the segments: check the ones in use (damaged ones are
-    removed), join runs of FANOUT parts of a level, remove the tiers no longer used; return how
-    many tiers were written."""
-    written = 0
-    parts = cover(directory, leaves)
-    try:
-        for part in parts:
-            if part.level:
-                try:
-                    part.arrays.verify()
-                except ArraysDamaged:
-                    part.arrays.close()
-                    with contextlib.suppress(OSError):
-                        part.path.unlink()
-                    return written + refresh(directory, leaves, columns_of)
-        while (run := _next_run(parts)) is not None:
-            start, stop = run
-            joined = join(directory, parts[start:stop], columns_of)
-            for part in parts[start:stop]:
-                part.arrays.close()
-            parts[start:stop] = [joined]
-            written += 1
-        used = {part.path.name for part in parts if part.level}
-        with contextlib.suppress(OSError):
-            for entry in os.scandir(directory / FOLDER):
-                if entry.name not in used:
-                    with contextlib.suppress(OSError):
-                        os.unlink(entry.path)
-    finally:
-        for part in parts:
-            part.arrays.close()
-    return written
-
-
-def refresh_index(ix, directory: Path) -> int:
-    """refresh() for a whoosh index ix in directory; return how many tiers were written."""
-    from reader.search import compat
-    from reader.search.arrays.fast import column
-
-    leaves = [Leaf(s.segment_id(), s.doc_count_all()) for s in compat.index_segments(ix)]
-    with ix.reader() as reader:
-        by_id = {leaf.segment().segment_id(): leaf for leaf, _ in reader.leaf_readers()
-                 if leaf.segment() is not None}
-
-        def columns_of(leaf: Leaf) -> dict[str, np.ndarray]:
-            return {name: column(by_id[leaf.segment_id], name) for name in COLUMNS}
-
-        return refresh(directory, leaves, columns_of)
-
-
-def _next_run(parts: list[Part]) -> tuple[int, int] | None:
-    """Return the first run of FANOUT consecutive parts of one level that may be joined."""
-    for start in range(len(parts) - FANOUT + 1):
-        run = parts[start:start + FANOUT]
-        if (len({p.level for p in run}) == 1
-                and sum(p.doc_count for p in run) <= MAX_TIER_DOCS):
-            return start, start + FANOUT
-    return None
 
 
 def join(directory: Path, parts: Sequence[Part], columns_of: ColumnsOf) -> Part:
@@ -239,96 +195,3 @@ def join(directory: Path, parts: Sequence[Part], columns_of: ColumnsOf) -> Part:
 def _leaf_columns(part: Part, columns_of: ColumnsOf) -> dict[str, np.ndarray]:
     found = [columns_of(leaf) for leaf in part.leaves]
     return {name: np.concatenate([f[name] for f in found]) for name in COLUMNS}
-
-
-def _vocab_list(a: dict[str, np.ndarray], field: str) -> list[bytes]:
-    blob, off = a[f"{field}.vocab"].tobytes(), a[f"{field}.voff"].tolist()
-    return [blob[s:e] for s, e in zip(off[:-1], off[1:], strict=True)]
-
-
-def _smallest_uint(values: np.ndarray) -> np.ndarray:
-    top = int(values.max()) if len(values) else 0
-    for dtype in (np.uint8, np.uint16, np.uint32):
-        if top <= np.iinfo(dtype).max:
-            return values.astype(dtype)
-    return values.astype(np.int64)
-
-
-def joined_field(sources: Sequence[SegmentArrays], field: str) -> dict[str, np.ndarray]:
-    """Return one field's arrays for the documents of several parts, in their order."""
-    lists = [_vocab_list(s.arrays, field) for s in sources]
-    terms = sorted(set().union(*lists))
-    row_of = {t: i for i, t in enumerate(terms)}
-    rows = [np.fromiter(map(row_of.__getitem__, lst), dtype=np.int64, count=len(lst)) for lst in lists]
-    del row_of, lists
-    voff = np.zeros(len(terms) + 1, dtype=np.int64)
-    np.cumsum([len(t) for t in terms], out=voff[1:])
-    out = {f"{field}.vocab": np.frombuffer(b"".join(terms), dtype=np.uint8), f"{field}.voff": voff}
-    del terms
-    offsets = np.cumsum([0] + [s.doc_count for s in sources])
-    per_posting = [np.repeat(r, np.diff(s.arrays[f"{field}.pstart"]))
-                   for r, s in zip(rows, sources, strict=True)]
-    posting_rows = np.concatenate(per_posting)
-    del per_posting
-    order = np.argsort(posting_rows, kind="stable")  # by term, then part, then document
-    df = np.bincount(posting_rows, minlength=len(voff) - 1)
-    out[f"{field}.pstart"] = np.concatenate(([0], np.cumsum(df))).astype(np.int64)
-    docs = np.concatenate([s.arrays[f"{field}.docs"].astype(np.int64) + o
-                           for s, o in zip(sources, offsets, strict=False)])
-    out[f"{field}.docs"] = docs[order].astype(np.int32)
-    del docs
-    boosts = {float(s.arrays[f"{field}.boost"][0]) for s in sources}
-    out[f"{field}.boost"] = np.array([sources[0].arrays[f"{field}.boost"][0]], dtype=np.float64)
-    if len(boosts) > 1 or any(f"{field}.weights" in s.arrays for s in sources):
-        out[f"{field}.weights"] = np.concatenate([_weights(s, field) for s in sources])[order]
-    if field in SCORED:
-        counts = np.concatenate([s.arrays[f"{field}.counts"] for s in sources])
-        out[f"{field}.counts"] = _smallest_uint(counts[order])
-        out[f"{field}.lengths"] = np.concatenate([s.arrays[f"{field}.lengths"] for s in sources])
-    if field in POSITIONAL:
-        sizes = np.concatenate([s.arrays[f"{field}.counts"] for s in sources]).astype(np.int64)
-        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))  # of each posting's positions
-        sizes, starts = sizes[order], starts[order]
-        total = int(sizes.sum())
-        gather = np.repeat(starts - np.concatenate(([0], np.cumsum(sizes)[:-1])), sizes) + np.arange(total)
-        positions = np.concatenate([s.arrays[f"{field}.positions"].astype(np.uint32) for s in sources])
-        out[f"{field}.positions"] = _smallest_uint(positions[gather])
-        del positions, gather
-        termpos = np.zeros(len(voff), dtype=np.int64)  # (sizes are by term, as the rows now)
-        np.cumsum(np.bincount(posting_rows[order], weights=sizes, minlength=len(voff) - 1)
-                  .astype(np.int64), out=termpos[1:])
-        out[f"{field}.termpos"] = termpos
-    if field == "exact":
-        keys = np.concatenate([s.arrays["exact.keys"] for s in sources])
-        keyrows = np.concatenate([r[s.arrays["exact.keyterms"]] for r, s in zip(rows, sources, strict=True)])
-        by = np.lexsort((keyrows, keys))
-        keys, keyrows = keys[by], keyrows[by]
-        first = np.ones(len(keys), dtype=bool)
-        first[1:] = (keys[1:] != keys[:-1]) | (keyrows[1:] != keyrows[:-1])
-        out["exact.keys"], out["exact.keyterms"] = keys[first], keyrows[first].astype(np.int64)
-    return out
-
-
-def _weights(source: SegmentArrays, field: str) -> np.ndarray:
-    """Return a part's weights of a field's postings, in posting order."""
-    a = source.arrays
-    if f"{field}.weights" in a:
-        return a[f"{field}.weights"].astype(np.float32)
-    counts = a.get(f"{field}.counts")
-    boost = float(a[f"{field}.boost"][0])
-    if counts is None:
-        return np.full(len(a[f"{field}.docs"]), boost, dtype=np.float32)
-    return (counts * boost).astype(np.float32)
-
-
-def joined_copies(sources: Sequence[SegmentArrays]) -> dict[str, np.ndarray]:
-    """Return the copies arrays (shingles.py) of several parts' documents, in their order."""
-    bounds, base = [np.zeros(1, dtype=np.int64)], 0
-    for s in sources:
-        sstart = s.arrays["copies.sstart"].astype(np.int64)
-        bounds.append(sstart[1:] + base)
-        base += int(sstart[-1])
-    return {"copies.sstart": np.concatenate(bounds),
-            "copies.shingles": np.concatenate([s.arrays["copies.shingles"] for s in sources]),
-            "copies.bands": np.concatenate([s.arrays["copies.bands"] for s in sources]),
-            "copies.sketch": np.concatenate([s.arrays["copies.sketch"] for s in sources])}

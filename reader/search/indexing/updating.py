@@ -16,7 +16,7 @@ from whoosh.index import LockError
 
 from reader import archive, parsed
 from reader.model import DocRef, Problem
-from reader.search.arrays import copies, recording, tiers
+from reader.search.arrays import copies, upkeep
 from reader.search.indexing import building, merging, workers
 from reader.search.manifest import FileRecord, IndexDamaged, Manifest, ProblemRecord, set_dates_of
 from reader.search.schema import entry_fields, make_schema
@@ -137,10 +137,9 @@ def update(index, rebuild: bool = False, progress: ProgressFn | None = None,
             manifest.write(index.partial)
         try:
             _sync(index, ix, target, manifest, report, progress, set_dates or {})
-            report.arrays_repaired = recording.repair_index(ix, target)
+            report.arrays_repaired, report.tiers_written = upkeep.refresh_index(ix, target)
             if report.arrays_repaired:
                 manifest.write(target)
-            report.tiers_written = tiers.refresh_index(ix, target)
             if report.arrays_repaired or report.tiers_written:
                 index.changed()
             copies.refresh(ix, target)  # (else the first search after it would)
