@@ -7,20 +7,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from reader.search.arrays.recording import _smallest_uint
 from reader.search.arrays.segment_arrays import FIELDS, POSITIONAL, SCORED, SegmentArrays
 
 
 def _vocab_list(a: dict[str, np.ndarray], field: str) -> list[bytes]:
     blob, off = a[f"{field}.vocab"].tobytes(), a[f"{field}.voff"].tolist()
     return [blob[s:e] for s, e in zip(off[:-1], off[1:], strict=True)]
-
-
-def _smallest_uint(values: np.ndarray) -> np.ndarray:
-    top = int(values.max()) if len(values) else 0
-    for dtype in (np.uint8, np.uint16, np.uint32):
-        if top <= np.iinfo(dtype).max:
-            return values.astype(dtype)
-    return values.astype(np.int64)
 
 
 def joined_field(sources: Sequence[SegmentArrays], field: str) -> dict[str, np.ndarray]:

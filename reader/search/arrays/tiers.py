@@ -5,15 +5,14 @@ an index of 230 segments paid 230 times. Whoosh's own merging rewrites postings 
 few microseconds each; our arrays are numpy and join at memory speed: vocabularies merged,
 postings and positions gathered by term, documents renumbered by their offset. A tier holds the
 arrays of the segments it covers, in their order, in the same file format as a segment's
-(segment_arrays.py), so the query code reads it as one big segment; the segments' own files stay
-(they are what a tier is made of, and what answers when a tier no longer matches).
+(segment_arrays.py), so the query code reads it as one big segment; once it does, the segments'
+own files are removed (upkeep.py keeps each segment's arrays in exactly one place).
 
 Tiers live in `tiers/` inside the index folder (whoosh removes only files named after its
 segments), named after the segments they cover. FANOUT consecutive parts of one level become
 one part of the next level, up to MAX_TIER_DOCS documents; a tier that covers a segment no
-longer in the index (merged or dropped by a sync) is removed, its segments' files answer again
-until the next refresh joins them anew. A tier that is damaged is passed over, removed and
-made again.
+longer in the index (merged or dropped by a sync) gives its other segments their files back and
+is removed; a damaged tier is passed over, and its segments are read back from whoosh.
 """
 
 from __future__ import annotations
