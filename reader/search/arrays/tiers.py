@@ -128,12 +128,8 @@ def _cover(directory: Path, leaves: Sequence[Leaf]) -> list[Part]:
 
 
 def _tier_at(directory: Path, leaves: Sequence[Leaf], i: int, names: list[str]) -> Part | None:
-    by_length = sorted(names, key=lambda n: -int(n.split("-")[1]) if n.split("-")[1].isdigit() else 0)
-    for name in by_length:
-        try:
-            n = int(name.split("-")[1])
-        except (IndexError, ValueError):
-            continue
+    sized = [(int(n.split("-")[1]), n) for n in names if n.count("-") >= 2 and n.split("-")[1].isdigit()]
+    for n, name in sorted(sized, reverse=True):  # the longest run first
         run = tuple(leaves[i:i + n])
         if len(run) != n or name != tier_name(run):
             continue
@@ -145,12 +141,10 @@ def _tier_at(directory: Path, leaves: Sequence[Leaf], i: int, names: list[str]) 
         try:
             covered, level = tier_leaves(arrays)
         except ArraysDamaged:
-            arrays.close()
-            continue
-        if covered != run:
-            arrays.close()
-            continue
-        return Part(arrays, run, level, path)
+            covered = None
+        if covered == run:
+            return Part(arrays, run, level, path)
+        arrays.close()
     return None
 
 
