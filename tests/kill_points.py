@@ -27,6 +27,9 @@ POINTS = {
     "adopting": "adopting a chunk",  # worker build: a chunk's files moved in, not committed
     "between-parts": "a part of a file is searchable",  # a web archive cut in parts: one committed
     "promotion": "promoting the build",  # a finished build about to become the index
+    "tier-joined": "a tier is written",  # its sources' own files not yet removed
+    "tier-sources-removed": "a source of a tier is removed",  # the first of them
+    "tier-restoring": "a segment's arrays are given back",  # by a stale tier, not yet removed
 }
 
 SCRIPT = """
@@ -83,6 +86,26 @@ elif point == "promotion":
             wait_here()
         return replace(src, dst)
     os.replace = promote_then_wait
+elif point in ("tier-joined", "tier-sources-removed"):
+    from reader.search.arrays import tiers, upkeep
+    join, remove, joined = tiers.join, upkeep._remove, []
+    def join_then(*args):
+        joined.append(join(*args))
+        if point == "tier-joined":
+            wait_here()
+        return joined[-1]
+    def remove_then(path):
+        remove(path)
+        if joined:
+            wait_here()
+    tiers.join, upkeep._remove = join_then, remove_then
+elif point == "tier-restoring":
+    from reader.search.arrays import upkeep
+    write = upkeep.write
+    def write_then_wait(*args):
+        write(*args)
+        wait_here()
+    upkeep.write = write_then_wait
 Library(Path(sys.argv[1]), Path(sys.argv[2])).index.update(rebuild=len(sys.argv) > 4)
 print("finished without reaching the point", flush=True)
 """

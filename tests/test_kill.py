@@ -17,6 +17,8 @@ from reader.seen import SeenStore
 from tests import oracle
 from tests.conftest import BUNDLED
 from tests.kill_points import ROOT, kill_at
+from tests.test_fast import _grow as _grow_entry
+from tests.test_tiers import QUERIES, _compare, _grown, _leaves, _parts
 
 IN_PROCESS = ["first-batch", "mid-batch", "promotion"]
 WORKERS = ["mid-chunk", "adopting", "promotion"]
@@ -109,5 +111,32 @@ def test_killed_writes_of_the_readers_data_lose_nothing_committed(tmp_path, kind
         assert written <= ids
         if inside:  # the write that was cut off is not half there: it is not there at all
             assert f"{stop_at:012x}" not in ids or f"{stop_at:012x}" in written
-        if inside:  # the write that was cut off is not half there: it is not there at all
-            assert f"{stop_at:012x}" not in ids or f"{stop_at:012x}" in written
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("point", ["tier-joined", "tier-sources-removed", "tier-restoring"])
+def test_killed_in_tier_upkeep_every_segment_keeps_its_arrays(tmp_path, point):
+    """A sync killed while it joins segments' arrays into a tier (written, its sources there; one
+    source removed) or while a stale tier gives its segments their own files back: the next
+    update reads nothing back from whoosh (each segment's arrays were in a tier or its own file
+    all along), keeps them in one place, and the arrays answer as whoosh does."""
+    lib = _grown(tmp_path, 1 if point != "tier-restoring" else 5)
+    paths = sorted(lib.archive_dir.rglob("*.txt"))
+    if point == "tier-restoring":  # the first sync's segment is dropped: its tier goes stale
+        assert _parts(lib) == [(1, 4), (0, 1), (0, 1), (0, 1)]
+        for path in paths[0:3]:
+            path.unlink()
+    for path in paths[30:33]:  # (a sync's segment: the fourth, or after the stale tier's)
+        _grow_entry(path, 9)
+    kill_at(point, lib.archive_dir, tmp_path / "data")
+    lib = Library(lib.archive_dir, tmp_path / "data", defaults.variant_files(tmp_path / "data"))
+    report = lib.index.update()
+    assert report.arrays_repaired == 0
+    assert report.entries == lib.index.doc_count() == oracle.entry_count(lib.archive_dir)
+    shape = _parts(lib)
+    assert shape[0] == (1, 4) and sum(n for _, n in shape) == len(_leaves(lib))
+    folder = lib.root / "index"
+    own = {p.name for p in folder.glob("*.arrays")}
+    assert len(own) == sum(1 for level, _ in shape if not level)  # a tier's segments: no own file
+    assert len(list((folder / "tiers").iterdir())) == sum(1 for level, _ in shape if level)
+    assert _compare(lib, QUERIES) > 4

@@ -53,10 +53,10 @@ import glob, json, os, sys, threading, time, resource
 from pathlib import Path
 from reader.library import Library
 
-def rss_kb(pid):
+def rss_kb(pid, key="VmRSS"):
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as fh:
-            return int(fh.read().split("VmRSS:")[1].split()[0])
+            return int(fh.read().split(key + ":")[1].split()[0])
     except (OSError, IndexError, ValueError):
         return 0
 
@@ -70,11 +70,13 @@ def tree(pid):
             pass
     return out
 
-together = [0]
+together = [0, 0]
 done = threading.Event()
-def sample():  # the RSS of this process and its workers together, every 10 ms
+def sample():  # the RSS of this process and its workers together, every 10 ms (and of it their own)
     while not done.wait(0.01):
-        together[0] = max(together[0], sum(rss_kb(p) for p in tree(os.getpid())))
+        pids = tree(os.getpid())
+        together[0] = max(together[0], sum(rss_kb(p) for p in pids))
+        together[1] = max(together[1], sum(rss_kb(p, "RssAnon") for p in pids))
 threading.Thread(target=sample, daemon=True).start()
 lib = Library(Path(sys.argv[1]), Path(sys.argv[2]))
 t = time.perf_counter()
@@ -85,7 +87,7 @@ with open("/proc/self/status", encoding="ascii") as fh:
     peak = int(fh.read().split("VmHWM:")[1].split()[0]) / 1024
 print(json.dumps({"seconds": time.perf_counter() - t, "entries": report.entries, "peak_rss_mb": peak,
                   "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-                  "together_mb": together[0] / 1024}))
+                  "together_mb": together[0] / 1024, "together_anon_mb": together[1] / 1024}))
 """
 
 FIRST_HITS = """
