@@ -79,6 +79,12 @@ def run_big(out: Path) -> dict:
         growth[FILES * ENTRIES] = _classes(r["queries"])
         r["growth"] = growth
     finally:
+        keep = os.environ.get("LR_BENCH_KEEP")  # a folder to keep the archive and index in (to profile)
+        if keep:
+            for name in ("archive", "data"):
+                shutil.rmtree(Path(keep) / name, ignore_errors=True)
+                if (work / name).exists():
+                    shutil.move(work / name, Path(keep) / name)
         shutil.rmtree(work, ignore_errors=True)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(r, indent=2), encoding="utf-8")
