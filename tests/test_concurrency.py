@@ -3,8 +3,11 @@ never claim damage and never fail (commits merge and delete segments under them)
 
 from __future__ import annotations
 
+import os
 import queue
+import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -89,3 +92,24 @@ def test_searching_during_builds_and_syncs_never_fails(tmp_path, files):
         assert not [a.message for a in answers if a.message and "damaged" in a.message]
         final = lib.search("Kiev OR leger", limit=5)
         assert final.total >= max(a.total for a in answers)
+
+
+def test_a_commit_by_another_process_is_seen_after_the_index_was_long_unchanged(tmp_path):
+    """A searcher keeps its listing of the index folder while the folder's mtime has settled;
+    a commit by another writer (another process: nothing tells this one) changes that mtime,
+    and the next search, minutes later, reopens on the new table of contents."""
+    folder = tmp_path / "archive"
+    shutil.copytree(BUNDLED, folder)
+    data = tmp_path / "data"
+    reading = Library(folder, data, defaults.variant_files(data))
+    reading.index.update()
+    index = reading.root / "index"
+    hour_ago = time.time() - 3600
+    os.utime(index, (hour_ago, hour_ago))
+    assert reading.search("Zwijndrecht").total == 0
+    assert reading.search("Zwijndrecht").total == 0  # (the settled listing, kept)
+    (folder / "nieuw.txt").write_text("Nieuw\n\nEen bericht over Zwijndrecht die eindigt.\n", encoding="utf-8")
+    assert Library(folder, data, defaults.variant_files(data)).index.update().added == 1
+    minutes_ago = time.time() - 600  # (asked minutes after that commit: its mtime has settled too)
+    os.utime(index, (minutes_ago, minutes_ago))
+    assert reading.search("Zwijndrecht").total == 1

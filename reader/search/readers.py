@@ -12,6 +12,7 @@ import os
 import pickle
 import struct
 import threading
+import time
 import weakref
 import zlib
 from collections import OrderedDict
@@ -36,6 +37,7 @@ READ_ERRORS = (OSError, EOFError, struct.error, pickle.UnpicklingError, zlib.err
                whoosh_index.IndexError)
 READ_ATTEMPTS = 8  # reopen this often while the index keeps changing under a read
 MAX_READERS = 32  # readers kept for threads; the oldest are let go (closed once collected)
+SETTLED_NS = 3_000_000_000  # a folder's mtime this old would change with its next change (FAT: 2 s steps)
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class Readers:
         self._readers_lock = threading.Lock()
         self._arrays: tuple[Identity, fast.IndexArrays] | None = None  # shared by the readers
         self._generation = 0  # bumped on every commit and promotion made by this process
+        self._listed: tuple[tuple[Path, int, int], int] | None = None  # (folder, inode, mtime), generation
 
     def changed(self) -> None:
         """Note a commit or promotion made by this process: searchers reopen."""
@@ -89,10 +92,19 @@ class Readers:
         if directory is None:
             return Identity(None, 0, -1)
         try:
-            inode = os.stat(directory).st_ino
+            stat = os.stat(directory)
         except OSError:
-            inode = 0
-        return Identity(directory, inode, compat.toc_generation(directory))
+            return Identity(directory, 0, compat.toc_generation(directory))
+        # Listing a folder of 230 segments' files takes a millisecond; a commit adds a table of
+        # contents to it, which changes the folder's mtime. So the listing is kept while the
+        # mtime stays the same, once it is older than any file system's clock steps ("racy git").
+        seen = (directory, stat.st_ino, stat.st_mtime_ns)
+        listed = self._listed
+        if listed is not None and listed[0] == seen and time.time_ns() - stat.st_mtime_ns > SETTLED_NS:
+            return Identity(directory, stat.st_ino, listed[1])
+        generation = compat.toc_generation(directory)
+        self._listed = (seen, generation)
+        return Identity(directory, stat.st_ino, generation)
 
     def _reader(self) -> Reader | None:
         """Return this thread's searcher, reopened when the index changed; None if there is no index."""
