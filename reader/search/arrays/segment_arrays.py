@@ -239,9 +239,11 @@ class SegmentArrays:
         rows = vocab.prefix(prefix)
         return [vocab[r] for r in rows[:limit]]
 
-    def sized_terms(self, field: str, prefix: bytes, low: int, high: int) -> list[bytes]:
-        """Return the terms that start with prefix and are low to high bytes long."""
-        return self._vocab[field].sized(self._vocab[field].prefix(prefix), low, high)
+    def sized_terms(self, field: str, prefix: bytes, low: int, high: int,
+                    foreign: np.ndarray | None = None, most: int = 0) -> list[bytes]:
+        """Return the terms that start with prefix and are low to high bytes long (and, given a
+        table of foreign bytes (edits.foreign_bytes), have at most `most` of them)."""
+        return self._vocab[field].sized(self._vocab[field].prefix(prefix), low, high, foreign, most)
 
     def has_field(self, field: str) -> bool:
         """Return True when this file holds a field's vocabulary."""
@@ -312,15 +314,21 @@ class _Vocab:
     def prefix(self, prefix: bytes) -> range:
         return range(bisect.bisect_left(self, prefix), bisect.bisect_left(self, prefix + b"\xff"))
 
-    def sized(self, rows: range, low: int, high: int) -> list[bytes]:
-        """Return the terms in a range of rows that are low to high bytes long (their bytes
-        copied out in one piece and cut there: a copy per term costs five times more)."""
+    def sized(self, rows: range, low: int, high: int, foreign: np.ndarray | None = None,
+              most: int = 0) -> list[bytes]:
+        """Return the terms in a range of rows that are low to high bytes long, and with at most
+        `most` bytes that the table `foreign` marks (their bytes copied out in one piece and cut
+        there: a copy per term costs five times more)."""
         if not len(rows):
             return []
         offsets = self._offsets[rows.start:rows.stop + 1]
         sizes = np.diff(offsets)
-        picked = np.flatnonzero((sizes >= low) & (sizes <= high))
+        keep = (sizes >= low) & (sizes <= high)
         base = int(offsets[0])
+        if foreign is not None:
+            marked = np.concatenate(([0], np.cumsum(foreign[self._blob[base:int(offsets[-1])]])))
+            keep &= (marked[offsets[1:] - base] - marked[offsets[:-1] - base]) <= most
+        picked = np.flatnonzero(keep)
         data = self._blob[base:int(offsets[-1])].tobytes()
         starts = (offsets[picked] - base).tolist()
         ends = (offsets[picked + 1] - base).tolist()
