@@ -83,13 +83,15 @@ class IndexArrays:
             if sub.reader().segment() is not None:
                 deleted = np.fromiter(sub.reader().segment().deleted_docs(), dtype=np.int64)
                 self.live[deleted + offset] = False
-        self.avg_length = {f: searcher.avg_field_length(f) or 1 for f in SCORED}
-        self.lengths = {f: self._concat_lengths(f) for f in SCORED}
+        # BM25F's length normalisation of every document, per field: K1 * (1 - B + B * length /
+        # average length), worked out once here rather than for every posting a query reads
+        self.norms = {f: self._norms(f, searcher.avg_field_length(f) or 1) for f in SCORED}
 
-    def _concat_lengths(self, field: str) -> np.ndarray:
+    def _norms(self, field: str, average: float) -> np.ndarray:
         table = length_table()
-        return np.concatenate([table[p.arrays.lengths(field)] for p in self.parts]) \
+        lengths = np.concatenate([table[p.arrays.lengths(field)] for p in self.parts]) \
             if self.parts else np.zeros(0)
+        return K1 * ((1 - B) + B * lengths / average)
 
     def close(self) -> None:
         for part in self.parts:
@@ -156,9 +158,11 @@ class IndexArrays:
         low, high = max(size - maxdist, 0), size + maxdist + 3 * wide
         start = word[:prefix].encode("utf-8")
         found: set[bytes] = set()
+        foreign = edits.foreign_bytes(word)
         for part in self.parts:
-            found.update(part.arrays.sized_terms(field, start, low, high))
-        return edits.near(word, (term.decode("utf-8") for term in sorted(found)), maxdist)
+            found.update(part.arrays.sized_terms(field, start, low, high, foreign, maxdist))
+        near = edits.near(word, [term.decode("utf-8") for term in found], maxdist)
+        return sorted(near, key=lambda term: term.encode("utf-8"))  # (the few found, not all looked at)
 
     def doc_frequency(self, field: str, text: str) -> int:
         """Return in how many documents a term occurs (deleted ones too, as whoosh counts)."""
@@ -171,60 +175,62 @@ class IndexArrays:
 
     # -- evaluating -------------------------------------------------------------------
 
-    def matches(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
-        """Return (mask, scores) over every document number; deleted documents included."""
+    def matches(self, q: wq.Query, scored: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+        """Return (mask, scores) over every document number; deleted documents included.
+        scored=False: the mask only (scores None), for answers in date order."""
         mask = np.zeros(self.size, dtype=bool)
-        score = np.zeros(self.size, dtype=np.float64)
+        score = np.zeros(self.size, dtype=np.float64) if scored else None
         self._add(q, mask, score)
         return mask, score
 
-    def _add(self, q: wq.Query, mask: np.ndarray, score: np.ndarray) -> None:
-        """Add q's matches and scores into mask and score (an OR)."""
+    def _add(self, q: wq.Query, mask: np.ndarray, score: np.ndarray | None) -> None:
+        """Add q's matches and scores into mask and score (an OR; score None: matches only)."""
         if q is wq.NullQuery or isinstance(q, wq.NullQuery.__class__):
             return
         if isinstance(q, wq.Term):
             self._term(q.fieldname, q.text, mask, score, q.boost)
         elif isinstance(q, wq.Every):  # every document, each scored as whoosh's Every does: 1
-            fresh = ~mask
+            if score is not None:
+                score[~mask] += q.boost
             mask[:] = True
-            score[fresh] += q.boost
         elif isinstance(q, wq.Or):
             for child in q.subqueries:
                 self._add(child, mask, score)
-        elif isinstance(q, wq.And):
-            m, s = self._and(q)
+        elif isinstance(q, wq.And | wq.Phrase):
+            scored = score is not None
+            m, s = self._and(q, scored) if isinstance(q, wq.And) else self._phrase(q, scored)
             mask |= m
-            score += s
-        elif isinstance(q, wq.Phrase):
-            m, s = self._phrase(q)
-            mask |= m
-            score += s
+            if score is not None:
+                score += s
         elif isinstance(q, wq.Prefix) and q.fieldname == "date":
             for part in self.parts:
                 for row in part.arrays.prefix_rows("date", q.text):
                     docs, _weights = part.arrays.postings("date", row)
                     g = docs.astype(np.int64) + part.offset
-                    fresh = ~mask[g]
+                    if score is not None:  # a prefix scores as a constant once per document
+                        score[g[~mask[g]]] += q.boost
                     mask[g] = True
-                    score[g[fresh]] += q.boost  # a prefix scores as a constant once per document
         else:
             raise Unsupported(type(q).__name__)
 
-    def _and(self, q: wq.And) -> tuple[np.ndarray, np.ndarray]:
+    def _and(self, q: wq.And, scored: bool) -> tuple[np.ndarray, np.ndarray | None]:
         keep = [c for c in q.subqueries if not isinstance(c, wq.Not)]
         drop = [c.query for c in q.subqueries if isinstance(c, wq.Not)]
         if not keep:
             raise Unsupported("an AND of only NOTs")
-        mask, score = self.matches(keep[0])
+        mask, score = self.matches(keep[0], scored)
         for child in keep[1:]:
-            m, s = self.matches(child)
+            m, s = self.matches(child, scored)
             mask &= m
-            score += s
+            if scored:
+                score += s
         for child in drop:
-            m, _ = self.matches(child)
+            m, _ = self.matches(child, scored=False)
             mask &= ~m
-            score += 1.0  # whoosh scores "not matching" as a match of weight 1 (InverseMatcher)
-        score[~mask] = 0.0
+            if scored:
+                score += 1.0  # whoosh scores "not matching" as a match of weight 1 (InverseMatcher)
+        if scored:
+            score[~mask] = 0.0
         return mask, score
 
     def _rows(self, field: str, text: str) -> list[int]:
@@ -235,32 +241,33 @@ class IndexArrays:
         df = sum(p.arrays.doc_frequency(field, r) for p, r in zip(self.parts, rows, strict=True) if r >= 0)
         return math.log(self.size / (df + 1)) + 1
 
-    def _term(self, field: str, text: str, mask: np.ndarray, score: np.ndarray, boost: float) -> None:
+    def _term(self, field: str, text: str, mask: np.ndarray, score: np.ndarray | None,
+              boost: float) -> None:
         if field not in FIELDS:
             raise Unsupported(f"field {field}")
         rows = self._rows(field, text)
         scored = field in SCORED
-        idf = self.idf(field, rows) if scored else 0.0
+        idf = self.idf(field, rows) if scored and score is not None else 0.0
         for part, row in zip(self.parts, rows, strict=True):
             if row < 0:
                 continue
             docs, weights = part.arrays.postings(field, row)
             g = docs.astype(np.int64) + part.offset
             mask[g] = True
-            score[g] += self._bm25(field, idf, g, weights) * boost if scored else weights * boost
+            if score is not None:
+                score[g] += self._bm25(field, idf, g, weights) * boost if scored else weights * boost
 
     def _bm25(self, field: str, idf: float, g: np.ndarray, weights: np.ndarray) -> np.ndarray:
         tf = weights.astype(np.float64)
-        length = self.lengths[field][g]
-        return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * length / self.avg_length[field])))
+        return idf * ((tf * (K1 + 1)) / (tf + self.norms[field][g]))
 
-    def _phrase(self, q: wq.Phrase) -> tuple[np.ndarray, np.ndarray]:
+    def _phrase(self, q: wq.Phrase, scored: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
         """Documents where the words stand next to each other in this order; scored as their sum."""
         field = q.fieldname
         if field not in POSITIONAL or q.slop != 1:
             raise Unsupported(f"phrase in {field}")
         mask = np.zeros(self.size, dtype=bool)
-        score = np.zeros(self.size, dtype=np.float64)
+        score = np.zeros(self.size, dtype=np.float64) if scored else None
         words = list(q.words)
         rows = [self._rows(field, w) for w in words]  # per word, per part
         idfs = [self.idf(field, r) for r in rows]
@@ -281,22 +288,25 @@ class IndexArrays:
                 continue
             g = found + part.offset
             mask[g] = True
+            if not scored:
+                continue
             for row, idf in zip(part_rows, idfs, strict=True):
                 d, w = part.arrays.postings(field, row)
                 at = np.searchsorted(d, found)  # each found document is among the word's postings
                 score[g] += self._bm25(field, idf, g, w[at])
-        return mask, score * q.boost
+        return mask, score * q.boost if scored else None
 
     # -- answering ------------------------------------------------------------------------
 
     def answer(self, q: wq.Query, flt: wq.Query | None, limit: int, sort: str,
-               allowed: np.ndarray | None = None) -> tuple[np.ndarray, list[tuple[int, float]]]:
+               allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, list[tuple[int, float]]]:
         """Return (the mask of live matches that flt and `allowed` (entry numbers) let through,
-        the top `limit` (docnum, score) pairs); they narrow, they do not score."""
-        mask, score = self.matches(q)
+        their document numbers, the top `limit` (docnum, score) pairs); they narrow, they do not
+        score. In date order nothing is scored (the pairs' scores are 0)."""
+        mask, score = self.matches(q, scored=sort != "date")
         mask &= self.live
         if flt is not None:
-            only, _ = self.matches(flt)
+            only, _ = self.matches(flt, scored=False)
             mask &= only
         if allowed is not None:
             mask &= np.isin(self.columns["eid"], allowed)
@@ -305,15 +315,20 @@ class IndexArrays:
         if sort == "date":
             keys = self.columns["chron"][idx]
             top = _smallest(keys, idx, limit)
-            return mask, [(int(d), 0.0) for d in top]
+            return mask, idx, [(int(d), 0.0) for d in top]
         top = _smallest(-score[idx], idx, limit)
-        return mask, [(int(d), float(score[d])) for d in top]
+        return mask, idx, [(int(d), float(score[d])) for d in top]
 
     def count_within(self, mask: np.ndarray, field: str, text: str) -> int:
-        """Return how many documents of mask contain a term."""
-        m = np.zeros(self.size, dtype=bool)
-        self._term(field, text, m, np.zeros(self.size), 1.0)
-        return int(np.count_nonzero(m & mask))
+        """Return how many documents of mask contain a term (its postings looked up in mask)."""
+        if field not in FIELDS:
+            raise Unsupported(f"field {field}")
+        total = 0
+        for part, row in zip(self.parts, self._rows(field, text), strict=True):
+            if row >= 0:  # (a part's postings of a term are of distinct documents)
+                docs, _weights = part.arrays.postings(field, row)
+                total += int(np.count_nonzero(mask[docs.astype(np.int64) + part.offset]))
+        return total
 
 
 def column(reader, fieldname: str) -> np.ndarray:

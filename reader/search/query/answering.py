@@ -55,14 +55,13 @@ def _fast_answer(prepared: Prepared, q: wq.Query, flt: wq.Query | None, limit: i
     if arrays is None:
         return None
     try:
-        mask, found = arrays.answer(q, flt, limit, sort, allowed)
+        mask, docnums, found = arrays.answer(q, flt, limit, sort, allowed)
     except fast.Unsupported:
         return None
     except (IndexError, ValueError) as exc:  # arrays that do not fit the segment: use whoosh
         prepared.drop_arrays(f"{type(exc).__name__}: {exc}")
         return None
-    return Answer(int(np.count_nonzero(mask)), found, partial(arrays.count_within, mask),
-                  lambda: np.flatnonzero(mask))
+    return Answer(len(docnums), found, partial(arrays.count_within, mask), lambda: docnums)
 
 
 def _whoosh_answer(searcher, prepared: Prepared, q: wq.Query, flt: wq.Query | None, limit: int,
