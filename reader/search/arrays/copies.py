@@ -98,6 +98,9 @@ class State:
     # the docnums the entries had when it was saved (aligned with eid; empty if not known): a
     # searcher of that index finds its entries without sorting them again
     doc: np.ndarray = field(default_factory=lambda: _I8)
+    # the members' docnums, as saved with doc (empty if not known): a searcher need not look
+    # each member up among a million ids (30 ms at 1M entries)
+    member_doc: np.ndarray = field(default_factory=lambda: _I8)
 
     def current(self, eid_by_doc: np.ndarray, fingerprint_by_doc: np.ndarray, live: np.ndarray) -> bool:
         """Return True when the saved docnums are still exactly the live entries, with these
@@ -118,13 +121,14 @@ def load(folder: Path) -> State | None:
     try:
         _count, a = segment_arrays.read(folder / STATE)
         state = State(a["eid"], a["fingerprint"], a["pairs"].reshape(-1, 2), a["members"], a["bounds"],
-                       a.get("doc", _I8))
+                       a.get("doc", _I8), a.get("member_doc", _I8))
     except (ArraysDamaged, KeyError, ValueError):
         return None
     ok = (len(state.fingerprint) == len(state.eid) and len(state.bounds) >= 1
           and state.bounds[0] == 0 and state.bounds[-1] == len(state.members)
           and np.all(np.diff(state.eid) > 0) and np.all(np.diff(state.bounds) >= 0)
-          and len(state.doc) in (0, len(state.eid)))
+          and len(state.doc) in (0, len(state.eid))
+          and len(state.member_doc) in (0, len(state.members) if len(state.doc) else 0))
     return state if ok else None
 
 
@@ -133,7 +137,9 @@ def save(folder: Path, state: State) -> None:
     with contextlib.suppress(OSError):  # a read-only index: worked out again next time
         segment_arrays.write(folder / STATE, len(state.eid), {
             "eid": state.eid, "fingerprint": state.fingerprint, "pairs": state.pairs.ravel(),
-            "members": state.members, "bounds": state.bounds, "doc": state.doc})
+            "members": state.members, "bounds": state.bounds, "doc": state.doc,
+            "member_doc": state.doc[np.searchsorted(state.eid, state.members)]
+            if len(state.doc) and len(state.members) else _I8})
 
 
 def sources_of(searcher, prepared: Prepared, arrays: fast.IndexArrays) -> Sources:
@@ -184,7 +190,8 @@ def groups(folder: Path, eid_by_doc: np.ndarray, fingerprint_by_doc: np.ndarray,
     are given; without them, the kept pairs of the entries still there are used as they are."""
     state = load(folder)
     if state is not None and state.current(eid_by_doc, fingerprint_by_doc, live):
-        return _grouped((state.members, state.bounds), state.eid, state.doc, len(live))
+        return _grouped((state.members, state.bounds), state.eid, state.doc, len(live),
+                        state.member_doc if len(state.member_doc) else None)
     docs = np.flatnonzero(live)
     order = np.argsort(eid_by_doc[docs])  # (ids are unique)
     doc = docs[order]
@@ -202,12 +209,17 @@ def groups(folder: Path, eid_by_doc: np.ndarray, fingerprint_by_doc: np.ndarray,
     return _grouped((state.members, state.bounds), eid, doc, len(live))
 
 
-def _grouped(grouping: tuple[np.ndarray, np.ndarray], eid: np.ndarray, doc: np.ndarray, size: int
-             ) -> CopyGroups:
-    """Return groups (their members' eids, group by group, and bounds) by docnum."""
+def _grouped(grouping: tuple[np.ndarray, np.ndarray], eid: np.ndarray, doc: np.ndarray, size: int,
+             member_doc: np.ndarray | None = None) -> CopyGroups:
+    """Return groups (their members' eids, group by group, and bounds) by docnum (member_doc:
+    the members' docnums, when known)."""
     members, bounds = grouping
     group = np.full(size, -1, dtype=np.int64)
-    at = doc[np.searchsorted(eid, members)] if len(members) else _I8
+    if (member_doc is not None and len(member_doc) == len(members)
+            and (not len(members) or (int(member_doc.min()) >= 0 and int(member_doc.max()) < size))):
+        at = member_doc
+    else:
+        at = doc[np.searchsorted(eid, members)] if len(members) else _I8
     group[at] = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))
     return CopyGroups(group, at, bounds)
 

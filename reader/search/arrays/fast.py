@@ -258,7 +258,7 @@ class IndexArrays:
                 score[g] += self._bm25(field, idf, g, weights) * boost if scored else weights * boost
 
     def _bm25(self, field: str, idf: float, g: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        tf = weights.astype(np.float64)
+        tf = np.asarray(weights, dtype=np.float64)  # (postings give float64: no copy)
         return idf * ((tf * (K1 + 1)) / (tf + self.norms[field][g]))
 
     def _phrase(self, q: wq.Phrase, scored: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
