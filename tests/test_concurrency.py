@@ -108,7 +108,8 @@ def test_a_commit_by_another_process_is_seen_after_the_index_was_long_unchanged(
     os.utime(index, (hour_ago, hour_ago))
     assert reading.search("Zwijndrecht").total == 0
     assert reading.search("Zwijndrecht").total == 0  # (the settled listing, kept)
-    (folder / "nieuw.txt").write_text("Nieuw\n\nEen bericht over Zwijndrecht die eindigt.\n", encoding="utf-8")
+    (folder / "nieuw.txt").write_text("Nieuw\n\nEen bericht over Zwijndrecht die eindigt.\n",
+                                      encoding="utf-8")
     assert Library(folder, data, defaults.variant_files(data)).index.update().added == 1
     minutes_ago = time.time() - 600  # (asked minutes after that commit: its mtime has settled too)
     os.utime(index, (minutes_ago, minutes_ago))
