@@ -255,11 +255,3 @@ def _groups(reader: Reader) -> CopyGroups:
     prepared.copies = copies.groups(reader.identity.directory, prepared.column("eid"),
                                     prepared.column("fingerprint"), live, sources)
     return prepared.copies
-    if prepared.entries is None:
-        prepared.entries = entries.entry_table(reader.searcher, prepared)
-    arrays = prepared.arrays
-    size = reader.searcher.doc_count_all()
-    prepared.copies = copies.groups(reader.identity.directory, prepared.entries, size,
-                                    arrays.copy_bands if arrays else None,
-                                    arrays.shingle_set if arrays else None)
-    return prepared.copies

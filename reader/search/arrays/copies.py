@@ -3,9 +3,9 @@
 Two entries are copies when their shingle sets (reader/search/arrays/shingles.py) have a Jaccard
 similarity of at least SIMILAR, or one's set lies almost wholly (CONTAINED) in the other's and it
 is at least half its size (an update with a sentence dropped); entries of the same document are
-never linked. Candidates are the pairs that share a MinHash band; those whose sketches agree on
-at least SKETCH_MIN of SKETCH minima (an estimated similarity of 0.25) are verified on the exact
-sets before they are linked, and groups are the connected pairs.
+never linked. Candidates are the pairs that share a MinHash band (candidates.py); those whose
+sketches agree on at least SKETCH_MIN of SKETCH minima (an estimated similarity of 0.25) are
+verified on the exact sets before they are linked, and groups are the connected pairs.
 
 What was found is kept beside the index in `copies.state` (checksummed): the entries compared, by
 id and text fingerprint, the verified pairs and the groups; a searcher reads it when it first
@@ -24,21 +24,15 @@ from pathlib import Path
 
 import numpy as np
 
-from reader.search.arrays import entries, fast, segment_arrays
+from reader.search.arrays import candidates, entries, fast, segment_arrays
 from reader.search.arrays.prepared import Prepared
 from reader.search.arrays.segment_arrays import ArraysDamaged
-from reader.search.arrays.shingles import BANDS, NO_BAND
 from reader.search.manifest import DERIVED
 
 STATE = DERIVED[0]  # "copies.state", in segment_arrays.write's format
 SIMILAR = 0.5
 CONTAINED, SMALLER = 0.9, 0.5
-SKETCH_MIN = 8  # of SKETCH (32) low bytes of minima equal: J >= 0.5 passes 99.9 %, J 0.05 0.01 %
-# members of one band value a new entry is compared with: the first MAX_BUCKET kept, the first
-# FIRST new ones (hundreds of copies of one boilerplate text are connected, not all compared)
-MAX_BUCKET, FIRST = 16, 3
 ALL_AT_ONCE = 0.2  # when more than this share of the entries is new, all are compared at once
-FILTER = (1 << 20) - 1  # the low bits of band values a sync looks up before comparing exactly
 _I8 = np.zeros(0, dtype=np.int64)
 
 
@@ -79,7 +73,7 @@ class Sources:
     sketches and shingles (the postings arrays), and owners() each entry's document (a number;
     entries of one are never copies)."""
 
-    bands: Callable[[np.ndarray], np.ndarray]
+    bands: Callable[..., np.ndarray]  # (docnums, which=slice(None)): those bands of them
     band_tables: Callable[[], Iterable[tuple[int, np.ndarray]]]
     sketch: Callable[[np.ndarray], np.ndarray]
     shingle_set: Callable[[int], np.ndarray]
@@ -232,22 +226,20 @@ def _update(state: State, eid, fp, doc, sources: Sources, size: int) -> State:
     known = (state.eid[at] == eid) & (state.fingerprint[at] == fp) if len(state.eid) else \
         np.zeros(len(eid), dtype=bool)
     fresh = np.flatnonzero(~known)
+    screen = _screen(sources, doc)
     if len(fresh) > ALL_AT_ONCE * len(eid):  # (a first build): every entry with every other
         pairs = np.zeros((0, 2), dtype=np.int64)
-        found = _among(sources.bands(doc))
+        found = candidates.among(lambda which: sources.bands(doc, which), screen)
     else:
         keep = np.zeros(len(state.eid), dtype=bool)
         keep[at[known]] = True
         pairs = state.pairs[_both_in(state.pairs, state.eid[keep])]
         row_of = np.full(size, -1, dtype=np.int64)
         row_of[doc] = np.arange(len(doc))
-        found = _against(sources.bands(doc[fresh]), fresh, sources.band_tables(), row_of)
+        found = candidates.against(sources.bands(doc[fresh]), fresh, sources.band_tables(), row_of)
+        found = screen(found) if len(found) else found
     if len(found):
-        found = np.unique(found, axis=0)
-        owner = sources.owners()[doc]
-        found = found[owner[found[:, 0]] != owner[found[:, 1]]]
-        sketch = sources.sketch(doc)
-        found = found[(sketch[found[:, 0]] == sketch[found[:, 1]]).sum(axis=1) >= SKETCH_MIN]
+        found = candidates.unique_pairs(found, len(doc))
         verified = [(eid[a], eid[b]) for a, b in found.tolist()
                     if _copies(sources.shingle_set(int(doc[a])), sources.shingle_set(int(doc[b])))]
         if verified:
@@ -256,78 +248,19 @@ def _update(state: State, eid, fp, doc, sources: Sources, size: int) -> State:
     return State(eid.copy(), fp.copy(), pairs, members, bounds, doc.copy())
 
 
-def _keys(bands: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return the (band << 32 | value) keys of entries' bands, ascending, and whose each is."""
-    if not len(members):
-        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
-    number = np.broadcast_to(np.arange(BANDS, dtype=np.uint64), bands.shape)
-    keys = (number << np.uint64(32)) | bands.astype(np.uint64)
-    owner = np.broadcast_to(members[:, None], bands.shape)
-    real = bands != NO_BAND
-    keys, owner = keys[real], owner[real]
-    by = np.argsort(keys, kind="stable")
-    return keys[by], owner[by]
+def _screen(sources: Sources, doc: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """Return a function that keeps the pairs of rows (entries doc[row]) that may be copies:
+    of different documents, their sketches alike (what they need is read at its first use)."""
+    known: dict[str, np.ndarray] = {}
 
+    def screen(pairs: np.ndarray) -> np.ndarray:
+        if not known:
+            known["owner"], known["sketch"] = sources.owners()[doc], sources.sketch(doc)
+        owner = known["owner"]
+        pairs = pairs[owner[pairs[:, 0]] != owner[pairs[:, 1]]]
+        return candidates.alike(pairs, known["sketch"])
 
-def _against(fresh_bands: np.ndarray, fresh: np.ndarray, tables: Iterable[tuple[int, np.ndarray]],
-             row_of: np.ndarray) -> np.ndarray:
-    """Return the pairs (rows) of each fresh row (its bands given) with every row that shares a
-    band value with it (at most MAX_BUCKET of the other rows per value). tables are the bands of
-    every docnum, segment by segment (its first docnum and its table); row_of maps a docnum to
-    its row, -1 for one not live. A table of the fresh values' low bits is looked up first, so
-    only the few values that may be equal are compared exactly."""
-    new_keys, new_member = _keys(fresh_bands, fresh)
-    if not len(new_keys):
-        return np.zeros((0, 2), dtype=np.int64)
-    maybe = np.zeros(FILTER + 1, dtype=bool)
-    maybe[(new_keys & np.uint64(FILTER)).astype(np.int64)] = True
-    number = np.arange(BANDS, dtype=np.uint64) << np.uint64(32)
-    out = [np.zeros((0, 2), dtype=np.int64)]
-    for offset, table in tables:
-        flat = table.ravel()
-        hit = np.flatnonzero(maybe[flat & np.uint32(FILTER)])
-        at, band, value = hit // BANDS, hit % BANDS, flat[hit]
-        rows = row_of[offset + at]
-        keep = (value != NO_BAND) & (rows >= 0)
-        every, rows = number[band[keep]] | value[keep].astype(np.uint64), rows[keep]
-        lo = np.searchsorted(new_keys, every, "left")
-        hi = np.minimum(np.searchsorted(new_keys, every, "right"), lo + MAX_BUCKET)
-        width = hi - lo
-        pos = np.repeat(lo - np.concatenate(([0], np.cumsum(width)[:-1])), width) + np.arange(width.sum())
-        out.append(_ordered(np.repeat(rows, width), new_member[pos]))
-    return np.concatenate(out)
-
-
-def _among(bands: np.ndarray) -> np.ndarray:
-    """Return the pairs (rows of bands) among rows that share a band value, band by band (a
-    band's values sorted at a time: a few MB, not the 3.2 million keys of 100,000 entries)."""
-    out = [np.zeros((0, 2), dtype=np.int64)]
-    for band in range(bands.shape[1]):
-        values = bands[:, band]
-        real = np.flatnonzero(values != NO_BAND)
-        by = real[np.argsort(values[real], kind="stable")]
-        out.append(_runs(values[by], by))
-    return np.concatenate(out)
-
-
-def _runs(keys: np.ndarray, member: np.ndarray) -> np.ndarray:
-    """Return the member pairs among entries whose sorted keys are equal: each with the one
-    before it and with the first FIRST of its run (enough to connect a run of true copies)."""
-    if len(keys) < 2:
-        return np.zeros((0, 2), dtype=np.int64)
-    at = np.arange(len(keys))
-    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-    run = np.repeat(starts, np.diff(np.append(starts, len(keys))))
-    out = [_ordered(member[at[1:][run[1:] == run[:-1]] - 1], member[at[1:][run[1:] == run[:-1]]])]
-    for k in range(FIRST):
-        later = at[at - run > k + 1]
-        out.append(_ordered(member[run[later] + k], member[later]))
-    return np.concatenate(out)
-
-
-def _ordered(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    pairs = np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1).astype(np.int64)
-    return pairs[pairs[:, 0] != pairs[:, 1]]
+    return screen
 
 
 def _copies(a: np.ndarray, b: np.ndarray) -> bool:

@@ -98,9 +98,10 @@ class IndexArrays:
             part.arrays.close()
         self.parts = []
 
-    def copy_bands(self, docnums: np.ndarray) -> np.ndarray:
-        """Return the MinHash bands (reader/search/arrays/shingles.py) of documents, one row each."""
-        return self._rows_of("copies.bands", BANDS, np.uint32, docnums)
+    def copy_bands(self, docnums: np.ndarray, which: slice = slice(None)) -> np.ndarray:
+        """Return the MinHash bands (reader/search/arrays/shingles.py) of documents, one row each
+        (which: those bands only)."""
+        return self._rows_of("copies.bands", BANDS, np.uint32, docnums, which)
 
     def band_tables(self) -> Iterator[tuple[int, np.ndarray]]:
         """Yield each segment's first document number and its bands (doc_count x BANDS), as kept."""
@@ -111,14 +112,16 @@ class IndexArrays:
         """Return the similarity sketches (reader/search/arrays/shingles.py) of documents, one row each."""
         return self._rows_of("copies.sketch", SKETCH, np.uint8, docnums)
 
-    def _rows_of(self, name: str, width: int, dtype, docnums: np.ndarray) -> np.ndarray:
-        """Return the rows of documents in a per-document table of `width` values each."""
-        out = np.zeros((len(docnums), width), dtype=dtype)
+    def _rows_of(self, name: str, width: int, dtype, docnums: np.ndarray,
+                 which: slice = slice(None)) -> np.ndarray:
+        """Return the rows of documents in a per-document table of `width` values each (which:
+        those columns only)."""
+        out = np.zeros((len(docnums), len(range(width)[which])), dtype=dtype)
         for part in self.parts:
             inside = (docnums >= part.offset) & (docnums < part.offset + part.doc_count)
             if inside.any():
                 table = part.arrays.arrays[name].reshape(part.doc_count, width)
-                out[inside] = table[docnums[inside] - part.offset]
+                out[inside] = table[docnums[inside] - part.offset, which]
         return out
 
     def shingle_set(self, docnum: int) -> np.ndarray:
