@@ -297,7 +297,8 @@ def table(r: dict) -> str:
                      f"{c['query_folded_ms']:.1f} / {c['query_every_copy_ms']:.1f} ms "
                      f"(+{c['query_folded_ms'] - c['query_every_copy_ms']:.1f} ms)", ""))
         rows.append(("copies: finding them in a full build (shingles by the workers, then groups)",
-                     f"{c['shingles_s']:.1f} s of CPU over {c['segments']} segments / {workers} workers "
+                     f"{c['shingles_s']:.1f} s of CPU over {c['segments']} arrays files (tiers: segments "
+                     f"joined) / {workers} workers "
                      f"+ {c['grouping_s']:.2f} s = {found:.1f} s of the {r['build']['seconds']:.1f} s build "
                      f"({100 * found / r['build']['seconds']:.0f} %)", ""))
         rows.append(("copies: brought up to date after one file changed", f"{c['sync_s'] * 1000:.0f} ms", ""))
