@@ -83,7 +83,7 @@ def among(bands_of: Callable[[slice], np.ndarray], screen: Callable[[np.ndarray]
     """Return the pairs of rows that share a band value and pass screen, band by band:
     bands_of(which) gives every row's values of those bands, read BANDS_AT_ONCE at a time, and
     each band's pairs are screened before the next (a million entries have millions of pairs
-    that share a band by chance: 1.2 GB held at once, and 128 MB for all their bands)."""
+    that share a band by chance: held at once with their sketches and every band, 915 MB)."""
     out = [np.zeros((0, 2), dtype=np.int64)]
     for first in range(0, BANDS, BANDS_AT_ONCE):
         some = bands_of(slice(first, min(first + BANDS_AT_ONCE, BANDS)))
