@@ -50,8 +50,8 @@ def main() -> None:
     extra["new_entries"] = window.news.catching.current.total
     if sys.argv[3:4] == ["typing"]:
         extra = {"type_to_paint_ms": _type_to_paint(window, sys.argv[4:])}
-    anon, mapped = _rss_split_mb()
-    print(json.dumps({"seconds": shown, "idle_rss_mb": _rss_mb(), "documents": listed(),
+    resident, anon, mapped = _rss_mb("VmRSS", "RssAnon", "RssFile")
+    print(json.dumps({"seconds": shown, "idle_rss_mb": resident, "documents": listed(),
                       "anon_rss_mb": anon, "file_rss_mb": mapped,
                       "longest_stall_ms": stalls.longest * 1000, **extra}))
     window.close()
@@ -59,18 +59,13 @@ def main() -> None:
     del app
 
 
-def _rss_mb() -> float:
-    with open("/proc/self/status", encoding="ascii") as fh:
-        return int(fh.read().split("VmRSS:")[1].split()[0]) / 1024
-
-
-def _rss_split_mb() -> tuple[float, float]:
-    """Return the resident memory that is the process's own (heap, stacks) and that of mapped
-    files (the index's arrays, libraries: pages the kernel may drop and read again)."""
+def _rss_mb(*keys: str) -> tuple[float, ...]:
+    """Return these lines of /proc/self/status in MB: VmRSS is all resident memory, RssAnon the
+    process's own (heap, stacks), RssFile that of mapped files (the index's arrays, libraries:
+    pages the kernel may drop and read again)."""
     with open("/proc/self/status", encoding="ascii") as fh:
         status = fh.read()
-    anon, mapped = (int(status.split(f"{key}:")[1].split()[0]) / 1024 for key in ("RssAnon", "RssFile"))
-    return anon, mapped
+    return tuple(int(status.split(f"{key}:")[1].split()[0]) / 1024 for key in keys)
 
 
 def _type_to_paint(window, queries: list[str]) -> list[float]:

@@ -53,12 +53,13 @@ import glob, json, os, sys, threading, time, resource
 from pathlib import Path
 from reader.library import Library
 
-def rss_kb(pid, key="VmRSS"):
+def rss_kb(pid):  # (resident, of it the process's own) in kB, one read of its status
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as fh:
-            return int(fh.read().split(key + ":")[1].split()[0])
+            status = fh.read()
+        return tuple(int(status.split(key + ":")[1].split()[0]) for key in ("VmRSS", "RssAnon"))
     except (OSError, IndexError, ValueError):
-        return 0
+        return 0, 0
 
 def tree(pid):
     out = [pid]
@@ -74,9 +75,9 @@ together = [0, 0]
 done = threading.Event()
 def sample():  # the RSS of this process and its workers together, every 10 ms (and of it their own)
     while not done.wait(0.01):
-        pids = tree(os.getpid())
-        together[0] = max(together[0], sum(rss_kb(p) for p in pids))
-        together[1] = max(together[1], sum(rss_kb(p, "RssAnon") for p in pids))
+        sizes = [rss_kb(p) for p in tree(os.getpid())]
+        together[0] = max(together[0], sum(r for r, _ in sizes))
+        together[1] = max(together[1], sum(a for _, a in sizes))
 threading.Thread(target=sample, daemon=True).start()
 lib = Library(Path(sys.argv[1]), Path(sys.argv[2]))
 t = time.perf_counter()
